@@ -1,0 +1,242 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// ParamError is one bad parameter: its scenario key, its value, and what is
+// allowed. Validate joins all of them with errors.Join so that a file with
+// three mistakes reports three.
+type ParamError struct {
+	Key     string // scenario key, e.g. "stasher.quota" or "police.group[2].area"
+	Value   any
+	Allowed string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("%s = %s is not allowed: %s", e.Key, formatValue(e.Value), e.Allowed)
+}
+
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", v)
+	case []int:
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = fmt.Sprint(x)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+// Limits that keep a run within memory; they are checked before anything is
+// allocated.
+const (
+	MaxCells   = 25_000_000
+	MaxBuyers  = 10_000_000
+	MaxUnits   = 100_000
+	MaxShops   = 1_000
+	MaxDays    = 100 * 365
+	MaxMembers = 100_000
+)
+
+// Validate checks every parameter's range and the cross-checks between them.
+func (p *Params) Validate() error {
+	var v validator
+	v.intIn("days", p.Days, 1, MaxDays)
+	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {
+		v.bad("tick_minutes", p.TickMinutes, "one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 (a divisor of an hour)")
+	}
+
+	c := &p.City
+	v.intIn("city.width", c.Width, 2, 100_000)
+	v.intIn("city.height", c.Height, 2, 100_000)
+	if c.Width >= 2 && c.Height >= 2 && c.Width*c.Height > MaxCells {
+		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); raise sim.MaxCells to go bigger", MaxCells, c.Width, c.Height))
+	}
+	v.numIn("city.cell_m", c.CellM, 0.001, 1e6)
+	if c.Generator != "radial" {
+		v.bad("city.generator", c.Generator, `"radial"`)
+	}
+	v.numIn("city.centre_radius", c.CentreRadius, 0, 1)
+	v.numIn("city.residential_radius", c.ResidentialRadius, c.CentreRadius, 2)
+	v.numIn("city.private_radius", c.PrivateRadius, c.ResidentialRadius, 2)
+	v.intIn("city.parks", c.Parks, 0, 10_000)
+	v.numIn("city.park_radius", c.ParkRadius, 0, 1000)
+	v.prob("city.industrial_share", c.IndustrialShare)
+	v.intIn("city.river_width", c.RiverWidth, 0, 1000)
+	t := c.LandUse
+	for _, lu := range []struct {
+		name string
+		cp   [3]float64
+	}{
+		{"centre", [3]float64{t.Centre.Cover, t.Centre.Traffic, t.Centre.Demand}},
+		{"residential", [3]float64{t.Residential.Cover, t.Residential.Traffic, t.Residential.Demand}},
+		{"private", [3]float64{t.Private.Cover, t.Private.Traffic, t.Private.Demand}},
+		{"park", [3]float64{t.Park.Cover, t.Park.Traffic, t.Park.Demand}},
+		{"forest", [3]float64{t.Forest.Cover, t.Forest.Traffic, t.Forest.Demand}},
+		{"industrial", [3]float64{t.Industrial.Cover, t.Industrial.Traffic, t.Industrial.Demand}},
+	} {
+		name, cp := lu.name, lu.cp
+		k := "city.landuse." + name
+		if !(cp[0] >= 0 && cp[0] < 1) {
+			v.bad(k+".cover", cp[0], "0 <= cover < 1")
+		}
+		v.prob(k+".traffic", cp[1])
+		v.numIn(k+".demand", cp[2], 0, 1e6)
+	}
+	if t.Centre.Demand+t.Residential.Demand+t.Private.Demand+t.Park.Demand+t.Forest.Demand+t.Industrial.Demand <= 0 {
+		v.bad("city.landuse", "all demand 0", "at least one land-use class with demand > 0, or buyers have nowhere to live")
+	}
+
+	m := &p.Market
+	v.intIn("market.shops", m.Shops, 1, MaxShops)
+	v.numIn("market.price", m.Price, 0, 1e9)
+	v.numIn("market.pay_per_drop", m.PayPerDrop, 0, 1e9)
+	v.numIn("market.wholesale_price", m.WholesalePrice, 0, 1e9)
+	v.numIn("market.mule_pay", m.MulePay, 0, 1e9)
+	v.numIn("market.start_cash", m.StartCash, -1e12, 1e12)
+	v.intIn("market.start_stock", m.StartStock, 0, 1e9)
+	v.intIn("market.reorder_point", m.ReorderPoint, 0, 1e9)
+	v.intIn("market.reorder_qty", m.ReorderQty, 1, 1e9)
+	v.numIn("market.supply_days", m.SupplyDays, 0, 365)
+	v.numIn("market.drop_ttl_days", m.DropTTLDays, 1.0/24, 365)
+	if !(m.LossRate >= 0 && m.LossRate < 1) {
+		v.bad("market.loss_rate", m.LossRate, "0 <= loss_rate < 1 (a daily probability)")
+	}
+	v.prob("market.redrop_prob", m.RedropProb)
+	v.prob("market.min_reputation", m.MinReputation)
+	v.intIn("market.reputation_days", m.ReputationDays, 1, 365)
+
+	o := &p.Organization
+	v.intIn("organization.stashers", o.Stashers, 1, MaxMembers)
+	if o.Stashers >= 1 && m.Shops >= 1 && o.Stashers < m.Shops {
+		v.bad("organization.stashers", o.Stashers, fmt.Sprintf("at least one stasher per shop (market.shops = %d)", m.Shops))
+	}
+	v.intIn("organization.mules_per_shop", o.MulesPerShop, 1, 1000)
+	v.numIn("organization.mule_speed", o.MuleSpeed, 0.1, 1e6)
+	v.numIn("organization.recruit_days", o.RecruitDays, 0, 3650)
+	v.prob("organization.minor_share", o.MinorShare)
+	v.prob("organization.successor_prob", o.SuccessorProb)
+	v.numIn("organization.successor_days", o.SuccessorDays, 0, 3650)
+	v.numIn("organization.tenure_days", o.TenureDays, 0, 36500)
+
+	s := &p.Stasher
+	v.numIn("stasher.area_radius", s.AreaRadius, 1, 10_000)
+	v.intIn("stasher.quota", s.Quota, 1, 10_000)
+	v.intIn("stasher.max_active", s.MaxActive, 1, 100_000)
+	v.intIn("stasher.shift_start", s.ShiftStart, 0, 23)
+	v.intIn("stasher.shift_end", s.ShiftEnd, 1, 24)
+	if s.ShiftEnd <= s.ShiftStart && s.ShiftStart >= 0 && s.ShiftEnd <= 24 {
+		v.bad("stasher.shift_end", s.ShiftEnd, fmt.Sprintf("an hour after shift_start (%d) and at most 24", s.ShiftStart))
+	}
+	v.numIn("stasher.speed", s.Speed, 1, 10_000)
+	v.numIn("stasher.bulk_days", s.BulkDays, 0.1, 365)
+	v.intIn("stasher.candidates", s.Candidates, 1, 1000)
+	v.numIn("stasher.b_demand", s.BDemand, -100, 100)
+	v.numIn("stasher.b_cover", s.BCover, -100, 100)
+	v.numIn("stasher.b_risk", s.BRisk, -100, 100)
+	v.numIn("stasher.b_dist", s.BDist, -100, 100)
+	v.numIn("stasher.choice_temp", s.ChoiceTemp, 1e-3, 1e3)
+	v.numIn("stasher.sight_radius", s.SightRadius, 0, 1000)
+	v.numIn("stasher.risk_seen", s.RiskSeen, 0, 1e3)
+	v.numIn("stasher.risk_seizure", s.RiskSeizure, 0, 1e3)
+	v.intIn("stasher.risk_kernel", s.RiskKernel, 0, 50)
+	v.numIn("stasher.risk_half_life_days", s.RiskHalfLifeDays, 0.01, 3650)
+	v.numIn("stasher.relocate_threshold", s.RelocateThreshold, 0, 1e6)
+	v.numIn("stasher.relocate_range", s.RelocateRange, 0, 100_000)
+
+	b := &p.Buyers
+	v.intIn("buyers.count", b.Count, 0, MaxBuyers)
+	v.numIn("buyers.interval_days", b.IntervalDays, 0.01, 3650)
+	v.numIn("buyers.max_travel", b.MaxTravel, 0, 100_000)
+	v.numIn("buyers.speed", b.Speed, 0.1, 100_000)
+	v.intIn("buyers.pickup_delay", b.PickupDelay, 0, 1000)
+	v.numIn("buyers.patience_hours", b.PatienceHours, 0, 24*365)
+	v.intIn("buyers.churn_after", b.ChurnAfter, 1, 1000)
+	v.numIn("buyers.churn_days", b.ChurnDays, 0, 3650)
+	if len(b.Diurnal) != 24 {
+		v.bad("buyers.diurnal", fmt.Sprintf("%d values", len(b.Diurnal)), "24 hourly weights, hour 0 first")
+	} else {
+		sum := 0.0
+		for i, w := range b.Diurnal {
+			if !(w >= 0) || math.IsInf(w, 0) {
+				v.bad(fmt.Sprintf("buyers.diurnal[%d]", i), w, "a weight >= 0")
+			}
+			sum += w
+		}
+		if sum <= 0 {
+			v.bad("buyers.diurnal", "all 0", "at least one hour with weight > 0")
+		}
+	}
+
+	po := &p.Police
+	v.prob("police.find_prob", po.FindProb)
+	v.numIn("police.search_radius", po.SearchRadius, 0, 100)
+	v.numIn("police.speed", po.Speed, 0, 10_000)
+	v.numIn("police.detect_radius", po.DetectRadius, 0, 100)
+	v.prob("police.detect_prob", po.DetectProb)
+	v.numIn("police.cctv_boost", po.CCTVBoost, 0, 100)
+	v.prob("police.cctv_prob", po.CCTVProb)
+	v.prob("police.stakeout_prob", po.StakeoutProb)
+	v.intIn("police.stakeout_ticks", po.StakeoutTicks, 0, 10_000)
+	v.prob("police.stakeout_arrest_prob", po.StakeoutArrestProb)
+	v.prob("police.phone_drop_prob", po.PhoneDropProb)
+	v.prob("police.link_prob", po.LinkProb)
+	v.numIn("police.investigation_days", po.InvestigationDays, 0, 3650)
+	v.prob("police.investigation_prob", po.InvestigationProb)
+	v.prob("police.mule_intercept_prob", po.MuleInterceptProb)
+	units := 0
+	for i, g := range po.Groups {
+		k := fmt.Sprintf("police.group[%d]", i+1)
+		if !isStrategy(g.Strategy) {
+			v.bad(k+".strategy", g.Strategy, "one of "+strings.Join(StrategyNames(), ", "))
+		}
+		v.intIn(k+".count", g.Count, 0, MaxUnits)
+		units += max(g.Count, 0)
+		v.intIn(k+".start_day", g.StartDay, 0, p.Days)
+		v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
+		if g.Strategy == "area" {
+			if len(g.Area) != 4 {
+				v.bad(k+".area", g.Area, "a rectangle [x0, y0, x1, y1] of cells, inclusive")
+			} else if a := g.Area; a[0] < 0 || a[1] < 0 || a[2] >= c.Width || a[3] >= c.Height || a[0] > a[2] || a[1] > a[3] {
+				v.bad(k+".area", g.Area, fmt.Sprintf("0 <= x0 <= x1 < %d and 0 <= y0 <= y1 < %d (inside the grid)", c.Width, c.Height))
+			}
+		} else if len(g.Area) != 0 {
+			v.bad(k+".area", g.Area, `an area only with strategy = "area"`)
+		}
+	}
+	if units > MaxUnits {
+		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; raise sim.MaxUnits to go bigger", MaxUnits))
+	}
+	return errors.Join(v.errs...)
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) bad(key string, val any, allowed string) {
+	v.errs = append(v.errs, &ParamError{Key: key, Value: val, Allowed: allowed})
+}
+
+func (v *validator) intIn(key string, x, lo, hi int) {
+	if x < lo || x > hi {
+		v.bad(key, x, fmt.Sprintf("a whole number from %d to %d", lo, hi))
+	}
+}
+
+func (v *validator) numIn(key string, x, lo, hi float64) {
+	if !(x >= lo && x <= hi) {
+		v.bad(key, x, fmt.Sprintf("a number from %g to %g", lo, hi))
+	}
+}
+
+func (v *validator) prob(key string, x float64) {
+	if !(x >= 0 && x <= 1) {
+		v.bad(key, x, "a probability from 0 to 1")
+	}
+}
