@@ -1,55 +1,296 @@
 package sim
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
+	"sort"
 
 	"dropsim/sim/grid"
 )
 
 // Model is one run in progress. Build it with New, advance it with Step
-// until Done, then call Finish.
+// until Done, then call Finish. Everything random comes from the streams
+// below, derived from the run seed, so a run is a pure function of
+// (Params, seed).
 type Model struct {
 	P    Params
 	Seed uint64
 	G    *grid.Grid
+
 	tick int
+	tpd  int // ticks per day
+	sink Sink
+	ev   Event // reused for every emit
+
+	// One random stream per subsystem (MODEL.md 4.5), so that two policies
+	// run with the same seed see the same map and the same buyers.
+	rngMap, rngBuyers, rngStashers, rngPolice, rngOrgs, rngMarket *rand.Rand
+
+	reach      []float32    // D(c): demand within buyer reach, scaled to [0,1]
+	reachSAT   *grid.Summed // for area scores when relocating
+	coverSAT   *grid.Summed
+	homeCum    []float64 // cumulative demand over cells, for drawing homes
+	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
+
+	shops    []*Shop
+	stashers []*Stasher
+	buyers   []Buyer
+	drops    []Drop
+	groups   []*Group
+	units    []Unit
+
+	present  *grid.Index // drops physically on the map
+	policeIx *grid.Index // units on duty, rebuilt each tick
+
+	orders   agenda // buyers' next orders (a = buyer)
+	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
+	sched    agenda // recruitment, deliveries, supply, investigations, quits
+	losses   agenda // drops taken by others (a = drop)
+
+	expiry     []int32 // drop ids in placement order, for the TTL
+	expiryHead int
+	backlogQ   []backlogEntry // waiting orders in deadline order
+	backlogQH  int
+
+	nextAgent int32
+	onDuty    int // police units on duty
+	waiting   int // orders in backlogs
+	churned   int // buyers out of the market
+	onMap     int // drops physically on the map
+
+	// Derived constants.
+	perTick     int     // drops a stasher may place in one tick
+	shiftTicks  int     // ticks in a shift
+	ttlTicks    int     // drop lifetime
+	patience    int     // ticks an order waits in a backlog
+	decay       float64 // risk decay per tick
+	lossPerTick float64 // hazard of loss per tick
+	areaCells   int     // cells in a full working-area disk
+	kernel      []kernelCell
+	bulkDoses   int
+	totals      Totals
+	reputation  int       // days in the reputation window
+	alt         []*Shop   // scratch for orderFrom
+	cand        []int32   // scratch for chooseCell
+	util        []float64 // scratch for chooseCell
 }
 
-// Unit is a police unit.
-type Unit struct {
-	X, Y int
+type kernelCell struct {
+	dx, dy int
+	w      float64
 }
 
-// Totals are the run's conservation counts and money totals.
-type Totals struct{}
+type backlogEntry struct {
+	buyer    int32
+	seq      int32
+	deadline int32
+}
 
-// New validates p and builds the world for seed.
+// Totals are the run's conservation counts and money totals, for the
+// manifest and the conservation tests.
+type Totals struct {
+	Ticks    int
+	Orders   int // fresh orders (re-drops not counted)
+	Unmet    int
+	NotFound int
+	Redrops  int
+	Placed   int
+	Outcomes [NumOutcomes]int // how the placed drops ended
+	Arrests  [NumRoles]int
+
+	// Doses: Acquired = Placed + InStock + InTransit + Wholesale + Inventory
+	//                   + Intercepted + SeizedInventory.
+	DosesAcquired        int
+	DosesInStock         int
+	DosesInTransit       int // with mules
+	DosesWholesale       int // in wholesale drops not yet collected
+	DosesInventory       int // in stashers' pockets
+	DosesIntercepted     int
+	DosesSeizedInventory int
+
+	// Money: CashStart + Revenue = Wages + MulePay + Wholesale + Confiscated + CashOnHand.
+	CashStart, Revenue, Wages, MulePay, Wholesale, Confiscated, CashOnHand float64
+}
+
+// Scheduled item kinds (the sched agenda).
+const (
+	schedRecruit     uint8 = iota // a = shop, b = role
+	schedDelivery                 // a = stasher, b = doses
+	schedSupply                   // a = shop, b = doses
+	schedReopen                   // a = shop
+	schedQuit                     // a = stasher
+	schedInvestigate              // a = shop, b = agent; role in invRole
+)
+
+// New validates p and builds the world for seed: the city, the shops and
+// their members, the buyers and the police.
 func New(p Params, seed uint64) (*Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &Model{P: p, Seed: seed}, nil
+	p.Police.Groups = append([]GroupParams(nil), p.Police.Groups...)
+	p.Buyers.Diurnal = append([]float64(nil), p.Buyers.Diurnal...)
+	m := &Model{P: p, Seed: seed, tpd: p.TicksPerDay()}
+	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*n)) }
+	m.rngMap, m.rngBuyers, m.rngStashers = stream(1), stream(2), stream(3)
+	m.rngPolice, m.rngOrgs, m.rngMarket = stream(4), stream(5), stream(6)
+
+	if err := m.buildCity(); err != nil {
+		return nil, err
+	}
+	m.derive()
+	m.present = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.drops[id].state == dropOnMap })
+	m.policeIx = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.units[id].X, m.units[id].Y }, func(int32) bool { return true })
+	m.buildShops()
+	m.buildBuyers()
+	m.buildPolice()
+	return m, nil
+}
+
+func (m *Model) buildCity() error {
+	c := &m.P.City
+	m.G = grid.Radial(c.Width, c.Height, grid.RadialOptions{
+		CentreRadius: c.CentreRadius, ResidentialRadius: c.ResidentialRadius, PrivateRadius: c.PrivateRadius,
+		Parks: c.Parks, ParkRadius: c.ParkRadius, IndustrialShare: c.IndustrialShare,
+		River: c.River, RiverWidth: c.RiverWidth,
+	}, m.rngMap)
+	m.G.ApplyTable(c.LandUse.Array())
+	if len(m.G.UsableCells()) == 0 {
+		return &ParamError{Key: "city", Value: "no usable cell", Allowed: "a city with at least one cell that is not water"}
+	}
+	total := 0.0
+	m.homeCum = make([]float64, len(m.G.Demand))
+	for i, d := range m.G.Demand {
+		total += float64(d)
+		m.homeCum[i] = total
+	}
+	if total <= 0 {
+		return &ParamError{Key: "city.landuse", Value: "no demand on any usable cell", Allowed: "demand > 0 on some land-use class present on the map"}
+	}
+	// D(c): demand within buyer reach (a square of half-side max_travel),
+	// scaled so that the best cell has 1.
+	dSAT := grid.NewSummed(m.G.W, m.G.H, m.G.Demand)
+	r := int(m.P.Buyers.MaxTravel)
+	m.reach = make([]float32, len(m.G.Demand))
+	best := 0.0
+	for y := 0; y < m.G.H; y++ {
+		for x := 0; x < m.G.W; x++ {
+			s, _ := dSAT.Box(x-r, y-r, x+r, y+r)
+			m.reach[m.G.ID(x, y)] = float32(s)
+			best = math.Max(best, s)
+		}
+	}
+	for i := range m.reach {
+		m.reach[i] = float32(float64(m.reach[i]) / best)
+	}
+	m.reachSAT = grid.NewSummed(m.G.W, m.G.H, m.reach)
+	m.coverSAT = grid.NewSummed(m.G.W, m.G.H, m.G.Cover)
+	return nil
+}
+
+func (m *Model) derive() {
+	p := &m.P
+	m.shiftTicks = (p.Stasher.ShiftEnd - p.Stasher.ShiftStart) * 60 / p.TickMinutes
+	m.perTick = (p.Stasher.Quota + m.shiftTicks - 1) / m.shiftTicks
+	m.ttlTicks = max(1, int(math.Round(p.Market.DropTTLDays*float64(m.tpd))))
+	m.patience = int(math.Round(p.Buyers.PatienceHours * 60 / float64(p.TickMinutes)))
+	m.decay = math.Ln2 / (p.Stasher.RiskHalfLifeDays * float64(m.tpd))
+	if p.Market.LossRate > 0 {
+		m.lossPerTick = -math.Log(1-p.Market.LossRate) / float64(m.tpd)
+	}
+	r := p.Stasher.AreaRadius
+	for dy := -int(r); dy <= int(r); dy++ {
+		for dx := -int(r); dx <= int(r); dx++ {
+			if float64(dx*dx+dy*dy) <= r*r {
+				m.areaCells++
+			}
+		}
+	}
+	k := p.Stasher.RiskKernel
+	for dy := -k; dy <= k; dy++ {
+		for dx := -k; dx <= k; dx++ {
+			if d := math.Hypot(float64(dx), float64(dy)); d <= float64(k) {
+				// a cone: full weight at the drop, falling linearly to the edge
+				m.kernel = append(m.kernel, kernelCell{dx, dy, 1 - d/float64(k+1)})
+			}
+		}
+	}
+	m.bulkDoses = max(1, int(math.Ceil(p.Stasher.BulkDays*float64(p.Stasher.Quota))))
+	m.reputation = p.Market.ReputationDays
+	m.diurnalCum = diurnalTable(p.Buyers.Diurnal, p.TickMinutes)
 }
 
 // Tick is the number of ticks played so far.
 func (m *Model) Tick() int { return m.tick }
 
+// Day is the current day (0-based).
+func (m *Model) Day() int { return m.tick / m.tpd }
+
 // Done reports whether the horizon is reached.
 func (m *Model) Done() bool { return m.tick >= m.P.Ticks() }
 
-// Step plays one tick, sending its events to sink.
-func (m *Model) Step(sink Sink) { m.tick++ }
+// hour is the hour of the day of tick t.
+func (m *Model) hour(t int) int { return (t % m.tpd) * m.P.TickMinutes / 60 }
+
+// Step plays one tick in the fixed phase order of MODEL.md section 3,
+// sending its events to sink.
+func (m *Model) Step(sink Sink) {
+	m.sink = sink
+	t := m.tick
+	// 1. Scheduled events: police groups on or off duty, recruitment,
+	//    deliveries, supply, investigations.
+	m.updateGroups(t)
+	m.runScheduled(t)
+	// 2. Orders, and orders that waited too long.
+	m.takeOrders(t)
+	m.expireBacklog(t)
+	// 3. Stashers on shift place drops.
+	if h := m.hour(t); h >= m.P.Stasher.ShiftStart && h < m.P.Stasher.ShiftEnd {
+		m.stashersWork(t)
+	}
+	// 4. Pickups.
+	m.pickups(t)
+	// 5. Police.
+	m.policeWork(t)
+	// 6. Upkeep: losses, expiry; once a day reputation, reorders, the day's snapshot.
+	m.loseDrops(t)
+	m.expireDrops(t)
+	if (t+1)%m.tpd == 0 {
+		m.endOfDay(t)
+	}
+	m.tick++
+}
 
 // Finish ends the run: drops still on the map are reported as active.
-func (m *Model) Finish(sink Sink) {}
+func (m *Model) Finish(sink Sink) {
+	m.sink = sink
+	end := int32(m.tick - 1)
+	for i := range m.drops {
+		if d := &m.drops[i]; d.state == dropOnMap {
+			m.totals.Outcomes[OutcomeActive]++
+			m.emitDropEnded(int32(i), end, OutcomeActive, "")
+		}
+	}
+}
 
-// Totals returns the conservation counts.
-func (m *Model) Totals() Totals { return Totals{} }
-
-func (m *Model) randomUsable(rng *rand.Rand) (int, int) { return 0, 0 }
-
-func (m *Model) randomStep(x, y int, speed float64, rng *rand.Rand, inside func(x, y int) bool) (int, int) {
-	return x, y
+// Totals returns the conservation counts at this point of the run.
+func (m *Model) Totals() Totals {
+	t := m.totals
+	t.Ticks = m.tick
+	t.DosesInStock, t.DosesInTransit, t.DosesWholesale, t.DosesInventory, t.CashOnHand = 0, 0, 0, 0, 0
+	for _, sh := range m.shops {
+		t.DosesInStock += sh.stock
+		t.DosesInTransit += sh.inTransit
+		t.CashOnHand += sh.cash
+	}
+	for _, s := range m.stashers {
+		t.DosesInventory += s.inventory
+		if s.hasWholesale {
+			t.DosesWholesale += s.wholesaleDoses
+		}
+	}
+	return t
 }
 
 // Run plays a whole run of p with seed, sending every event to sink.
@@ -63,4 +304,116 @@ func Run(p Params, seed uint64, sink Sink) (Totals, error) {
 	}
 	m.Finish(sink)
 	return m.Totals(), nil
+}
+
+func (m *Model) runScheduled(t int) {
+	for {
+		it, ok := m.sched.due(t)
+		if !ok {
+			return
+		}
+		switch it.kind {
+		case schedRecruit:
+			m.recruit(m.shops[it.a], Role(it.b))
+		case schedDelivery:
+			m.deliver(m.stashers[it.a], int(it.b))
+		case schedSupply:
+			m.supplyArrives(m.shops[it.a], int(it.b))
+		case schedReopen:
+			m.reopen(m.shops[it.a])
+		case schedQuit:
+			m.quit(m.stashers[it.a])
+		default:
+			m.investigate(m.shops[it.a], Role(it.kind-schedInvestigate), it.b)
+		}
+	}
+}
+
+func (m *Model) endOfDay(t int) {
+	day := t / m.tpd
+	st := DayState{Day: day, PoliceActive: m.onDuty, Backlog: m.waiting, Churned: m.churned}
+	for _, sh := range m.shops {
+		sh.closeDay(day, m.reputation)
+		m.reorder(sh, t)
+		m.serveBulkQueue(sh, t)
+		if sh.online() {
+			st.OpenShops++
+		}
+		if sh.open {
+			st.ActiveStashers += len(sh.stashers)
+		}
+		st.Cash += sh.cash
+		st.AvailableDrops += sh.listed
+	}
+	m.ev = Event{Tick: int32(t), Kind: EvDayEnd, X: -1, Y: -1, Day: &st}
+	m.sink.Event(&m.ev)
+}
+
+// emit sends an event built by the caller.
+func (m *Model) emit(kind Kind, role Role, shop, agent int32, x, y int, cause string, amount float64) {
+	m.ev = Event{Tick: int32(m.tick), Kind: kind, Role: role, Shop: shop, Agent: agent,
+		X: int32(x), Y: int32(y), Cause: cause, Amount: amount}
+	m.sink.Event(&m.ev)
+}
+
+// randomUsable draws a uniformly random usable cell.
+func (m *Model) randomUsable(rng *rand.Rand) (int, int) {
+	u := m.G.UsableCells()
+	return m.G.XY(u[rng.IntN(len(u))])
+}
+
+// randomStep moves from (x, y) to a random usable cell within distance
+// speed (and for which inside is true, if given); it stays put if a few
+// draws find none.
+func (m *Model) randomStep(x, y int, speed float64, rng *rand.Rand, inside func(x, y int) bool) (int, int) {
+	r := int(speed)
+	for try := 0; try < 8; try++ {
+		dx, dy := rng.IntN(2*r+1)-r, rng.IntN(2*r+1)-r
+		nx, ny := x+dx, y+dy
+		if float64(dx*dx+dy*dy) > speed*speed || !m.G.In(nx, ny) || !m.G.Usable(m.G.ID(nx, ny)) {
+			continue
+		}
+		if inside != nil && !inside(nx, ny) {
+			continue
+		}
+		return nx, ny
+	}
+	return x, y
+}
+
+// walkToward moves (x, y) up to speed cells toward (tx, ty).
+func walkToward(x, y, tx, ty int, speed float64) (int, int) {
+	d := grid.Dist(x, y, tx, ty)
+	if d <= speed {
+		return tx, ty
+	}
+	f := speed / d
+	return x + int(math.Round(float64(tx-x)*f)), y + int(math.Round(float64(ty-y)*f))
+}
+
+// drawHome draws a cell with probability proportional to its demand.
+func (m *Model) drawHome(rng *rand.Rand) int32 {
+	total := m.homeCum[len(m.homeCum)-1]
+	i := sort.SearchFloat64s(m.homeCum, rng.Float64()*total)
+	for i < len(m.homeCum)-1 && m.G.Demand[i] == 0 { // never land on a zero cell at a boundary
+		i++
+	}
+	return int32(i)
+}
+
+// expDays draws an exponential duration with the given mean in days, in ticks.
+func (m *Model) expDays(rng *rand.Rand, meanDays float64) int {
+	if meanDays <= 0 {
+		return 0
+	}
+	return int(math.Round(rng.ExpFloat64() * meanDays * float64(m.tpd)))
+}
+
+func (m *Model) newAgent() int32 {
+	m.nextAgent++
+	return m.nextAgent - 1
+}
+
+func (m *Model) String() string {
+	return fmt.Sprintf("dropsim model %q seed %d at tick %d", m.P.Name, m.Seed, m.tick)
 }

@@ -199,15 +199,15 @@ func DefaultParams() Params {
 			MinorShare: 0.1, SuccessorProb: 0.5, SuccessorDays: 30, TenureDays: 120,
 		},
 		Stasher: StasherParams{
-			AreaRadius: 15, Quota: 30, MaxActive: 40, ShiftStart: 10, ShiftEnd: 20,
+			AreaRadius: 15, Quota: 40, MaxActive: 50, ShiftStart: 10, ShiftEnd: 20,
 			Speed: 4, BulkDays: 3, Candidates: 16,
-			BDemand: 1, BCover: 2, BRisk: 1, BDist: 0.5, ChoiceTemp: 0.25,
+			BDemand: 2, BCover: 1.5, BRisk: 1, BDist: 0.5, ChoiceTemp: 0.25,
 			SightRadius: 3, RiskSeen: 0.5, RiskSeizure: 1, RiskKernel: 3,
-			RiskHalfLifeDays: 14, RelocateThreshold: 0.05, RelocateRange: 30,
+			RiskHalfLifeDays: 14, RelocateThreshold: 0.15, RelocateRange: 30,
 		},
 		Buyers: BuyerParams{
 			Count: 3000, IntervalDays: 5, MaxTravel: 20, Speed: 5, PickupDelay: 1,
-			PatienceHours: 12, ChurnAfter: 3, ChurnDays: 30, Diurnal: DefaultDiurnal(),
+			PatienceHours: 18, ChurnAfter: 3, ChurnDays: 30, Diurnal: DefaultDiurnal(),
 		},
 		Police: PoliceParams{
 			FindProb: 0.5, SearchRadius: 0, Speed: 3, DetectRadius: 1, DetectProb: 0.3,

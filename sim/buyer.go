@@ -1,0 +1,318 @@
+package sim
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+
+	"dropsim/sim/grid"
+)
+
+// Buyer orders at exponential intervals shaped by a diurnal profile, is
+// given the coordinates of a drop, travels there and picks it up, or finds
+// nothing and complains; after churn_after failures in a row it leaves the
+// market for churn_days (MODEL.md 4.2). Idle buyers wait in the orders
+// agenda and cost nothing until their next order is due.
+type Buyer struct {
+	home      int32
+	shop      int32 // preferred shop
+	drop      int32 // reserved drop while travelling
+	seq       int32 // numbers the buyer's orders, to recognise stale backlog entries
+	orderTick int32
+	state     uint8
+	fails     uint8
+	redrop    bool // the current order is a re-drop, already paid
+}
+
+const (
+	buyerIdle uint8 = iota
+	buyerWaiting
+	buyerTravel
+	buyerOut
+)
+
+func (m *Model) buildBuyers() {
+	rng := m.rngBuyers
+	m.buyers = make([]Buyer, m.P.Buyers.Count)
+	for i := range m.buyers {
+		m.buyers[i] = Buyer{home: m.drawHome(rng), shop: int32(rng.IntN(len(m.shops))), drop: -1}
+		m.orders.add(m.nextOrder(-1, rng), 0, int32(i), 0)
+	}
+}
+
+// diurnalTable accumulates the buyers' activity, in hours, tick by tick
+// over two days: the hourly weights are scaled to average 1, so that a day
+// holds 24 hours of activity whatever the profile.
+func diurnalTable(w []float64, tickMinutes int) []float64 {
+	tpd := 24 * 60 / tickMinutes
+	mean := 0.0
+	for _, x := range w {
+		mean += x / 24
+	}
+	cum := make([]float64, 2*tpd+1)
+	for k := 0; k < 2*tpd; k++ {
+		h := (k % tpd) * tickMinutes / 60
+		cum[k+1] = cum[k] + w[h]/mean*float64(tickMinutes)/60
+	}
+	return cum
+}
+
+// nextOrder draws the tick of a buyer's next order after tick t: an
+// inhomogeneous Poisson process whose rate follows the diurnal profile and
+// averages one order per interval_days. It draws the activity needed,
+// exponential with mean interval_days x 24 hours, and finds the tick in
+// which that much activity has passed.
+func (m *Model) nextOrder(t int, rng *rand.Rand) int {
+	need := rng.ExpFloat64() * m.P.Buyers.IntervalDays * 24
+	start := t + 1
+	d0 := start % m.tpd
+	base := start - d0
+	days := math.Floor(need / 24)
+	need -= days * 24
+	base += int(days) * m.tpd
+	i := sort.SearchFloat64s(m.diurnalCum, m.diurnalCum[d0]+need)
+	return base + max(i-1, d0)
+}
+
+// takeOrders: phase 2, buyers whose next order is due.
+func (m *Model) takeOrders(t int) {
+	for {
+		it, ok := m.orders.due(t)
+		if !ok {
+			return
+		}
+		b := it.a
+		bu := &m.buyers[b]
+		if bu.state == buyerOut {
+			m.churned--
+			bu.state = buyerIdle
+		}
+		bu.seq++
+		bu.orderTick, bu.redrop = int32(t), false
+		m.totals.Orders++
+		x, y := m.G.XY(bu.home)
+		m.emit(EvOrder, RoleBuyer, bu.shop, b, x, y, "", 0)
+		m.orderFrom(b, t)
+	}
+}
+
+// orderFrom: the buyer shops for a drop within reach, at the preferred
+// shop first (if online and its reputation is acceptable), then at the
+// other acceptable shops in order of reputation, as a buyer browsing a
+// marketplace's district listings would; the buyer stays with the shop
+// that serves. With no drop anywhere the order waits in the preferred
+// (or best) shop's backlog.
+func (m *Model) orderFrom(b int32, t int) {
+	bu := &m.buyers[b]
+	x, y := m.G.XY(bu.home)
+	r := m.P.Buyers.MaxTravel
+	minRep := m.P.Market.MinReputation
+	first := m.chooseShop(bu)
+	if first == nil {
+		m.unmet(b, t)
+		return
+	}
+	if id, ok := first.avail.Nearest(x, y, r, nil); ok {
+		bu.shop = first.id
+		m.assign(first, b, id, t)
+		return
+	}
+	m.alt = m.alt[:0]
+	for _, sh := range m.shops {
+		if sh != first && sh.online() && sh.reputation >= minRep {
+			m.alt = append(m.alt, sh)
+		}
+	}
+	slices.SortStableFunc(m.alt, func(a, b *Shop) int { return cmp.Compare(b.reputation, a.reputation) })
+	for _, sh := range m.alt {
+		if id, ok := sh.avail.Nearest(x, y, r, nil); ok {
+			bu.shop = sh.id
+			m.assign(sh, b, id, t)
+			return
+		}
+	}
+	bu.shop = first.id
+	m.wait(first, b, t)
+}
+
+// chooseShop: the preferred shop if online and its reputation acceptable,
+// else the online shop with the best reputation (the lowest id on ties).
+func (m *Model) chooseShop(bu *Buyer) *Shop {
+	if pref := m.shops[bu.shop]; pref.online() && pref.reputation >= m.P.Market.MinReputation {
+		return pref
+	}
+	var best *Shop
+	for _, sh := range m.shops {
+		if sh.online() && (best == nil || sh.reputation > best.reputation) {
+			best = sh
+		}
+	}
+	return best
+}
+
+// dispatch is the dispatcher's job: reserve the nearest drop for sale
+// within the buyer's reach, else put the order in the backlog.
+func (m *Model) dispatch(sh *Shop, b int32, t int) {
+	x, y := m.G.XY(m.buyers[b].home)
+	if id, ok := sh.avail.Nearest(x, y, m.P.Buyers.MaxTravel, nil); ok {
+		m.assign(sh, b, id, t)
+		return
+	}
+	m.wait(sh, b, t)
+}
+
+// wait puts the order in the shop's backlog for up to the buyer's patience.
+func (m *Model) wait(sh *Shop, b int32, t int) {
+	bu := &m.buyers[b]
+	if m.patience == 0 {
+		m.unmet(b, t)
+		return
+	}
+	x, y := m.G.XY(bu.home)
+	bu.state = buyerWaiting
+	m.waiting++
+	sh.backlog.Insert(b, x, y)
+	m.backlogQ = append(m.backlogQ, backlogEntry{buyer: b, seq: bu.seq, deadline: int32(t + m.patience)})
+}
+
+// serveBacklog: a new drop goes to the longest-waiting buyer within reach.
+func (m *Model) serveBacklog(sh *Shop, drop int32, x, y, t int) {
+	best := int32(-1)
+	sh.backlog.Within(x, y, m.P.Buyers.MaxTravel, func(id int32, _ int) {
+		if best < 0 || m.buyers[id].orderTick < m.buyers[best].orderTick ||
+			(m.buyers[id].orderTick == m.buyers[best].orderTick && id < best) {
+			best = id
+		}
+	})
+	if best >= 0 {
+		m.assign(sh, best, drop, t)
+	}
+}
+
+// assign gives drop to buyer b, who pays (unless it is a re-drop) and sets off.
+func (m *Model) assign(sh *Shop, b, drop int32, t int) {
+	bu := &m.buyers[b]
+	if bu.state == buyerWaiting {
+		m.waiting--
+	}
+	m.reserveDrop(drop, b)
+	bu.state, bu.drop = buyerTravel, drop
+	if !bu.redrop {
+		m.pay(sh, m.P.Market.Price, CauseRevenue)
+	}
+	hx, hy := m.G.XY(bu.home)
+	dx, dy := m.G.XY(m.drops[drop].cell)
+	travel := int(math.Ceil(grid.Dist(hx, hy, dx, dy)/m.P.Buyers.Speed)) + m.P.Buyers.PickupDelay
+	m.arrivals.add(t+travel, 0, b, drop)
+}
+
+// expireBacklog: orders that waited longer than the buyer's patience are
+// unmet demand.
+func (m *Model) expireBacklog(t int) {
+	for m.backlogQH < len(m.backlogQ) && int(m.backlogQ[m.backlogQH].deadline) <= t {
+		e := m.backlogQ[m.backlogQH]
+		m.backlogQH++
+		if bu := &m.buyers[e.buyer]; bu.state == buyerWaiting && bu.seq == e.seq {
+			m.waiting--
+			m.unmet(e.buyer, t)
+		}
+	}
+	if m.backlogQH > 1<<16 && m.backlogQH > len(m.backlogQ)/2 {
+		m.backlogQ = append(m.backlogQ[:0], m.backlogQ[m.backlogQH:]...)
+		m.backlogQH = 0
+	}
+}
+
+// pickups: phase 4, buyers reach their drops.
+func (m *Model) pickups(t int) {
+	for {
+		it, ok := m.arrivals.due(t)
+		if !ok {
+			return
+		}
+		b, id := it.a, it.b
+		d := &m.drops[id]
+		sh := m.shops[d.shop]
+		d.listed = false
+		if d.state == dropOnMap && d.watcher < 0 {
+			m.end(id, OutcomePicked, "")
+			sh.logPickup(t/m.tpd, m.reputation, true)
+			m.succeed(b, t)
+			continue
+		}
+		if d.state == dropOnMap { // police are watching it
+			arrested := m.rngPolice.Float64() < m.P.Police.StakeoutArrestProb
+			m.seize(id, CauseStakeout)
+			if arrested {
+				m.arrestBuyer(b, id, t)
+				continue
+			}
+		}
+		m.notFound(sh, b, id, t)
+	}
+}
+
+// notFound: the buyer complains; the dispatcher relays the complaint as
+// risk and may answer it with a re-drop.
+func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
+	bu := &m.buyers[b]
+	m.totals.NotFound++
+	c := m.drops[drop].cell
+	x, y := m.G.XY(c)
+	m.emit(EvNotFound, RoleBuyer, sh.id, b, x, y, "", 0)
+	sh.logPickup(t/m.tpd, m.reputation, false)
+	m.report(sh, c, t)
+	if sh.online() && m.rngMarket.Float64() < m.P.Market.RedropProb {
+		m.totals.Redrops++
+		m.emit(EvRedrop, RoleBuyer, sh.id, b, x, y, "", 0)
+		bu.seq++
+		bu.orderTick, bu.redrop = int32(t), true
+		m.dispatch(sh, b, t)
+		return
+	}
+	m.fail(b, t)
+}
+
+func (m *Model) arrestBuyer(b, drop int32, t int) {
+	bu := &m.buyers[b]
+	x, y := m.G.XY(m.drops[drop].cell)
+	m.totals.Arrests[RoleBuyer]++
+	m.emit(EvArrest, RoleBuyer, m.drops[drop].shop, b, x, y, CauseStakeout, 0)
+	bu.fails = 0
+	m.leaveMarket(b, t)
+}
+
+func (m *Model) unmet(b int32, t int) {
+	m.totals.Unmet++
+	x, y := m.G.XY(m.buyers[b].home)
+	m.emit(EvUnmet, RoleBuyer, m.buyers[b].shop, b, x, y, "", 0)
+	m.fail(b, t)
+}
+
+func (m *Model) succeed(b int32, t int) {
+	bu := &m.buyers[b]
+	bu.fails, bu.state = 0, buyerIdle
+	m.orders.add(m.nextOrder(t, m.rngBuyers), 0, b, 0)
+}
+
+// fail counts a failure; after churn_after in a row the buyer leaves.
+func (m *Model) fail(b int32, t int) {
+	bu := &m.buyers[b]
+	bu.fails++
+	if int(bu.fails) >= m.P.Buyers.ChurnAfter {
+		bu.fails = 0
+		m.leaveMarket(b, t)
+		return
+	}
+	bu.state = buyerIdle
+	m.orders.add(m.nextOrder(t, m.rngBuyers), 0, b, 0)
+}
+
+// leaveMarket: the buyer is out for churn_days, then orders again.
+func (m *Model) leaveMarket(b int32, t int) {
+	m.buyers[b].state = buyerOut
+	m.churned++
+	m.orders.add(m.nextOrder(t+m.daysToTicks(m.P.Buyers.ChurnDays), m.rngBuyers), 0, b, 0)
+}

@@ -1,0 +1,156 @@
+package sim
+
+// Drop is one stash of one dose. Its physical state (on the map, or how it
+// left) is kept apart from the shop's view of it (listed for sale,
+// reserved for a buyer): a drop seized by police or taken by others stays
+// listed until a buyer reports it "not found" or its time runs out, as in a
+// real shop, which learns of its losses only through complaints.
+type Drop struct {
+	shop, stasher int32
+	cell          int32
+	placed        int32
+	buyer         int32 // reserved for this buyer, or -1
+	watcher       int32 // police unit staking it out, or -1
+	state         uint8 // dropOnMap or how it ended
+	listed        bool  // the shop offers it
+}
+
+const (
+	dropOnMap uint8 = iota
+	dropEnded
+)
+
+func (m *Model) dropPos(id int32) (int, int) { return m.G.XY(m.drops[id].cell) }
+
+// availableForSale is the shop's view: listed and not yet promised.
+func (d *Drop) availableForSale() bool { return d.listed && d.buyer < 0 }
+
+// place puts a new drop on cell by stasher s and offers it for sale.
+func (m *Model) place(s *Stasher, cell int32, t int) int32 {
+	sh := m.shops[s.shop]
+	id := int32(len(m.drops))
+	m.drops = append(m.drops, Drop{shop: sh.id, stasher: s.id, cell: cell, placed: int32(t), buyer: -1, watcher: -1, listed: true})
+	x, y := m.G.XY(cell)
+	m.present.Insert(id, x, y)
+	m.onMap++
+	m.totals.Placed++
+	s.inventory--
+	s.placedToday++
+	s.listed++
+	sh.listed++
+	s.drops = append(s.drops, id)
+	if len(s.drops) > 4*m.P.Stasher.MaxActive+64 { // forget drops that are gone
+		k := 0
+		for _, d := range s.drops {
+			if m.drops[d].state == dropOnMap {
+				s.drops[k] = d
+				k++
+			}
+		}
+		s.drops = s.drops[:k]
+	}
+	m.expiry = append(m.expiry, id)
+	if m.lossPerTick > 0 {
+		// Time to loss is exponential; draws past the drop's useful life
+		// are not scheduled.
+		if dt := int(m.rngMarket.ExpFloat64() / m.lossPerTick); dt < 2*m.ttlTicks+m.tpd {
+			m.losses.add(t+dt+1, 0, id, 0)
+		}
+	}
+	m.ev = Event{Tick: int32(t), Kind: EvDropPlaced, Role: RoleStasher, Shop: sh.id, Agent: s.id,
+		X: int32(x), Y: int32(y), Drop: m.record(id, int32(t), OutcomeActive, "")}
+	m.sink.Event(&m.ev)
+	m.pay(sh, -m.P.Market.PayPerDrop, CauseWage)
+	sh.avail.Insert(id, x, y)
+	m.serveBacklog(sh, id, x, y, t)
+	return id
+}
+
+func (m *Model) record(id, end int32, o Outcome, cause string) DropRecord {
+	d := &m.drops[id]
+	x, y := m.G.XY(d.cell)
+	return DropRecord{ID: id, Shop: d.shop, Stasher: d.stasher, X: int32(x), Y: int32(y),
+		Placed: d.placed, End: end, Outcome: o, Cause: cause}
+}
+
+func (m *Model) emitDropEnded(id, end int32, o Outcome, cause string) {
+	x, y := m.G.XY(m.drops[id].cell)
+	d := &m.drops[id]
+	m.ev = Event{Tick: end, Kind: EvDropEnded, Shop: d.shop, Agent: d.stasher, X: int32(x), Y: int32(y),
+		Cause: cause, Drop: m.record(id, end, o, cause)}
+	m.sink.Event(&m.ev)
+}
+
+// end takes a drop off the map with outcome o.
+func (m *Model) end(id int32, o Outcome, cause string) {
+	d := &m.drops[id]
+	if d.state != dropOnMap {
+		return
+	}
+	d.state = dropEnded
+	m.onMap--
+	m.totals.Outcomes[o]++
+	if d.watcher >= 0 {
+		m.units[d.watcher].stake = -1
+		d.watcher = -1
+	}
+	m.emitDropEnded(id, int32(m.tick), o, cause)
+}
+
+// unlist withdraws a drop from sale (the shop knows it is gone or stale).
+func (m *Model) unlist(id int32) {
+	d := &m.drops[id]
+	if !d.listed {
+		return
+	}
+	d.listed = false
+	if d.buyer < 0 {
+		m.stashers[d.stasher].listed--
+		m.shops[d.shop].listed--
+	}
+}
+
+// reserveDrop promises drop id to buyer b: it leaves the shop's offer.
+func (m *Model) reserveDrop(id, b int32) {
+	d := &m.drops[id]
+	d.buyer = b
+	m.stashers[d.stasher].listed--
+	m.shops[d.shop].listed--
+}
+
+// seize: police take the drop.
+func (m *Model) seize(id int32, cause string) { m.end(id, OutcomeSeized, cause) }
+
+// loseDrops: drops taken by others (thieves who watch stashers, passers-by,
+// weather) at hazard loss_rate per day.
+func (m *Model) loseDrops(t int) {
+	for {
+		it, ok := m.losses.due(t)
+		if !ok {
+			return
+		}
+		m.end(it.a, OutcomeLost, "")
+	}
+}
+
+// expireDrops: drops older than drop_ttl are withdrawn; those still lying
+// unclaimed expire. A reserved drop stays for its buyer.
+func (m *Model) expireDrops(t int) {
+	for m.expiryHead < len(m.expiry) {
+		id := m.expiry[m.expiryHead]
+		d := &m.drops[id]
+		if int(d.placed)+m.ttlTicks > t {
+			break
+		}
+		m.expiryHead++
+		if d.buyer >= 0 {
+			continue
+		}
+		m.unlist(id)
+		m.end(id, OutcomeExpired, "")
+	}
+	if m.expiryHead > 1<<16 && m.expiryHead > len(m.expiry)/2 {
+		m.expiry = append(m.expiry[:0], m.expiry[m.expiryHead:]...)
+		m.expiryHead = 0
+	}
+}

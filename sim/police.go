@@ -1,0 +1,129 @@
+package sim
+
+import "math"
+
+// Unit is a police unit: a place, a group, and, while staking out a drop,
+// the drop and the tick the stakeout ends.
+type Unit struct {
+	X, Y       int
+	group      int
+	onDuty     bool
+	stake      int32 // drop watched, or -1
+	stakeUntil int
+}
+
+// Group is a set of units sharing a strategy and an active window.
+type Group struct {
+	P      GroupParams
+	strat  Strategy
+	units  []int32
+	active bool
+}
+
+func (m *Model) buildPolice() {
+	for gi, gp := range m.P.Police.Groups {
+		g := &Group{P: gp, strat: newStrategy(gp, m)}
+		if g.strat != nil {
+			for k := 0; k < gp.Count; k++ {
+				g.units = append(g.units, int32(len(m.units)))
+				m.units = append(m.units, Unit{group: gi, stake: -1})
+			}
+		}
+		m.groups = append(m.groups, g)
+	}
+}
+
+// updateGroups: phase 1, groups go on or off duty at their window's edges.
+func (m *Model) updateGroups(t int) {
+	day := t / m.tpd
+	for _, g := range m.groups {
+		active := day >= g.P.StartDay && day < g.P.EndDay
+		if active == g.active {
+			continue
+		}
+		g.active = active
+		for _, id := range g.units {
+			u := &m.units[id]
+			u.onDuty = active
+			if active {
+				m.onDuty++
+				g.strat.Start(u, m, m.rngPolice)
+			} else {
+				m.onDuty--
+				m.endStakeout(u, false)
+			}
+		}
+	}
+}
+
+// policeWork: phase 5. Each unit on duty either keeps its stakeout or moves
+// by its strategy and searches the cells within its search radius.
+func (m *Model) policeWork(t int) {
+	m.policeIx.Reset()
+	for _, g := range m.groups {
+		if !g.active {
+			continue
+		}
+		for _, id := range g.units {
+			u := &m.units[id]
+			if u.stake >= 0 && t >= u.stakeUntil {
+				m.endStakeout(u, true)
+			}
+			if u.stake < 0 {
+				g.strat.Move(u, m, m.rngPolice)
+				m.search(id, u, t)
+			}
+			m.policeIx.Insert(id, u.X, u.Y)
+		}
+	}
+}
+
+// search: every drop on the map within the search radius is found with
+// probability find_prob * (1 - cover); a found drop is seized, or with
+// probability stakeout_prob watched for stakeout_ticks (MODEL.md 4.3).
+func (m *Model) search(id int32, u *Unit, t int) {
+	po := &m.P.Police
+	m.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
+		if u.stake >= 0 {
+			return
+		}
+		c := m.drops[d].cell
+		if m.rngPolice.Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
+			return
+		}
+		if po.StakeoutTicks > 0 && m.rngPolice.Float64() < po.StakeoutProb {
+			u.stake, u.stakeUntil = d, t+po.StakeoutTicks
+			u.X, u.Y = m.G.XY(c)
+			m.drops[d].watcher = id
+			return
+		}
+		m.seize(d, CauseSearch)
+	})
+}
+
+// endStakeout: the unit gives up waiting; the drop is seized if asked.
+func (m *Model) endStakeout(u *Unit, seize bool) {
+	d := u.stake
+	if d < 0 {
+		return
+	}
+	u.stake = -1
+	m.drops[d].watcher = -1
+	if seize {
+		m.seize(d, CauseStakeout)
+	}
+}
+
+// FindProb is the chance that one search of a cell with the given cover
+// finds a drop there (MODEL.md 4.3), exposed for analytic checks.
+func FindProb(findProb, cover float64) float64 { return findProb * (1 - cover) }
+
+// DetectProb is the chance that a unit within detect_radius sees a
+// placement on a cell with the given traffic and camera (MODEL.md 4.3).
+func DetectProb(detectProb, traffic, cctvBoost float64, cctv bool) float64 {
+	cam := 0.0
+	if cctv {
+		cam = 1
+	}
+	return math.Min(1, math.Max(0, detectProb*(traffic+(1-traffic)*cctvBoost*cam)))
+}

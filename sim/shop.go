@@ -1,0 +1,249 @@
+package sim
+
+import (
+	"math"
+
+	"dropsim/sim/grid"
+)
+
+// Shop is an e-shop on the marketplace with its members: an organizer, a
+// dispatcher, a cash keeper, mules and stashers (the roles of the seed
+// paper). The organizer's, dispatcher's, cash keeper's and mules' steps
+// live in their own files; this file holds the shared state.
+type Shop struct {
+	id         int32
+	open       bool // false after the organizer's arrest, until a successor
+	organizer  member
+	dispatcher member
+	cashKeeper member
+	mules      []member
+	stashers   []int32 // employed stashers
+	bulkQueue  []int32 // stashers waiting for a bulk delivery
+
+	stock     int // doses held by the organizer
+	incoming  int // doses bought, not yet arrived
+	inTransit int // doses with mules on their way
+	cash      float64
+	listed    int // drops the shop offers (listed, not reserved)
+
+	avail   *grid.Index // drops for sale, by place
+	backlog *grid.Index // waiting buyers, by home
+	risk    riskMap     // seizure and complaint reports the dispatcher relays
+
+	// Reputation: share of successful pickups over the last days.
+	pickedDay, failedDay []int
+	reputation           float64
+}
+
+// member is one person in a role of a shop.
+type member struct {
+	id      int32
+	present bool
+	minor   bool
+}
+
+// online: buyers can order (the shop is open and has a dispatcher).
+func (sh *Shop) online() bool { return sh.open && sh.dispatcher.present }
+
+func (m *Model) buildShops() {
+	p := &m.P
+	for i := 0; i < p.Market.Shops; i++ {
+		sh := &Shop{id: int32(i), open: true, stock: p.Market.StartStock, cash: p.Market.StartCash,
+			risk: newRiskMap(p.Stasher.RiskHalfLifeDays * float64(m.tpd)), reputation: 1,
+			pickedDay: make([]int, m.reputation), failedDay: make([]int, m.reputation)}
+		sh.avail = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.drops[id].availableForSale() })
+		shopID := sh.id
+		sh.backlog = grid.NewIndex(m.G.W, m.G.H, 8,
+			func(id int32) (int, int) { return m.G.XY(m.buyers[id].home) },
+			func(id int32) bool { b := &m.buyers[id]; return b.state == buyerWaiting && b.shop == shopID })
+		sh.organizer = m.hire(false)
+		sh.dispatcher = m.hire(false)
+		sh.cashKeeper = m.hire(false)
+		for k := 0; k < p.Organization.MulesPerShop; k++ {
+			sh.mules = append(sh.mules, m.hire(false))
+		}
+		m.totals.CashStart += sh.cash
+		m.totals.DosesAcquired += sh.stock
+		m.shops = append(m.shops, sh)
+	}
+	// Stashers are shared out evenly, the first shops taking one more.
+	for i := 0; i < p.Organization.Stashers; i++ {
+		m.newStasher(m.shops[i%len(m.shops)], 0, false)
+	}
+}
+
+// hire makes a new member; recruits are minors with probability minor_share.
+func (m *Model) hire(draw bool) member {
+	mb := member{id: m.newAgent(), present: true}
+	if draw {
+		mb.minor = m.rngOrgs.Float64() < m.P.Organization.MinorShare
+	}
+	return mb
+}
+
+// pay books a cash keeper's ledger entry: positive in, negative out.
+func (m *Model) pay(sh *Shop, amount float64, cause string) {
+	if amount == 0 {
+		return
+	}
+	sh.cash += amount
+	switch cause {
+	case CauseRevenue:
+		m.totals.Revenue += amount
+	case CauseWage:
+		m.totals.Wages -= amount
+	case CauseMulePay:
+		m.totals.MulePay -= amount
+	case CauseWholesale:
+		m.totals.Wholesale -= amount
+	case CauseConfisc:
+		m.totals.Confiscated -= amount
+	}
+	m.emit(EvMoney, RoleCashKeeper, sh.id, sh.cashKeeper.id, -1, -1, cause, amount)
+}
+
+// closeDay rolls the reputation window.
+func (sh *Shop) closeDay(day, window int) {
+	picked, failed := 0, 0
+	for i := 0; i < window; i++ {
+		picked += sh.pickedDay[i]
+		failed += sh.failedDay[i]
+	}
+	if picked+failed > 0 {
+		sh.reputation = float64(picked) / float64(picked+failed)
+	} else {
+		sh.reputation = 1
+	}
+	k := (day + 1) % window
+	sh.pickedDay[k], sh.failedDay[k] = 0, 0
+}
+
+func (sh *Shop) logPickup(day, window int, ok bool) {
+	if ok {
+		sh.pickedDay[day%window]++
+	} else {
+		sh.failedDay[day%window]++
+	}
+}
+
+// report: the dispatcher relays a seizure, complaint or arrest at cell to
+// the shop's stashers as risk spread over the kernel (MODEL.md 4.1).
+func (m *Model) report(sh *Shop, cell int32, t int) {
+	if !sh.dispatcher.present || m.P.Stasher.RiskSeizure == 0 {
+		return
+	}
+	x, y := m.G.XY(cell)
+	for _, k := range m.kernel {
+		cx, cy := x+k.dx, y+k.dy
+		if !m.G.In(cx, cy) {
+			continue
+		}
+		dv := m.P.Stasher.RiskSeizure * k.w
+		sh.risk.add(m.G.ID(cx, cy), dv, t)
+		for _, sid := range sh.stashers {
+			if s := m.stashers[sid]; s.inArea(cx, cy, m.P.Stasher.AreaRadius) {
+				s.areaRisk.add(m.decay, dv, t)
+			}
+		}
+	}
+}
+
+// arrestMember: police arrest the dispatcher, cash keeper, organizer or a
+// mule; the chain above may be followed (MODEL.md 4.3).
+func (m *Model) arrestMember(sh *Shop, role Role, mb *member, cause string, t int) {
+	if !mb.present {
+		return
+	}
+	mb.present = false
+	m.totals.Arrests[role]++
+	m.emit(EvArrest, role, sh.id, mb.id, -1, -1, cause, 0)
+	next := RoleOrganizer
+	switch role {
+	case RoleDispatcher:
+		next = RoleCashKeeper
+	case RoleCashKeeper:
+		// the police take the cash on hand
+		if sh.cash > 0 {
+			m.pay(sh, -sh.cash, CauseConfisc)
+		}
+	case RoleOrganizer:
+		m.closeShop(sh, t)
+		return
+	}
+	m.recruitLater(sh, role, t)
+	m.link(sh, next, t)
+}
+
+// link: evidence from an arrest points to the next member up the chain,
+// with probability link_prob; an investigation follows after a delay.
+func (m *Model) link(sh *Shop, role Role, t int) {
+	if m.rngPolice.Float64() >= m.P.Police.LinkProb {
+		return
+	}
+	target := m.memberOf(sh, role)
+	if target == nil || !target.present {
+		return
+	}
+	m.sched.add(t+max(1, m.daysToTicks(m.P.Police.InvestigationDays)), schedInvestigate+uint8(role), sh.id, target.id)
+}
+
+func (m *Model) daysToTicks(days float64) int { return int(math.Round(days * float64(m.tpd))) }
+
+func (m *Model) memberOf(sh *Shop, role Role) *member {
+	switch role {
+	case RoleDispatcher:
+		return &sh.dispatcher
+	case RoleCashKeeper:
+		return &sh.cashKeeper
+	case RoleOrganizer:
+		return &sh.organizer
+	}
+	return nil
+}
+
+// investigate: the investigation reaches its target, who is arrested with
+// probability investigation_prob if still in the role.
+func (m *Model) investigate(sh *Shop, role Role, agent int32) {
+	mb := m.memberOf(sh, role)
+	if mb == nil || !mb.present || mb.id != agent {
+		return
+	}
+	if m.rngPolice.Float64() < m.P.Police.InvestigationProb {
+		m.arrestMember(sh, role, mb, CauseInvestigation, m.tick)
+	}
+}
+
+// recruitLater schedules a replacement after an exponential delay.
+func (m *Model) recruitLater(sh *Shop, role Role, t int) {
+	m.sched.add(t+max(1, m.expDays(m.rngOrgs, m.P.Organization.RecruitDays)), schedRecruit, sh.id, int32(role))
+}
+
+// recruit fills a vacancy of role in sh.
+func (m *Model) recruit(sh *Shop, role Role) {
+	var mb member
+	switch role {
+	case RoleStasher:
+		s := m.newStasher(sh, m.tick, true)
+		m.emitRecruit(sh, role, s.id, s.minor)
+		return
+	case RoleMule:
+		for i := range sh.mules {
+			if !sh.mules[i].present {
+				sh.mules[i] = m.hire(true)
+				mb = sh.mules[i]
+				break
+			}
+		}
+		m.serveBulkQueue(sh, m.tick)
+	default:
+		p := m.memberOf(sh, role)
+		*p = m.hire(true)
+		mb = *p
+	}
+	m.emitRecruit(sh, role, mb.id, mb.minor)
+}
+
+func (m *Model) emitRecruit(sh *Shop, role Role, id int32, minor bool) {
+	m.ev = Event{Tick: int32(m.tick), Kind: EvRecruit, Role: role, Shop: sh.id, Agent: id, X: -1, Y: -1, Minor: minor}
+	m.sink.Event(&m.ev)
+}

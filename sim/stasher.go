@@ -1,0 +1,323 @@
+package sim
+
+import (
+	"math"
+	"slices"
+
+	"dropsim/sim/grid"
+)
+
+// Stasher (kladmen) places drops in its working area (MODEL.md 4.1): it
+// samples candidate cells, scores them by demand, cover, perceived risk and
+// distance, picks one by softmax, and moves its whole area when the area
+// has become too risky.
+type Stasher struct {
+	id, shop  int32
+	employed  bool
+	minor     bool
+	x, y      int // position
+	ax, ay    int // working-area centre
+	inventory int
+	listed    int // own drops the shop offers, for max_active
+	drops     []int32
+
+	day, placedToday int
+
+	risk     riskMap // own sightings of police
+	areaRisk decayed // own and shop risk summed over the working area
+
+	awaitingBulk, queued, hasWholesale bool
+	wholesaleDoses                     int
+	wx, wy                             int
+}
+
+// newStasher hires a stasher for sh and gives it a working area.
+func (m *Model) newStasher(sh *Shop, t int, recruited bool) *Stasher {
+	s := &Stasher{id: int32(len(m.stashers)), shop: sh.id, employed: true, day: -1,
+		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd))}
+	if recruited {
+		s.minor = m.rngOrgs.Float64() < m.P.Organization.MinorShare
+	}
+	s.ax, s.ay = m.assignArea(sh)
+	s.x, s.y = s.ax, s.ay
+	s.areaRisk = decayed{v: m.areaRiskSum(s, s.ax, s.ay, t), t: t}
+	m.stashers = append(m.stashers, s)
+	sh.stashers = append(sh.stashers, s.id)
+	if m.P.Organization.TenureDays > 0 {
+		m.sched.add(t+max(1, m.expDays(m.rngOrgs, m.P.Organization.TenureDays)), schedQuit, s.id, 0)
+	}
+	return s
+}
+
+// assignArea: the organizer spreads its stashers over the market as shops
+// cover districts: it draws cells by demand (where buyers live) until one
+// lies at least half a working-area radius from its other stashers' areas,
+// keeping the farthest draw if none does within a few tries.
+func (m *Model) assignArea(sh *Shop) (int, int) {
+	spacing := 0.5 * m.P.Stasher.AreaRadius
+	bestX, bestY, bestD := 0, 0, -1.0
+	for k := 0; k < 20 && bestD < spacing; k++ {
+		x, y := m.G.XY(m.drawHome(m.rngStashers))
+		d := math.Inf(1)
+		for _, id := range sh.stashers {
+			o := m.stashers[id]
+			d = math.Min(d, grid.Dist(x, y, o.ax, o.ay))
+		}
+		if d > bestD {
+			bestX, bestY, bestD = x, y, d
+		}
+	}
+	return bestX, bestY
+}
+
+func (s *Stasher) inArea(x, y int, r float64) bool {
+	dx, dy := float64(x-s.ax), float64(y-s.ay)
+	return dx*dx+dy*dy <= r*r
+}
+
+// stashersWork: phase 3, every employed stasher of an open shop.
+func (m *Model) stashersWork(t int) {
+	for _, sh := range m.shops {
+		if !sh.open {
+			continue
+		}
+		for i := 0; i < len(sh.stashers); i++ {
+			m.stasherStep(sh, m.stashers[sh.stashers[i]], t)
+		}
+	}
+}
+
+func (m *Model) stasherStep(sh *Shop, s *Stasher, t int) {
+	sp := &m.P.Stasher
+	if day := t / m.tpd; s.day != day {
+		s.day, s.placedToday = day, 0
+		m.maybeRelocate(s, t)
+	}
+	m.see(s, s.x, s.y, t)
+	if s.inventory == 0 {
+		if !s.hasWholesale {
+			m.requestBulk(sh, s, t)
+			return
+		}
+		s.x, s.y = walkToward(s.x, s.y, s.wx, s.wy, sp.Speed)
+		if s.x == s.wx && s.y == s.wy {
+			s.inventory, s.hasWholesale, s.wholesaleDoses = s.wholesaleDoses, false, 0
+		}
+		return
+	}
+	if !s.inArea(s.x, s.y, sp.AreaRadius) {
+		s.x, s.y = walkToward(s.x, s.y, s.ax, s.ay, sp.Speed)
+		return
+	}
+	for k := 0; k < m.perTick && s.inventory > 0 && s.placedToday < sp.Quota && s.listed < sp.MaxActive; k++ {
+		c, ok := m.chooseCell(sh, s, t)
+		if !ok {
+			s.x, s.y = walkToward(s.x, s.y, s.ax, s.ay, sp.Speed)
+			return
+		}
+		s.x, s.y = m.G.XY(c)
+		id := m.place(s, c, t)
+		if m.caught(sh, s, id, t) {
+			return
+		}
+		m.see(s, s.x, s.y, t)
+	}
+}
+
+// chooseCell samples candidate cells within the working area and walking
+// reach and picks one by softmax over their utilities.
+func (m *Model) chooseCell(sh *Shop, s *Stasher, t int) (int32, bool) {
+	sp := &m.P.Stasher
+	r := int(sp.Speed)
+	cand, util := m.cand[:0], m.util[:0]
+	rng := m.rngStashers
+	for try := 0; try < 4*sp.Candidates && len(cand) < sp.Candidates; try++ {
+		dx, dy := rng.IntN(2*r+1)-r, rng.IntN(2*r+1)-r
+		x, y := s.x+dx, s.y+dy
+		if float64(dx*dx+dy*dy) > sp.Speed*sp.Speed || !m.G.In(x, y) || !s.inArea(x, y, sp.AreaRadius) {
+			continue
+		}
+		c := m.G.ID(x, y)
+		if !m.G.Usable(c) {
+			continue
+		}
+		cand = append(cand, c)
+		util = append(util, m.utility(sh, s, c, t))
+	}
+	m.cand, m.util = cand, util
+	if len(cand) == 0 {
+		return 0, false
+	}
+	return cand[softmaxPick(util, sp.ChoiceTemp, rng.Float64())], true
+}
+
+// utility is U(c) of MODEL.md 4.1 without its noise term: the logit's
+// Gumbel noise is what the softmax choice adds.
+func (m *Model) utility(sh *Shop, s *Stasher, c int32, t int) float64 {
+	sp := &m.P.Stasher
+	x, y := m.G.XY(c)
+	risk := s.risk.get(c, t) + sh.risk.get(c, t)
+	return sp.BDemand*float64(m.reach[c]) + sp.BCover*float64(m.G.Cover[c]) - sp.BRisk*risk -
+		sp.BDist*grid.Dist(s.x, s.y, x, y)/sp.AreaRadius
+}
+
+// softmaxPick picks index i with probability exp(u_i/temp) / sum_j exp(u_j/temp),
+// using the uniform draw r in [0,1).
+func softmaxPick(u []float64, temp, r float64) int {
+	top := slices.Max(u)
+	sum := 0.0
+	for _, x := range u {
+		sum += math.Exp((x - top) / temp)
+	}
+	r *= sum
+	for i, x := range u {
+		w := math.Exp((x - top) / temp)
+		if r < w {
+			return i
+		}
+		r -= w
+	}
+	return len(u) - 1
+}
+
+// see: police units within sight raise the stasher's risk at their cells.
+func (m *Model) see(s *Stasher, x, y int, t int) {
+	sp := &m.P.Stasher
+	if sp.RiskSeen == 0 || m.onDuty == 0 {
+		return
+	}
+	m.policeIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
+		u := &m.units[id]
+		s.risk.add(m.G.ID(u.X, u.Y), sp.RiskSeen, t)
+		if s.inArea(u.X, u.Y, sp.AreaRadius) {
+			s.areaRisk.add(m.decay, sp.RiskSeen, t)
+		}
+	})
+}
+
+// caught: police near the placement may see it, cameras may catch it
+// (MODEL.md 4.3). On arrest the drop is seized and the stasher taken.
+func (m *Model) caught(sh *Shop, s *Stasher, drop int32, t int) bool {
+	po := &m.P.Police
+	c := m.drops[drop].cell
+	x, y := m.G.XY(c)
+	cause := ""
+	if m.onDuty > 0 {
+		p := DetectProb(po.DetectProb, float64(m.G.Traffic[c]), po.CCTVBoost, m.G.CCTV[c])
+		m.policeIx.Within(x, y, po.DetectRadius, func(int32, int) {
+			if cause == "" && m.rngPolice.Float64() < p {
+				cause = CauseSeen
+			}
+		})
+	}
+	if cause == "" && m.G.CCTV[c] && m.rngPolice.Float64() < po.CCTVProb {
+		cause = CauseCCTV
+	}
+	if cause == "" {
+		return false
+	}
+	m.unlist(drop)
+	m.seize(drop, cause)
+	m.arrestStasher(sh, s, cause, t)
+	return true
+}
+
+// arrestStasher: the stasher is taken with its inventory; its phone shows
+// its drops (each seized with phone_drop_prob) and may link to the
+// dispatcher (MODEL.md 4.3). The shop withdraws the stasher's drops from
+// sale, learns of the arrest, and recruits a replacement.
+func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
+	m.totals.Arrests[RoleStasher]++
+	m.totals.DosesSeizedInventory += s.inventory
+	s.inventory = 0
+	m.emit(EvArrest, RoleStasher, sh.id, s.id, s.x, s.y, cause, 0)
+	m.leave(sh, s)
+	for _, d := range s.drops {
+		if m.drops[d].state == dropOnMap && m.rngPolice.Float64() < m.P.Police.PhoneDropProb {
+			m.seize(d, CausePhone)
+		}
+	}
+	m.report(sh, m.G.ID(s.x, s.y), t)
+	m.recruitLater(sh, RoleStasher, t)
+	m.link(sh, RoleDispatcher, t)
+}
+
+// leave takes s off the shop's roster; its listed drops are withdrawn and
+// an uncollected wholesale drop goes back to the organizer.
+func (m *Model) leave(sh *Shop, s *Stasher) {
+	s.employed = false
+	sh.stashers = slices.DeleteFunc(sh.stashers, func(id int32) bool { return id == s.id })
+	for _, d := range s.drops {
+		if m.drops[d].buyer < 0 {
+			m.unlist(d)
+		}
+	}
+	if s.hasWholesale {
+		sh.stock += s.wholesaleDoses
+		s.hasWholesale, s.wholesaleDoses = false, 0
+	}
+}
+
+// quit: the stasher's tenure ends; the inventory goes back to the shop.
+func (m *Model) quit(s *Stasher) {
+	if !s.employed {
+		return
+	}
+	sh := m.shops[s.shop]
+	sh.stock += s.inventory
+	s.inventory = 0
+	m.emit(EvQuit, RoleStasher, sh.id, s.id, s.x, s.y, "", 0)
+	m.leave(sh, s)
+	m.recruitLater(sh, RoleStasher, m.tick)
+}
+
+// maybeRelocate: once a day, if the mean perceived risk over the working
+// area is above relocate_threshold, move the area to the best-scoring of a
+// few candidate areas within relocate_range (large-scale displacement).
+func (m *Model) maybeRelocate(s *Stasher, t int) {
+	sp := &m.P.Stasher
+	if s.areaRisk.get(m.decay, t)/float64(m.areaCells) <= sp.RelocateThreshold {
+		return
+	}
+	bestX, bestY := s.ax, s.ay
+	best := m.areaScore(s, s.ax, s.ay, t)
+	rng := m.rngStashers
+	rr := int(sp.RelocateRange)
+	for k := 0; k < 12; k++ {
+		dx, dy := rng.IntN(2*rr+1)-rr, rng.IntN(2*rr+1)-rr
+		x, y := s.ax+dx, s.ay+dy
+		if float64(dx*dx+dy*dy) > sp.RelocateRange*sp.RelocateRange || !m.G.In(x, y) || !m.G.Usable(m.G.ID(x, y)) {
+			continue
+		}
+		if sc := m.areaScore(s, x, y, t); sc > best {
+			best, bestX, bestY = sc, x, y
+		}
+	}
+	if bestX == s.ax && bestY == s.ay {
+		return
+	}
+	s.ax, s.ay = bestX, bestY
+	s.areaRisk = decayed{v: m.areaRiskSum(s, s.ax, s.ay, t), t: t}
+	m.emit(EvRelocate, RoleStasher, s.shop, s.id, s.ax, s.ay, "", 0)
+}
+
+// areaScore rates a working area centred on (x, y): mean demand within
+// reach and mean cover over its bounding square, less its mean perceived risk.
+func (m *Model) areaScore(s *Stasher, x, y int, t int) float64 {
+	sp := &m.P.Stasher
+	r := int(sp.AreaRadius)
+	d, n := m.reachSAT.Box(x-r, y-r, x+r, y+r)
+	c, _ := m.coverSAT.Box(x-r, y-r, x+r, y+r)
+	return (sp.BDemand*d+sp.BCover*c)/float64(n) - sp.BRisk*m.areaRiskSum(s, x, y, t)/float64(m.areaCells)
+}
+
+// areaRiskSum is the stasher's own and its shop's risk summed over the
+// disk of the working-area radius around (x, y).
+func (m *Model) areaRiskSum(s *Stasher, x, y int, t int) float64 {
+	r := m.P.Stasher.AreaRadius
+	in := func(c int32) bool {
+		cx, cy := m.G.XY(c)
+		return grid.Dist(cx, cy, x, y) <= r
+	}
+	return s.risk.sumWithin(t, in) + m.shops[s.shop].risk.sumWithin(t, in)
+}
