@@ -72,6 +72,7 @@ type Model struct {
 	totals      Totals
 	reputation  int       // days in the reputation window
 	alt         []*Shop   // scratch for orderFrom
+	centres     [][2]int  // scratch for maybeRelocate
 	cand        []int32   // scratch for chooseCell
 	util        []float64 // scratch for chooseCell
 }

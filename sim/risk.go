@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // riskMap is a stasher's (or a shop's) perceived risk over cells: sparse,
 // with exponential decay applied lazily when a cell is read or written, so
@@ -52,22 +49,25 @@ func (r *riskMap) add(cell int32, dv float64, tick int) {
 	}
 }
 
-// sumWithin is the total risk at tick over cells for which in is true,
-// summed in cell order: map order is random, and float sums must not be.
-func (r *riskMap) sumWithin(tick int, in func(cell int32) bool) float64 {
-	var keys []int32
-	for k := range r.cells {
-		if in(k) {
-			keys = append(keys, k)
+// addWithin adds, for each disk k of radius r around centres[k], the risk
+// at tick of the cells inside it to sums[k]. Sums are kept in fixed point
+// (riskUnit) so that they do not depend on the map's random order.
+func (r *riskMap) addWithin(tick int, w int, centres [][2]int, radius float64, sums []int64) {
+	r2 := radius * radius
+	for k, c := range r.cells {
+		x, y := int(k)%w, int(k)/w
+		v := int64(math.Round(r.at(c, tick) / riskUnit))
+		for i, ctr := range centres {
+			dx, dy := float64(x-ctr[0]), float64(y-ctr[1])
+			if dx*dx+dy*dy <= r2 {
+				sums[i] += v
+			}
 		}
 	}
-	slices.Sort(keys)
-	s := 0.0
-	for _, k := range keys {
-		s += r.at(r.cells[k], tick)
-	}
-	return s
 }
+
+// riskUnit is the resolution of area risk sums.
+const riskUnit = 1e-9
 
 // decayed is a scalar that decays at the same rate as a riskMap: the sum of
 // a map's values over a fixed set of cells decays exactly like each value,

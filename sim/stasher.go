@@ -40,7 +40,7 @@ func (m *Model) newStasher(sh *Shop, t int, recruited bool) *Stasher {
 	}
 	s.ax, s.ay = m.assignArea(sh)
 	s.x, s.y = s.ax, s.ay
-	s.areaRisk = decayed{v: m.areaRiskSum(s, s.ax, s.ay, t), t: t}
+	s.areaRisk = decayed{v: m.areaRiskSums(s, [][2]int{{s.ax, s.ay}}, t)[0], t: t}
 	m.stashers = append(m.stashers, s)
 	sh.stashers = append(sh.stashers, s.id)
 	if m.P.Organization.TenureDays > 0 {
@@ -279,45 +279,52 @@ func (m *Model) maybeRelocate(s *Stasher, t int) {
 	if s.areaRisk.get(m.decay, t)/float64(m.areaCells) <= sp.RelocateThreshold {
 		return
 	}
-	bestX, bestY := s.ax, s.ay
-	best := m.areaScore(s, s.ax, s.ay, t)
+	cands := append(m.centres[:0], [2]int{s.ax, s.ay})
 	rng := m.rngStashers
 	rr := int(sp.RelocateRange)
 	for k := 0; k < 12; k++ {
 		dx, dy := rng.IntN(2*rr+1)-rr, rng.IntN(2*rr+1)-rr
 		x, y := s.ax+dx, s.ay+dy
-		if float64(dx*dx+dy*dy) > sp.RelocateRange*sp.RelocateRange || !m.G.In(x, y) || !m.G.Usable(m.G.ID(x, y)) {
-			continue
-		}
-		if sc := m.areaScore(s, x, y, t); sc > best {
-			best, bestX, bestY = sc, x, y
+		if float64(dx*dx+dy*dy) <= sp.RelocateRange*sp.RelocateRange && m.G.In(x, y) && m.G.Usable(m.G.ID(x, y)) {
+			cands = append(cands, [2]int{x, y})
 		}
 	}
-	if bestX == s.ax && bestY == s.ay {
+	m.centres = cands
+	risk := m.areaRiskSums(s, cands, t)
+	best, bestScore := 0, 0.0
+	for i, c := range cands {
+		if sc := m.areaScore(c[0], c[1], risk[i]); i == 0 || sc > bestScore {
+			best, bestScore = i, sc
+		}
+	}
+	if best == 0 {
 		return
 	}
-	s.ax, s.ay = bestX, bestY
-	s.areaRisk = decayed{v: m.areaRiskSum(s, s.ax, s.ay, t), t: t}
+	s.ax, s.ay = cands[best][0], cands[best][1]
+	s.areaRisk = decayed{v: risk[best], t: t}
 	m.emit(EvRelocate, RoleStasher, s.shop, s.id, s.ax, s.ay, "", 0)
 }
 
-// areaScore rates a working area centred on (x, y): mean demand within
-// reach and mean cover over its bounding square, less its mean perceived risk.
-func (m *Model) areaScore(s *Stasher, x, y int, t int) float64 {
+// areaScore rates a working area centred on (x, y) with the given total
+// risk: mean demand within reach and mean cover over its bounding square,
+// less its mean perceived risk.
+func (m *Model) areaScore(x, y int, risk float64) float64 {
 	sp := &m.P.Stasher
 	r := int(sp.AreaRadius)
 	d, n := m.reachSAT.Box(x-r, y-r, x+r, y+r)
 	c, _ := m.coverSAT.Box(x-r, y-r, x+r, y+r)
-	return (sp.BDemand*d+sp.BCover*c)/float64(n) - sp.BRisk*m.areaRiskSum(s, x, y, t)/float64(m.areaCells)
+	return (sp.BDemand*d+sp.BCover*c)/float64(n) - sp.BRisk*risk/float64(m.areaCells)
 }
 
-// areaRiskSum is the stasher's own and its shop's risk summed over the
-// disk of the working-area radius around (x, y).
-func (m *Model) areaRiskSum(s *Stasher, x, y int, t int) float64 {
-	r := m.P.Stasher.AreaRadius
-	in := func(c int32) bool {
-		cx, cy := m.G.XY(c)
-		return grid.Dist(cx, cy, x, y) <= r
+// areaRiskSums is the stasher's own and its shop's risk summed over the
+// working-area disk around each centre, in one pass over each risk map.
+func (m *Model) areaRiskSums(s *Stasher, centres [][2]int, t int) []float64 {
+	sums := make([]int64, len(centres))
+	s.risk.addWithin(t, m.G.W, centres, m.P.Stasher.AreaRadius, sums)
+	m.shops[s.shop].risk.addWithin(t, m.G.W, centres, m.P.Stasher.AreaRadius, sums)
+	out := make([]float64, len(sums))
+	for i, v := range sums {
+		out[i] = float64(v) * riskUnit
 	}
-	return s.risk.sumWithin(t, in) + m.shops[s.shop].risk.sumWithin(t, in)
+	return out
 }

@@ -1,0 +1,35 @@
+# dropsim: two commands to know. `make run` plays the default scenario,
+# `make test` runs every test. See README.md.
+GO      ?= go
+BIN     := bin/dropsim
+SCENARIO ?= scenarios/default.toml
+
+.PHONY: run test bench bench-large build check-pure clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/dropsim
+
+run: build
+	./$(BIN) run $(SCENARIO) -force
+
+# vet, the engine-purity check, then every test.
+test: check-pure
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# The engine (sim/...) must not do I/O, TOML, plotting or terminal output.
+check-pure:
+	@bad=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./sim/... | \
+		grep -E ' (os|io/ioutil|net/http|github.com/BurntSushi/toml|github.com/schollz/progressbar/v3|gonum.org/v1/plot[^ ]*)( |$$)'); \
+	if [ -n "$$bad" ]; then echo "sim/ imports I/O, TOML, plotting or progress packages:"; echo "$$bad"; exit 1; fi
+
+# Benchmarks: the default scenario (a few seconds). bench-large runs the
+# 500 x 500 city for 365 days once and reports time and peak memory.
+bench:
+	$(GO) test -run '^$$' -bench 'Default' -benchmem -count 3 ./sim/
+
+bench-large: build
+	$(GO) test -run '^$$' -bench 'Large' -benchtime 1x -benchmem -timeout 30m ./sim/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,237 @@
+// Command dropsim runs agent-based simulations of contactless drug drop
+// markets under police strategies and writes tidy tables of the results.
+//
+//	dropsim run SCENARIO [-seed N] [-out DIR] [-force]
+//	dropsim validate SCENARIO
+//	dropsim help
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"dropsim/cmd/internal/output"
+	"dropsim/cmd/internal/scenario"
+	"dropsim/sim"
+)
+
+// Version is the program version written into every manifest.
+const Version = "0.1.0"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the run failed (e.g. a write error)
+	exitUsage = 2 // bad usage or a bad scenario
+)
+
+// usageError marks errors that exit with code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const helpText = `dropsim simulates contactless ("stash") drug markets on a city grid and how
+police strategies displace their drop sites.
+
+Usage:
+  dropsim run SCENARIO [-seed N] [-out DIR] [-force]   play a scenario, write tables
+  dropsim validate SCENARIO                            check a scenario, print it resolved
+  dropsim help                                         this text
+
+Examples:
+  dropsim run scenarios/crackdown.toml
+  dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7
+  dropsim validate scenarios/baseline.toml > resolved.toml
+
+Each subcommand takes -h for its flags. Exit codes: 0 success, 2 bad usage or
+bad scenario, 1 any other failure.
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, helpText)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(args[1:], stdout, stderr)
+	case "validate":
+		err = cmdValidate(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, helpText)
+		return exitOK
+	default:
+		err = usagef("unknown command %q: the commands are run, validate and help (see dropsim help)", args[0])
+	}
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "dropsim: "+err.Error())
+	var ue usageError
+	var se *scenario.Error
+	var pe *sim.ParamError
+	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+// newFlags makes a subcommand's flag set whose -h prints usage and an example.
+func newFlags(name, args, example string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: dropsim %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nExample:\n  %s\n", example)
+	}
+	return fs
+}
+
+// parse parses flags given before or after the one positional argument.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", usagef("dropsim %s takes one scenario file, got %d arguments (%s); see dropsim %s -h", fs.Name(), len(pos), strings.Join(pos, " "), fs.Name())
+	}
+	return pos[0], nil
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("validate", "SCENARIO", "dropsim validate scenarios/crackdown.toml > resolved.toml", stderr)
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	p, err := scenario.Load(path)
+	if err != nil {
+		return err
+	}
+	return scenario.Encode(stdout, p)
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", "SCENARIO [-seed N] [-out DIR] [-force]", "dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7", stderr)
+	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
+	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
+	force := fs.Bool("force", false, "overwrite the results already in the output directory")
+	quiet := fs.Bool("q", false, "no progress bar")
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	p, err := scenario.Load(path)
+	if err != nil {
+		return err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" {
+			p.Seed = *seed
+		}
+	})
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("outputs", p.Name)
+	}
+	m, err := sim.New(p, p.Seed)
+	if err != nil {
+		return err
+	}
+	if err := output.Prepare(dir, *force); err != nil {
+		return err
+	}
+	rec, err := output.NewRecorder(dir, p.TicksPerDay())
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	bar := newBar(p.Days, p.Name, stderr, *quiet)
+	tpd := p.TicksPerDay()
+	for !m.Done() {
+		m.Step(rec)
+		if m.Tick()%tpd == 0 {
+			bar.Add(1)
+		}
+	}
+	m.Finish(rec)
+	bar.Finish()
+	if err := rec.Close(); err != nil {
+		return err
+	}
+	tot := m.Totals()
+	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: p.Name, ScenarioFile: path,
+		Seed: p.Seed, Complete: true, Started: start.UTC(), WallSeconds: time.Since(start).Seconds(),
+		Ticks: tot.Ticks, Days: p.Days, Files: output.Files, Counts: tot, Params: p}
+	if err := output.WriteManifest(dir, man); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s (seed %d): %d days, %d orders, %d drops placed (%d picked, %d seized), %d arrests; results in %s (%.2f s)\n",
+		p.Name, p.Seed, p.Days, tot.Orders, tot.Placed, tot.Outcomes[sim.OutcomePicked], tot.Outcomes[sim.OutcomeSeized],
+		sum(tot.Arrests[:]), dir, man.WallSeconds)
+	return nil
+}
+
+func sum(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// newBar shows progress by day on a terminal, and nothing otherwise.
+func newBar(days int, name string, w io.Writer, quiet bool) *progressbar.ProgressBar {
+	f, ok := w.(*os.File)
+	visible := !quiet && ok
+	if visible {
+		if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+			visible = false
+		}
+	}
+	return progressbar.NewOptions(days, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(name),
+		progressbar.OptionSetVisibility(visible), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+}
+
+// version is Version plus the VCS revision the binary was built from, if known.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return Version + "+" + s.Value[:12]
+			}
+		}
+	}
+	return Version
+}

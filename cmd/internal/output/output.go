@@ -1,0 +1,235 @@
+// Package output writes a run's results: the tidy tables (drops.csv,
+// arrests.csv, daily.csv) and manifest.json. Every file is written under a
+// temporary name and renamed into place when complete, and the manifest
+// comes last, so a directory with a manifest holds a complete run and no
+// final name ever holds half a file.
+package output
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"dropsim/sim"
+	"dropsim/sim/metrics"
+)
+
+// ErrExists: the directory already holds results and -force was not given.
+var ErrExists = errors.New("output directory is not empty")
+
+// Files a run writes, in the order they are completed.
+var Files = []string{"drops.csv", "arrests.csv", "daily.csv", "manifest.json"}
+
+// Prepare makes dir ready for a run: it creates it if needed and refuses a
+// directory that holds anything unless force is set, in which case the
+// files of an earlier run are removed first.
+func Prepare(dir string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return os.MkdirAll(dir, 0o755)
+	case err != nil:
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			return fmt.Errorf("output directory %q is a file, not a directory", dir)
+		}
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if !force {
+		return fmt.Errorf("%w: %q already holds %d files (%s, ...); give -force to overwrite them or -out to choose another directory", ErrExists, dir, len(entries), entries[0].Name())
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// atomicFile is a file written under a temporary name in its final
+// directory and renamed into place by commit.
+type atomicFile struct {
+	f     *os.File
+	w     *bufio.Writer
+	final string
+}
+
+func create(dir, name string) (*atomicFile, error) {
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{f: f, w: bufio.NewWriterSize(f, 1<<16), final: filepath.Join(dir, name)}, nil
+}
+
+func (a *atomicFile) commit() error {
+	err := a.w.Flush()
+	if err == nil {
+		err = a.f.Close()
+	} else {
+		a.f.Close()
+	}
+	if err == nil {
+		err = os.Chmod(a.f.Name(), 0o644) // CreateTemp makes files private
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.final)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("writing %s: %w", a.final, err)
+	}
+	return nil
+}
+
+func (a *atomicFile) abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// Recorder is the sim.Sink of a run: it streams drops and arrests to their
+// CSV files as they happen and collects the daily metrics.
+type Recorder struct {
+	dir           string
+	drops, arrest *atomicFile
+	dropsCSV      *csv.Writer
+	arrestCSV     *csv.Writer
+	Daily         *metrics.Daily
+	row           []string
+	err           error
+}
+
+// NewRecorder opens the tables of a run in dir (which Prepare has made ready).
+func NewRecorder(dir string, ticksPerDay int) (*Recorder, error) {
+	r := &Recorder{dir: dir, Daily: metrics.NewDaily(ticksPerDay)}
+	var err error
+	if r.drops, err = create(dir, "drops.csv"); err != nil {
+		return nil, err
+	}
+	if r.arrest, err = create(dir, "arrests.csv"); err != nil {
+		r.drops.abort()
+		return nil, err
+	}
+	r.dropsCSV, r.arrestCSV = csv.NewWriter(r.drops.w), csv.NewWriter(r.arrest.w)
+	r.dropsCSV.Write([]string{"drop_id", "shop", "stasher", "x", "y", "placed_tick", "end_tick", "outcome", "cause"})
+	r.arrestCSV.Write([]string{"tick", "role", "agent", "shop", "x", "y", "cause"})
+	return r, nil
+}
+
+func itoa(v int32) string { return strconv.Itoa(int(v)) }
+
+// place writes a coordinate, or an empty field where the event has no place.
+func place(v int32) string {
+	if v < 0 {
+		return ""
+	}
+	return itoa(v)
+}
+
+// Event implements sim.Sink.
+func (r *Recorder) Event(e *sim.Event) {
+	switch e.Kind {
+	case sim.EvDropEnded:
+		d := &e.Drop
+		r.row = append(r.row[:0], itoa(d.ID), itoa(d.Shop), itoa(d.Stasher), itoa(d.X), itoa(d.Y),
+			itoa(d.Placed), itoa(d.End), d.Outcome.String(), d.Cause)
+		r.keep(r.dropsCSV.Write(r.row))
+	case sim.EvArrest:
+		r.row = append(r.row[:0], itoa(e.Tick), e.Role.String(), itoa(e.Agent), itoa(e.Shop),
+			place(e.X), place(e.Y), e.Cause)
+		r.keep(r.arrestCSV.Write(r.row))
+	}
+	r.Daily.Event(e)
+}
+
+func (r *Recorder) keep(err error) {
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+// Close completes the tables: drops.csv, arrests.csv, then daily.csv.
+func (r *Recorder) Close() error {
+	r.dropsCSV.Flush()
+	r.arrestCSV.Flush()
+	r.keep(r.dropsCSV.Error())
+	r.keep(r.arrestCSV.Error())
+	if r.err != nil {
+		r.Abort()
+		return fmt.Errorf("writing tables in %s: %w", r.dir, r.err)
+	}
+	if err := r.drops.commit(); err != nil {
+		r.arrest.abort()
+		return err
+	}
+	if err := r.arrest.commit(); err != nil {
+		return err
+	}
+	return WriteDaily(r.dir, r.Daily.Rows())
+}
+
+// Abort removes the temporary files of an unfinished run.
+func (r *Recorder) Abort() {
+	r.drops.abort()
+	r.arrest.abort()
+}
+
+// WriteDaily writes the tidy daily table day,metric,value.
+func WriteDaily(dir string, rows []metrics.DailyRow) error {
+	a, err := create(dir, "daily.csv")
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(a.w)
+	w.Write([]string{"day", "metric", "value"})
+	for _, row := range rows {
+		w.Write([]string{strconv.Itoa(row.Day), row.Metric, strconv.FormatFloat(row.Value, 'g', -1, 64)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		a.abort()
+		return err
+	}
+	return a.commit()
+}
+
+// Manifest describes a finished run; its presence marks the run complete.
+type Manifest struct {
+	Program      string     `json:"program"`
+	Version      string     `json:"version"`
+	Scenario     string     `json:"scenario"`
+	ScenarioFile string     `json:"scenario_file"`
+	Seed         uint64     `json:"seed"`
+	Complete     bool       `json:"complete"`
+	Started      time.Time  `json:"started"`
+	WallSeconds  float64    `json:"wall_seconds"`
+	Ticks        int        `json:"ticks"`
+	Days         int        `json:"days"`
+	Files        []string   `json:"files"`
+	Counts       sim.Totals `json:"counts"`
+	Params       sim.Params `json:"params"`
+}
+
+// WriteManifest writes manifest.json, last of all.
+func WriteManifest(dir string, m Manifest) error {
+	a, err := create(dir, "manifest.json")
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(a.w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		a.abort()
+		return err
+	}
+	return a.commit()
+}
