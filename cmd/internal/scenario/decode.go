@@ -1,0 +1,245 @@
+package scenario
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"dropsim/sim"
+)
+
+// decoder copies parsed TOML tables onto sim.Params field by field, by the
+// fields' toml tags. Unlike toml.Decode into a struct, it does not stop at
+// the first wrong type and it visits keys in a fixed order, so a file with
+// several mistakes gets all of them reported, the same way every time.
+type decoder struct {
+	file  string
+	keys  keyIndex
+	probs []Problem
+	bad   map[string]bool // keys already reported
+}
+
+func (d *decoder) problem(key, msg string) {
+	line, written, _ := d.keys.locate(key)
+	if !written { // cannot happen for keys read from the file; never give a wrong line
+		line = 0
+	}
+	d.probs = append(d.probs, Problem{File: d.file, Line: line, Key: key, Msg: msg})
+	if d.bad == nil {
+		d.bad = map[string]bool{}
+	}
+	d.bad[key] = true
+}
+
+// table decodes the TOML table m onto the struct rv; path is the table's
+// dotted key ("" at the top level).
+func (d *decoder) table(m map[string]any, rv reflect.Value, path string) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		key := join(path, name)
+		f, ok := fieldByTag(rv.Type(), name)
+		if !ok {
+			d.problem(key, unknownKey(key, name, path, rv.Type()))
+			continue
+		}
+		d.value(m[name], rv.FieldByIndex(f.Index), key)
+	}
+}
+
+// value decodes one TOML value onto rv.
+func (d *decoder) value(v any, rv reflect.Value, key string) {
+	switch rv.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			return
+		}
+		d.table(m, rv, key)
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			return
+		}
+		s := reflect.MakeSlice(rv.Type(), len(list), len(list))
+		for i, x := range list {
+			if !setScalar(x, s.Index(i)) {
+				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but item %d is %s", key, want(rv.Type(), key), i+1, describe(x)))
+				return
+			}
+		}
+		rv.Set(s)
+	default:
+		if !setScalar(v, rv) {
+			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+		}
+	}
+}
+
+// groups decodes the [[police.group]] entries, each over DefaultGroup(p.Days).
+func (d *decoder) groups(v any, p *sim.Params) {
+	const key = "police.group"
+	var tables []map[string]any
+	switch v := v.(type) {
+	case []map[string]any: // [[police.group]] tables
+		tables = v
+	case []any: // group = [{...}, {...}]
+		for _, x := range v {
+			m, ok := x.(map[string]any)
+			if !ok {
+				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but one item is %s", key, want(reflect.TypeFor[[]sim.GroupParams](), key), describe(x)))
+				return
+			}
+			tables = append(tables, m)
+		}
+	default:
+		d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(reflect.TypeFor[[]sim.GroupParams](), key), describe(v)))
+		return
+	}
+	p.Police.Groups = nil
+	for i, m := range tables {
+		g := sim.DefaultGroup(p.Days)
+		d.table(m, reflect.ValueOf(&g).Elem(), fmt.Sprintf("%s[%d]", key, i+1))
+		p.Police.Groups = append(p.Police.Groups, g)
+	}
+}
+
+// setScalar stores a TOML number, string or boolean in rv if the types
+// agree. A whole number is accepted where a number is wanted (price = 2000),
+// never the other way round.
+func setScalar(v any, rv reflect.Value) bool {
+	switch {
+	case rv.CanInt():
+		n, ok := v.(int64)
+		if !ok || rv.OverflowInt(n) {
+			return false
+		}
+		rv.SetInt(n)
+	case rv.CanUint():
+		n, ok := v.(int64)
+		if !ok || n < 0 || rv.OverflowUint(uint64(n)) {
+			return false
+		}
+		rv.SetUint(uint64(n))
+	case rv.CanFloat():
+		switch x := v.(type) {
+		case float64:
+			rv.SetFloat(x)
+		case int64:
+			rv.SetFloat(float64(x))
+		default:
+			return false
+		}
+	case rv.Kind() == reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		rv.SetString(s)
+	case rv.Kind() == reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return false
+		}
+		rv.SetBool(b)
+	default:
+		// A new kind of field in sim.Params: teach this decoder and Encode.
+		panic(fmt.Sprintf("scenario: parameters of type %s are not supported", rv.Type()))
+	}
+	return true
+}
+
+// want says in plain words what a value of type t looks like.
+func want(t reflect.Type, key string) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number (e.g. 30)"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, 0 or more (e.g. 1)"
+	case reflect.Float32, reflect.Float64:
+		return "a number (e.g. 0.5)"
+	case reflect.String:
+		return `text in double quotes (e.g. "random")`
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Struct:
+		return fmt.Sprintf("a table, written as a line [%s] followed by its keys", trimIndex(key))
+	case reflect.Slice:
+		switch t.Elem().Kind() {
+		case reflect.Struct:
+			return fmt.Sprintf("a list of tables, each starting with a line [[%s]]", trimIndex(key))
+		case reflect.Float32, reflect.Float64:
+			return "a list of numbers in square brackets (e.g. [0.5, 1, 2])"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return "a list of whole numbers in square brackets (e.g. [55, 30, 69, 44])"
+		}
+	}
+	return "a " + t.String()
+}
+
+// describe says in plain words what a decoded TOML value is.
+func describe(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case string:
+		return "the text " + strconv.Quote(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case time.Time: // also local dates and times
+		return "a date or time"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// fieldByTag finds the struct field whose toml tag is name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if f := t.Field(i); tagName(f) == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func tagName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// trimIndex turns "police.group[2]" into "police.group".
+func trimIndex(key string) string {
+	if i := strings.LastIndexByte(key, '['); i > 0 && strings.HasSuffix(key, "]") {
+		return key[:i]
+	}
+	return key
+}
+
+// tableName is how a table is written in a file: "[stasher]", or
+// "[[police.group]] number 2" for an entry of a list of tables.
+func tableName(path string) string {
+	if t := trimIndex(path); t != path {
+		return fmt.Sprintf("[[%s]] number %s", t, path[len(t)+1:len(path)-1])
+	}
+	return "[" + path + "]"
+}

@@ -1,0 +1,206 @@
+// Package scenario turns a TOML scenario file into validated sim.Params and
+// back.
+//
+// Every key a file does not set keeps its default (sim.DefaultParams, and
+// sim.DefaultGroup for each [[police.group]]). Unknown keys, wrong types and
+// values that sim.Params.Validate refuses are all reported at once, one
+// sentence per problem, each naming the file and the line of the key, so that
+// a criminologist editing a scenario can fix the whole file in one go.
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"dropsim/sim"
+)
+
+// MaxFileSize is the largest scenario file Load reads. Scenario files are a
+// few kilobytes; anything this big is almost certainly the wrong file.
+const MaxFileSize = 10 << 20
+
+// Problem is one thing wrong with a scenario file.
+type Problem struct {
+	File string // the file name as given to Load or Parse; "" for a problem with the file as a whole (missing, a directory, too large), whose Msg names it
+	Line int    // 1-based line of the key; 0 when no line applies
+	Key  string // dotted scenario key, e.g. "stasher.quota" or "police.group[2].area"; "" for syntax errors and whole-file problems
+	Msg  string // the sentence, without the file and line
+}
+
+// String is the problem as a sentence: "file line N: msg", "file: msg"
+// when no line applies, or msg alone for a problem with the file as a whole.
+func (p Problem) String() string {
+	switch {
+	case p.File == "":
+		return p.Msg
+	case p.Line > 0:
+		return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// Error is a scenario file that cannot be run: missing, unreadable as TOML,
+// or with bad keys or values. A command line treats it as a user error.
+type Error struct {
+	Problems []Problem // in file order; problems without a line come last
+}
+
+// Error returns one sentence per problem, joined by newlines.
+func (e *Error) Error() string {
+	s := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "\n")
+}
+
+func fileError(format string, args ...any) *Error {
+	return &Error{Problems: []Problem{{Msg: fmt.Sprintf(format, args...)}}}
+}
+
+// Load reads and parses the scenario file at path. A missing file, a
+// directory, a file over MaxFileSize and a bad scenario give an *Error;
+// other failures to read give a plain error.
+func Load(path string) (sim.Params, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return sim.Params{}, fileError("scenario file %q does not exist", path)
+	case err != nil:
+		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
+	case fi.IsDir():
+		return sim.Params{}, fileError("scenario file %q is a directory, not a file", path)
+	case fi.Size() > MaxFileSize:
+		return sim.Params{}, tooLarge(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
+	}
+	defer f.Close()
+	// Read at most one byte past the limit: a file can grow after Stat, and
+	// a pipe or device reports no size at all.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return sim.Params{}, tooLarge(path)
+	}
+	return Parse(path, data)
+}
+
+func tooLarge(path string) *Error {
+	return fileError("scenario file %q is larger than %d MiB; scenario files are a few kilobytes of text, so this is probably not one", path, MaxFileSize>>20)
+}
+
+// Parse turns the TOML text data of the file filename into validated
+// parameters. It starts from sim.DefaultParams, so every key the text does
+// not set keeps its default; each [[police.group]] starts from
+// sim.DefaultGroup for the run's days. When the text does not set name, the
+// name is the file's base name without ".toml". All problems are returned
+// together as an *Error, with zero Params.
+func Parse(filename string, data []byte) (sim.Params, error) {
+	p := sim.DefaultParams()
+	text := string(data)
+	var raw map[string]any
+	if _, err := toml.Decode(text, &raw); err != nil {
+		var pe toml.ParseError
+		if !errors.As(err, &pe) {
+			return sim.Params{}, fmt.Errorf("%s: %w", filename, err)
+		}
+		return sim.Params{}, &Error{Problems: []Problem{{
+			File: filename, Line: pe.Position.Line,
+			Msg: "the TOML syntax is wrong: " + pe.Message + syntaxHint(pe.Message),
+		}}}
+	}
+
+	d := &decoder{file: filename, keys: indexKeys(text)}
+	// Groups start from DefaultGroup(days), so they are decoded after the
+	// rest, once days is known.
+	var groups any
+	hasGroups := false
+	if police, ok := raw["police"].(map[string]any); ok {
+		groups, hasGroups = police["group"]
+		delete(police, "group")
+	}
+	d.table(raw, reflect.ValueOf(&p).Elem(), "")
+	if hasGroups {
+		d.groups(groups, &p)
+	}
+	if _, ok := raw["name"]; !ok {
+		if name := strings.TrimSuffix(filepath.Base(filename), ".toml"); name != "" && name != "." && name != string(filepath.Separator) {
+			p.Name = name
+		}
+	}
+
+	if err := p.Validate(); err != nil {
+		for _, e := range flatten(err) {
+			var pe *sim.ParamError
+			if !errors.As(e, &pe) {
+				d.probs = append(d.probs, Problem{File: filename, Msg: e.Error()})
+				continue
+			}
+			if d.bad[pe.Key] {
+				continue // already reported as unknown or of the wrong type
+			}
+			d.probs = append(d.probs, d.valueProblem(pe))
+		}
+	}
+	if len(d.probs) == 0 {
+		return p, nil
+	}
+	sort.SliceStable(d.probs, func(i, j int) bool {
+		a, b := d.probs[i].Line, d.probs[j].Line
+		if a == 0 || b == 0 {
+			return a != 0 && b == 0
+		}
+		return a < b
+	})
+	return sim.Params{}, &Error{Problems: d.probs}
+}
+
+// valueProblem places a value Validate refused at the line of its key, or,
+// when the file does not set the key, says it is the default value and gives
+// the line of the table it belongs to, if the file has one.
+func (d *decoder) valueProblem(pe *sim.ParamError) Problem {
+	pr := Problem{File: d.file, Key: pe.Key, Msg: pe.Error()}
+	line, written, table := d.keys.locate(pe.Key)
+	pr.Line = line
+	switch {
+	case written:
+	case table != "":
+		pr.Msg += " (default value, not set in " + tableName(table) + ")"
+	default:
+		pr.Msg += " (default value)"
+	}
+	return pr
+}
+
+// flatten undoes errors.Join.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// syntaxHint adds advice for the syntax mistakes people new to TOML make most.
+func syntaxHint(msg string) string {
+	switch {
+	case strings.Contains(msg, `expected value but found "`):
+		return ` (text must be in double quotes, e.g. strategy = "random"; numbers and true or false are written without)`
+	case strings.Contains(msg, `expected value but found '\n'`):
+		return " (the value after = is missing)"
+	}
+	return ""
+}
