@@ -48,6 +48,9 @@ const (
 // Validate checks every parameter's range and the cross-checks between them.
 func (p *Params) Validate() error {
 	var v validator
+	if p.Name == "" || strings.ContainsAny(p.Name, `/\`) || p.Name == "." || p.Name == ".." {
+		v.bad("name", p.Name, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
+	}
 	v.intIn("days", p.Days, 1, MaxDays)
 	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {
 		v.bad("tick_minutes", p.TickMinutes, "one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 (a divisor of an hour)")

@@ -85,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "dropsim: "+err.Error())
+	fmt.Fprintln(stderr, "dropsim: "+strings.ReplaceAll(err.Error(), "\n", "\ndropsim: "))
 	var ue usageError
 	var se *scenario.Error
 	var pe *sim.ParamError

@@ -1,0 +1,90 @@
+package output
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dropsim/sim"
+	"dropsim/sim/metrics"
+)
+
+func TestPrepare(t *testing.T) {
+	base := t.TempDir()
+	fresh := filepath.Join(base, "a", "b")
+	if err := Prepare(fresh, false); err != nil {
+		t.Fatalf("new directory: %v", err)
+	}
+	if fi, err := os.Stat(fresh); err != nil || !fi.IsDir() {
+		t.Fatalf("Prepare did not create %s", fresh)
+	}
+	os.WriteFile(filepath.Join(fresh, "drops.csv"), []byte("old"), 0o644)
+	err := Prepare(fresh, false)
+	if !errors.Is(err, ErrExists) || !strings.Contains(err.Error(), "-force") {
+		t.Fatalf("non-empty directory without force: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(fresh, "drops.csv")); string(b) != "old" {
+		t.Fatal("a refused Prepare touched the old file")
+	}
+	if err := Prepare(fresh, true); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(fresh); len(entries) != 0 {
+		t.Fatalf("force left %d entries", len(entries))
+	}
+	file := filepath.Join(base, "file")
+	os.WriteFile(file, nil, 0o644)
+	if err := Prepare(file, true); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Fatalf("a file as output directory: %v", err)
+	}
+}
+
+func TestRecorderWritesTablesAtomically(t *testing.T) {
+	dir := t.TempDir()
+	r, err := NewRecorder(dir, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Event(&sim.Event{Kind: sim.EvDropEnded, Drop: sim.DropRecord{ID: 4, Shop: 1, Stasher: 2, X: 3, Y: 9, Placed: 10, End: 12, Outcome: sim.OutcomeSeized, Cause: sim.CauseSearch}})
+	r.Event(&sim.Event{Tick: 30, Kind: sim.EvArrest, Role: sim.RoleDispatcher, Agent: 8, Shop: 1, X: -1, Y: -1, Cause: sim.CauseInvestigation})
+	// Before Close no final name exists: only temporary files.
+	for _, f := range Files {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Fatalf("%s exists before the recorder is closed", f)
+		}
+	}
+	r.Event(&sim.Event{Kind: sim.EvDayEnd, Day: &sim.DayState{Day: 0}})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"drops.csv":   "drop_id,shop,stasher,x,y,placed_tick,end_tick,outcome,cause\n4,1,2,3,9,10,12,seized,search\n",
+		"arrests.csv": "tick,role,agent,shop,x,y,cause\n30,dispatcher,8,1,,,investigation\n",
+	}
+	for f, w := range want {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || string(b) != w {
+			t.Errorf("%s = %q, want %q (%v)", f, b, w, err)
+		}
+	}
+	if err := WriteManifest(dir, Manifest{Program: "dropsim", Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 4 || strings.Contains(strings.Join(names, " "), ".tmp") {
+		t.Errorf("directory holds %v, want exactly the four files", names)
+	}
+}
+
+func TestWriteErrorLeavesNoFinalFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteDaily(filepath.Join(dir, "missing"), []metrics.DailyRow{{Day: 0, Metric: "orders", Value: 1}}); err == nil {
+		t.Fatal("writing into a missing directory succeeded")
+	}
+}
