@@ -1,0 +1,148 @@
+package sim
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// paramErrors unwraps Validate's joined error into its ParamErrors.
+func paramErrors(t *testing.T, err error) []*ParamError {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var out []*ParamError
+	for _, e := range errs {
+		var pe *ParamError
+		if !errors.As(e, &pe) {
+			t.Fatalf("%T %q is not a *ParamError", e, e)
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+func TestValidateDefaults(t *testing.T) {
+	p := DefaultParams()
+	if err := p.Validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	p.Police.Groups = []GroupParams{DefaultGroup(p.Days),
+		{Strategy: "area", Count: 5, StartDay: 10, EndDay: p.Days, Area: []int{0, 0, 99, 99}},
+		{Strategy: "uniform", Count: 1, StartDay: p.Days, EndDay: p.Days},
+		{Strategy: "none", Count: 0}}
+	if err := p.Validate(); err != nil {
+		t.Fatalf("defaults with groups: %v", err)
+	}
+}
+
+func TestValidateKeys(t *testing.T) {
+	area := func(a ...int) func(*Params) {
+		return func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "area", Count: 3, StartDay: 0, EndDay: p.Days, Area: a}}
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		edit  func(*Params)
+		keys  []string
+		value any // of the first error, if not nil
+	}{
+		{"quota 0", func(p *Params) { p.Stasher.Quota = 0 }, []string{"stasher.quota"}, 0},
+		{"no name", func(p *Params) { p.Name = "" }, []string{"name"}, ""},
+		{"a name with a slash", func(p *Params) { p.Name = "a/b" }, []string{"name"}, "a/b"},
+		{"name ..", func(p *Params) { p.Name = ".." }, []string{"name"}, ".."},
+		{"find_prob 1.5", func(p *Params) { p.Police.FindProb = 1.5 }, []string{"police.find_prob"}, 1.5},
+		{"find_prob negative", func(p *Params) { p.Police.FindProb = -0.1 }, []string{"police.find_prob"}, -0.1},
+		{"area past the right edge", area(90, 10, 100, 20), []string{"police.group[1].area"}, []int{90, 10, 100, 20}},
+		{"area past the bottom edge", area(0, 0, 10, 100), []string{"police.group[1].area"}, nil},
+		{"area with a negative corner", area(-1, 0, 10, 10), []string{"police.group[1].area"}, nil},
+		{"area upside down", area(10, 10, 5, 20), []string{"police.group[1].area"}, nil},
+		{"area with 3 numbers", area(1, 2, 3), []string{"police.group[1].area"}, nil},
+		{"area of the whole grid", area(0, 0, 99, 99), nil, nil},
+		{"end_day past days", func(p *Params) {
+			p.Police.Groups = []GroupParams{DefaultGroup(p.Days), {Strategy: "random", Count: 1, StartDay: 0, EndDay: p.Days + 1}}
+		}, []string{"police.group[2].end_day"}, 181},
+		{"end_day before start_day", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: 50, EndDay: 40}}
+		}, []string{"police.group[1].end_day"}, 40},
+		{"unknown strategy", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "hotspots", Count: 1, EndDay: 10}}
+		}, []string{"police.group[1].strategy"}, "hotspots"},
+		{"area without the area strategy", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, EndDay: 10, Area: []int{1, 1, 2, 2}}}
+		}, []string{"police.group[1].area"}, nil},
+		{"tick_minutes 7", func(p *Params) { p.TickMinutes = 7 }, []string{"tick_minutes"}, 7},
+		{"shift ends before it starts", func(p *Params) { p.Stasher.ShiftStart, p.Stasher.ShiftEnd = 20, 10 }, []string{"stasher.shift_end"}, 10},
+		{"23 diurnal weights", func(p *Params) { p.Buyers.Diurnal = p.Buyers.Diurnal[:23] }, []string{"buyers.diurnal"}, nil},
+		{"a negative diurnal weight", func(p *Params) { p.Buyers.Diurnal[3] = -1 }, []string{"buyers.diurnal[3]"}, -1.0},
+		{"fewer stashers than shops", func(p *Params) { p.Organization.Stashers = 3 }, []string{"organization.stashers"}, 3},
+		{"cover 1", func(p *Params) { p.City.LandUse.Park.Cover = 1 }, []string{"city.landuse.park.cover"}, 1.0},
+		{"loss_rate 1", func(p *Params) { p.Market.LossRate = 1 }, []string{"market.loss_rate"}, 1.0},
+		{"three mistakes", func(p *Params) {
+			p.Stasher.Quota = 0
+			p.Police.FindProb = 1.5
+			p.Police.Groups = []GroupParams{{Strategy: "area", Count: 2, StartDay: 0, EndDay: p.Days + 5, Area: []int{0, 0, 10, 10}}}
+		}, []string{"stasher.quota", "police.find_prob", "police.group[1].end_day"}, nil},
+	} {
+		p := DefaultParams()
+		c.edit(&p)
+		err := p.Validate()
+		pes := paramErrors(t, err)
+		var keys []string
+		for _, pe := range pes {
+			keys = append(keys, pe.Key)
+			if pe.Allowed == "" {
+				t.Errorf("%s: %s has no allowed range", c.name, pe.Key)
+			}
+		}
+		if !slices.Equal(keys, c.keys) {
+			t.Errorf("%s: error keys %q, want %q (%v)", c.name, keys, c.keys, err)
+			continue
+		}
+		if c.value != nil && !equalValue(pes[0].Value, c.value) {
+			t.Errorf("%s: value %#v, want %#v", c.name, pes[0].Value, c.value)
+		}
+		// New refuses the same parameters with the same error.
+		if _, nerr := New(p, 1); (nerr == nil) != (err == nil) || (err != nil && nerr.Error() != err.Error()) {
+			t.Errorf("%s: New says %v, Validate says %v", c.name, nerr, err)
+		}
+		// errors.As finds the first ParamError through errors.Join.
+		if len(c.keys) > 0 {
+			var pe *ParamError
+			if !errors.As(err, &pe) || pe.Key != c.keys[0] {
+				t.Errorf("%s: errors.As gave %v", c.name, pe)
+			}
+		}
+	}
+}
+
+func equalValue(a, b any) bool {
+	if x, ok := a.([]int); ok {
+		y, ok := b.([]int)
+		return ok && slices.Equal(x, y)
+	}
+	return a == b
+}
+
+func TestParamErrorMessage(t *testing.T) {
+	for _, c := range []struct {
+		e    ParamError
+		want string
+	}{
+		{ParamError{"stasher.quota", 0, "a whole number from 1 to 10000"}, "stasher.quota = 0 is not allowed: a whole number from 1 to 10000"},
+		{ParamError{"city.generator", "grid", `"radial"`}, `city.generator = "grid" is not allowed: "radial"`},
+		{ParamError{"police.group[2].area", []int{1, 2, 3}, "x"}, "police.group[2].area = [1, 2, 3] is not allowed: x"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
