@@ -33,15 +33,17 @@ func (m *Model) buildPolice() {
 	}
 }
 
-// updateGroups: phase 1, groups go on or off duty at their window's edges.
+// updateGroups: phase 1, groups go on or off duty at their window's edges;
+// the index of units is rebuilt so that stashers see the change this tick.
 func (m *Model) updateGroups(t int) {
 	day := t / m.tpd
+	changed := false
 	for _, g := range m.groups {
 		active := day >= g.P.StartDay && day < g.P.EndDay
 		if active == g.active {
 			continue
 		}
-		g.active = active
+		g.active, changed = active, true
 		for _, id := range g.units {
 			u := &m.units[id]
 			u.onDuty = active
@@ -54,12 +56,26 @@ func (m *Model) updateGroups(t int) {
 			}
 		}
 	}
+	if changed {
+		m.indexUnits()
+	}
+}
+
+// indexUnits rebuilds the spatial index of the units on duty.
+func (m *Model) indexUnits() {
+	m.policeIx.Reset()
+	for _, g := range m.groups {
+		if g.active {
+			for _, id := range g.units {
+				m.policeIx.Insert(id, m.units[id].X, m.units[id].Y)
+			}
+		}
+	}
 }
 
 // policeWork: phase 5. Each unit on duty either keeps its stakeout or moves
 // by its strategy and searches the cells within its search radius.
 func (m *Model) policeWork(t int) {
-	m.policeIx.Reset()
 	for _, g := range m.groups {
 		if !g.active {
 			continue
@@ -73,27 +89,30 @@ func (m *Model) policeWork(t int) {
 				g.strat.Move(u, m, m.rngPolice)
 				m.search(id, u, t)
 			}
-			m.policeIx.Insert(id, u.X, u.Y)
 		}
 	}
+	m.indexUnits()
 }
 
 // search: every drop on the map within the search radius is found with
-// probability find_prob * (1 - cover); a found drop is seized, or with
-// probability stakeout_prob watched for stakeout_ticks (MODEL.md 4.3).
+// probability find_prob * (1 - cover); a found drop is seized, or, if it
+// lies on the unit's own cell, with probability stakeout_prob watched for
+// stakeout_ticks (MODEL.md 4.3). A unit stakes out only where it stands, so
+// that no strategy's unit leaves its area to wait; a drop already watched
+// by another unit is left to it.
 func (m *Model) search(id int32, u *Unit, t int) {
 	po := &m.P.Police
+	here := m.G.ID(u.X, u.Y)
 	m.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
-		if u.stake >= 0 {
+		if u.stake >= 0 || m.drops[d].watcher >= 0 {
 			return
 		}
 		c := m.drops[d].cell
 		if m.rngPolice.Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
 			return
 		}
-		if po.StakeoutTicks > 0 && m.rngPolice.Float64() < po.StakeoutProb {
+		if c == here && po.StakeoutTicks > 0 && m.rngPolice.Float64() < po.StakeoutProb {
 			u.stake, u.stakeUntil = d, t+po.StakeoutTicks
-			u.X, u.Y = m.G.XY(c)
 			m.drops[d].watcher = id
 			return
 		}

@@ -11,10 +11,8 @@ import (
 // window they are off duty, do not move, and (as no other police are on
 // the map) nothing is seized and nobody arrested at a placement.
 //
-// The runs use the default search_radius 0. With a larger radius the
-// invariant does not hold today: a unit near the edge that finds a drop
-// outside the rectangle and stakes it out moves onto the drop's cell
-// (search in police.go), outside the area.
+// One case searches a radius of 3 cells: a unit near the edge finds drops
+// outside the rectangle but stakes out only on its own cell, so it stays in.
 func TestAreaStrategy(t *testing.T) {
 	for _, c := range []struct {
 		area       []int
@@ -22,11 +20,13 @@ func TestAreaStrategy(t *testing.T) {
 		tm         int
 		stakeout   float64
 		river      bool
+		radius     float64
 	}{
-		{[]int{8, 10, 20, 18}, 3, 8, 60, 0.5, false},
-		{[]int{5, 5, 34, 34}, 3, 8, 60, 0.5, true},     // with the river through it
-		{[]int{0, 12, 19, 39}, 0, 5, 30, 0.2, false},   // on two edges of the map, from the first tick
-		{[]int{15, 15, 15, 15}, 2, 10, 60, 0.5, false}, // a single cell
+		{[]int{8, 10, 20, 18}, 3, 8, 60, 0.5, false, 0},
+		{[]int{5, 5, 34, 34}, 3, 8, 60, 0.5, true, 0},     // with the river through it
+		{[]int{0, 12, 19, 39}, 0, 5, 30, 0.2, false, 0},   // on two edges of the map, from the first tick
+		{[]int{15, 15, 15, 15}, 2, 10, 60, 0.5, false, 0}, // a single cell
+		{[]int{8, 10, 20, 18}, 3, 8, 60, 0.5, false, 3},   // searching beyond the edge
 	} {
 		t.Run(fmt.Sprint(c.area), func(t *testing.T) {
 			p := smallParams()
@@ -35,6 +35,7 @@ func TestAreaStrategy(t *testing.T) {
 			p.City.River = c.river
 			p.Police.FindProb = 1
 			p.Police.StakeoutProb = c.stakeout
+			p.Police.SearchRadius = c.radius
 			p.Police.Groups = []GroupParams{
 				{Name: "crackdown", Strategy: "area", Count: 6, StartDay: c.start, EndDay: c.end, Area: c.area},
 			}
