@@ -107,6 +107,16 @@ func newFlags(name, args, example string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// load parses the flags and loads the one scenario file named.
+func load(fs *flag.FlagSet, args []string) (string, sim.Params, error) {
+	path, err := parse(fs, args)
+	if err != nil {
+		return "", sim.Params{}, err
+	}
+	p, err := scenario.Load(path)
+	return path, p, err
+}
+
 // parse parses flags given before or after the one positional argument.
 func parse(fs *flag.FlagSet, args []string) (string, error) {
 	var pos []string
@@ -131,11 +141,7 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", "SCENARIO", "dropsim validate scenarios/crackdown.toml > resolved.toml", stderr)
-	path, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	p, err := scenario.Load(path)
+	_, p, err := load(fs, args)
 	if err != nil {
 		return err
 	}
@@ -148,11 +154,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
 	force := fs.Bool("force", false, "overwrite the results already in the output directory")
 	quiet := fs.Bool("q", false, "no progress bar")
-	path, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	p, err := scenario.Load(path)
+	path, p, err := load(fs, args)
 	if err != nil {
 		return err
 	}
