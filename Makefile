@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/dropsim
 SCENARIO ?= scenarios/default.toml
 
-.PHONY: run test bench bench-large build check-pure clean
+.PHONY: run test bench build check-pure clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dropsim
@@ -23,13 +23,11 @@ check-pure:
 		grep -E ' (os|io/ioutil|net/http|github.com/BurntSushi/toml|github.com/schollz/progressbar/v3|gonum.org/v1/plot[^ ]*)( |$$)'); \
 	if [ -n "$$bad" ]; then echo "sim/ imports I/O, TOML, plotting or progress packages:"; echo "$$bad"; exit 1; fi
 
-# Benchmarks: the default scenario (a few seconds). bench-large runs the
-# 500 x 500 city for 365 days once and reports time and peak memory.
+# Benchmarks on one core: the default scenario (three runs), then the
+# 500 x 500 city for 365 days once (about a minute). Peak memory: see README.
 bench:
-	$(GO) test -run '^$$' -bench 'Default' -benchmem -count 3 ./sim/
-
-bench-large: build
-	$(GO) test -run '^$$' -bench 'Large' -benchtime 1x -benchmem -timeout 30m ./sim/
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Default' -benchtime 3x ./sim/
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Large' -benchtime 1x -timeout 30m ./sim/
 
 clean:
 	rm -rf bin

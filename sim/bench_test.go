@@ -25,6 +25,7 @@ func largeParams() Params {
 	p.City.Parks, p.City.ParkRadius, p.City.RiverWidth = 150, 6, 4
 	p.Buyers.Count = 100_000
 	p.Market.Shops = 40
+	p.Market.StartStock, p.Market.ReorderPoint, p.Market.ReorderQty = 5000, 1700, 5000
 	p.Organization.Stashers = 500
 	p.Police.Groups = []GroupParams{
 		{Name: "patrol", Strategy: "random", Count: 200, StartDay: 0, EndDay: p.Days},

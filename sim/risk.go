@@ -56,10 +56,13 @@ func (r *riskMap) addWithin(tick int, w int, centres [][2]int, radius float64, s
 	r2 := radius * radius
 	for k, c := range r.cells {
 		x, y := int(k)%w, int(k)/w
-		v := int64(math.Round(r.at(c, tick) / riskUnit))
+		v := int64(-1) // computed for the first disk that holds the cell
 		for i, ctr := range centres {
 			dx, dy := float64(x-ctr[0]), float64(y-ctr[1])
 			if dx*dx+dy*dy <= r2 {
+				if v < 0 {
+					v = int64(math.Round(r.at(c, tick) / riskUnit))
+				}
 				sums[i] += v
 			}
 		}
