@@ -74,10 +74,8 @@ func (m *Model) record(id, end int32, o Outcome, cause string) DropRecord {
 }
 
 func (m *Model) emitDropEnded(id, end int32, o Outcome, cause string) {
-	x, y := m.G.XY(m.drops[id].cell)
-	d := &m.drops[id]
-	m.ev = Event{Tick: end, Kind: EvDropEnded, Shop: d.shop, Agent: d.stasher, X: int32(x), Y: int32(y),
-		Cause: cause, Drop: m.record(id, end, o, cause)}
+	r := m.record(id, end, o, cause)
+	m.ev = Event{Tick: end, Kind: EvDropEnded, Shop: r.Shop, Agent: r.Stasher, X: r.X, Y: r.Y, Cause: cause, Drop: r}
 	m.sink.Event(&m.ev)
 }
 

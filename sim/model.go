@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -413,8 +412,4 @@ func (m *Model) expDays(rng *rand.Rand, meanDays float64) int {
 func (m *Model) newAgent() int32 {
 	m.nextAgent++
 	return m.nextAgent - 1
-}
-
-func (m *Model) String() string {
-	return fmt.Sprintf("dropsim model %q seed %d at tick %d", m.P.Name, m.Seed, m.tick)
 }
