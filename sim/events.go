@@ -91,16 +91,24 @@ type DropRecord struct {
 	Cause             string // for seized drops: search, stakeout, phone, placement_seen, cctv
 }
 
-// DayState is the snapshot sent at the end of each day.
+// DayState is the snapshot sent at the end of each day. Like the event
+// that carries it, it is only valid during the Sink call.
 type DayState struct {
 	Day            int
-	ActiveStashers int     // employed stashers of open shops
-	OpenShops      int     // shops online
-	AvailableDrops int     // drops on the map, not yet reserved
-	Backlog        int     // orders waiting for a drop
-	PoliceActive   int     // police units on duty
-	Cash           float64 // cash on hand, all shops
-	Churned        int     // buyers currently out of the market
+	ActiveStashers int       // employed stashers of open shops
+	OpenShops      int       // shops online
+	AvailableDrops int       // drops on the map, not yet reserved
+	Backlog        int       // orders waiting for a drop
+	PoliceActive   int       // police units on duty
+	Cash           float64   // cash on hand, all shops
+	Churned        int       // buyers currently out of the market
+	Units          []UnitPos // where the units on duty stand at the end of the day
+}
+
+// UnitPos is a police unit's place at the end of a day.
+type UnitPos struct {
+	Unit, Group int32 // Group indexes Params.Police.Groups
+	X, Y        int32
 }
 
 // Event is one state change. Fields that do not apply to a kind are zero;

@@ -53,10 +53,11 @@ type Model struct {
 	backlogQH  int
 
 	nextAgent int32
-	onDuty    int // police units on duty
-	waiting   int // orders in backlogs
-	churned   int // buyers out of the market
-	onMap     int // drops physically on the map
+	dayUnits  []UnitPos // reused by endOfDay
+	onDuty    int       // police units on duty
+	waiting   int       // orders in backlogs
+	churned   int       // buyers out of the market
+	onMap     int       // drops physically on the map
 
 	// Derived constants.
 	perTick     int     // drops a stasher may place in one tick
@@ -345,6 +346,13 @@ func (m *Model) endOfDay(t int) {
 		st.Cash += sh.cash
 		st.AvailableDrops += sh.listed
 	}
+	m.dayUnits = m.dayUnits[:0]
+	for i := range m.units {
+		if u := &m.units[i]; u.onDuty {
+			m.dayUnits = append(m.dayUnits, UnitPos{Unit: int32(i), Group: int32(u.group), X: int32(u.X), Y: int32(u.Y)})
+		}
+	}
+	st.Units = m.dayUnits
 	m.ev = Event{Tick: int32(t), Kind: EvDayEnd, X: -1, Y: -1, Day: &st}
 	m.sink.Event(&m.ev)
 }

@@ -21,6 +21,7 @@ type Params struct {
 	Stasher      StasherParams      `toml:"stasher"`
 	Buyers       BuyerParams        `toml:"buyers"`
 	Police       PoliceParams       `toml:"police"`
+	Zones        ZoneParams         `toml:"zones"`
 }
 
 // CityParams describe the grid and its land use.
@@ -215,6 +216,7 @@ func DefaultParams() Params {
 			StakeoutArrestProb: 0.5, PhoneDropProb: 0.5, LinkProb: 0.3,
 			InvestigationDays: 14, InvestigationProb: 0.5, MuleInterceptProb: 0.02,
 		},
+		Zones: ZoneParams{BufferWidth: 5, ControlGap: 5},
 	}
 }
 

@@ -217,6 +217,29 @@ func (p *Params) Validate() error {
 	if units > MaxUnits {
 		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; raise sim.MaxUnits to go bigger", MaxUnits))
 	}
+
+	z := &p.Zones
+	v.intIn("zones.buffer_width", z.BufferWidth, 0, 1000)
+	v.intIn("zones.control_gap", z.ControlGap, 0, 100_000)
+	v.intIn("zones.split_day", z.SplitDay, 0, max(p.Days-1, 0))
+	v.intIn("zones.gap_days", z.GapDays, 0, max(p.Days-1, 0))
+	v.intIn("zones.before_days", z.BeforeDays, 0, p.Days)
+	v.intIn("zones.after_days", z.AfterDays, 0, p.Days)
+	given := 0
+	for _, set := range []bool{len(z.Treatment) > 0, len(z.Polygon) > 0, z.Group != ""} {
+		if set {
+			given++
+		}
+	}
+	if given > 1 {
+		v.bad("zones.treatment", "more than one of treatment, polygon and group", "at most one of zones.treatment, zones.polygon and zones.group")
+	}
+	if len(v.errs) == 0 { // the zones need a valid grid and groups
+		_, errs := p.buildZones()
+		for _, e := range errs {
+			v.errs = append(v.errs, e)
+		}
+	}
 	return errors.Join(v.errs...)
 }
 

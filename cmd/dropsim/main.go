@@ -174,7 +174,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := output.Prepare(dir, *force); err != nil {
 		return err
 	}
-	rec, err := output.NewRecorder(dir, p.TicksPerDay())
+	rec, err := output.NewRecorder(dir, p.TicksPerDay(), p.BuildZones())
 	if err != nil {
 		return err
 	}

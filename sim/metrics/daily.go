@@ -21,6 +21,10 @@ var DailyMetrics = []string{
 	"revenue", "cash",
 	"active_stashers", "open_shops", "available_drops", "backlog", "churned_buyers", "police_on_duty",
 	"drop_centroid_x", "drop_centroid_y", "drop_standard_distance",
+	"drop_ellipse_major", "drop_ellipse_minor", "drop_ellipse_angle",
+	"drop_mean_distance_treatment",
+	"drops_elsewhere", "drops_treatment", "drops_buffer", "drops_control", "drops_buffer_control",
+	"share_elsewhere", "share_treatment", "share_buffer", "share_control", "share_buffer_control",
 }
 
 // Metric indexes into DailyMetrics.
@@ -54,7 +58,13 @@ const (
 	mCentroidX
 	mCentroidY
 	mStdDist
-	numMetrics
+	mEllipseMajor
+	mEllipseMinor
+	mEllipseAngle
+	mMeanDistTreatment
+	mZoneDrops                                  // + zone
+	mZoneShare = mZoneDrops + int(sim.NumZones) // + zone
+	numMetrics = mZoneShare + int(sim.NumZones)
 )
 
 // DailyRow is one row of the tidy daily table.
@@ -69,13 +79,18 @@ type DailyRow struct {
 // its EvDayEnd arrives; only the current day's drop sites are held.
 type Daily struct {
 	tpd    int
+	zones  *sim.Zones
 	cur    [numMetrics]float64
 	xs, ys []float64
 	rows   []DailyRow
 }
 
-// NewDaily collects daily metrics for a run with ticksPerDay ticks a day.
-func NewDaily(ticksPerDay int) *Daily { return &Daily{tpd: ticksPerDay} }
+// NewDaily collects daily metrics for a run with ticksPerDay ticks a day;
+// drops are counted by the zones given (nil or without a treatment area:
+// the zone metrics are left out).
+func NewDaily(ticksPerDay int, zones *sim.Zones) *Daily {
+	return &Daily{tpd: ticksPerDay, zones: zones}
+}
 
 // Event implements sim.Sink.
 func (d *Daily) Event(e *sim.Event) {
@@ -90,6 +105,9 @@ func (d *Daily) Event(e *sim.Event) {
 		// cell centres, in cells from the top-left corner
 		d.xs = append(d.xs, float64(e.X)+0.5)
 		d.ys = append(d.ys, float64(e.Y)+0.5)
+		if d.zones != nil {
+			c[mZoneDrops+int(d.zones.At(int(e.X), int(e.Y)))]++
+		}
 	case sim.EvDropEnded:
 		switch e.Drop.Outcome {
 		case sim.OutcomePicked:
@@ -138,9 +156,28 @@ func (d *Daily) closeDay(st *sim.DayState) {
 	c[mPolice] = float64(st.PoliceActive)
 	cx, cy, sd := Centroid(d.xs, d.ys)
 	c[mCentroidX], c[mCentroidY], c[mStdDist] = cx, cy, sd
+	c[mEllipseMajor], c[mEllipseMinor], c[mEllipseAngle] = math.NaN(), math.NaN(), math.NaN()
+	if el, ok := SDE(d.xs, d.ys); ok {
+		c[mEllipseMajor], c[mEllipseMinor], c[mEllipseAngle] = el.Major, el.Minor, el.AngleDeg
+	}
+	c[mMeanDistTreatment] = math.NaN()
+	if z := d.zones; z != nil && z.HasTreatment {
+		c[mMeanDistTreatment] = MeanDistance(d.xs, d.ys, z.CX, z.CY)
+		n := c[mPlaced]
+		for k := range sim.NumZones {
+			c[mZoneShare+int(k)] = c[mZoneDrops+int(k)] / n // NaN on a day without drops: left out
+			if k == sim.ZoneBufferControl && !z.HasBufferControl {
+				c[mZoneDrops+int(k)], c[mZoneShare+int(k)] = math.NaN(), math.NaN()
+			}
+		}
+	} else {
+		for k := range 2 * int(sim.NumZones) {
+			c[mZoneDrops+k] = math.NaN()
+		}
+	}
 	for i, v := range c {
 		if math.IsNaN(v) {
-			continue // no drops that day: the centroid rows are left out
+			continue // undefined (no drops that day, or no such zone): the row is left out
 		}
 		d.rows = append(d.rows, DailyRow{Day: st.Day, Metric: DailyMetrics[i], Value: v})
 	}

@@ -38,7 +38,7 @@ func TestMetricListMatchesIndexes(t *testing.T) {
 }
 
 func TestDailyCountsEvents(t *testing.T) {
-	d := NewDaily(24)
+	d := NewDaily(24, nil)
 	send := func(e sim.Event) { d.Event(&e) }
 	send(sim.Event{Kind: sim.EvOrder})
 	send(sim.Event{Kind: sim.EvOrder})
@@ -69,7 +69,10 @@ func TestDailyCountsEvents(t *testing.T) {
 	if _, ok := got[[2]any{1, "drop_centroid_x"}]; ok {
 		t.Error("a day without drops has a centroid row")
 	}
-	if n := len(d.Rows()); n != 2*numMetrics-3 {
-		t.Errorf("%d rows, want %d", n, 2*numMetrics-3)
+	// Each day has the 28 counts and states; day 0 also has its centroid,
+	// standard distance and ellipse (6 rows). Without zones there are no
+	// zone rows and no distance from a treatment centre.
+	if n := len(d.Rows()); n != 2*28+6 {
+		t.Errorf("%d rows, want %d", n, 2*28+6)
 	}
 }

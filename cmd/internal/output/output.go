@@ -25,7 +25,7 @@ import (
 var ErrExists = errors.New("output directory is not empty")
 
 // Files a run writes, in the order they are completed.
-var Files = []string{"drops.csv", "arrests.csv", "daily.csv", "manifest.json"}
+var Files = []string{"drops.csv", "arrests.csv", "police.csv", "daily.csv", "manifest.json"}
 
 // Prepare makes dir ready for a run: it creates it if needed and refuses a
 // directory that holds anything unless force is set, in which case the
@@ -99,18 +99,29 @@ func (a *atomicFile) abort() {
 // Recorder is the sim.Sink of a run: it streams drops and arrests to their
 // CSV files as they happen and collects the daily metrics.
 type Recorder struct {
-	dir           string
-	drops, arrest *atomicFile
-	dropsCSV      *csv.Writer
-	arrestCSV     *csv.Writer
-	Daily         *metrics.Daily
-	row           []string
-	err           error
+	dir                   string
+	zones                 *sim.Zones
+	tpd                   int
+	drops, arrest, police *atomicFile
+	dropsCSV              *csv.Writer
+	arrestCSV             *csv.Writer
+	policeCSV             *csv.Writer
+	Daily                 *metrics.Daily
+	row                   []string
+	err                   error
 }
 
-// NewRecorder opens the tables of a run in dir (which Prepare has made ready).
-func NewRecorder(dir string, ticksPerDay int) (*Recorder, error) {
-	r := &Recorder{dir: dir, Daily: metrics.NewDaily(ticksPerDay)}
+// Table headers.
+var (
+	DropsHeader   = []string{"drop_id", "shop", "stasher", "x", "y", "placed_tick", "end_tick", "outcome", "cause", "zone", "period"}
+	ArrestsHeader = []string{"tick", "role", "agent", "shop", "x", "y", "cause", "zone", "period"}
+	PoliceHeader  = []string{"day", "unit", "group", "x", "y"}
+)
+
+// NewRecorder opens the tables of a run in dir (which Prepare has made
+// ready); drops and arrests are labelled with their zone and period.
+func NewRecorder(dir string, ticksPerDay int, zones *sim.Zones) (*Recorder, error) {
+	r := &Recorder{dir: dir, zones: zones, tpd: ticksPerDay, Daily: metrics.NewDaily(ticksPerDay, zones)}
 	var err error
 	if r.drops, err = create(dir, "drops.csv"); err != nil {
 		return nil, err
@@ -119,10 +130,25 @@ func NewRecorder(dir string, ticksPerDay int) (*Recorder, error) {
 		r.drops.abort()
 		return nil, err
 	}
-	r.dropsCSV, r.arrestCSV = csv.NewWriter(r.drops.w), csv.NewWriter(r.arrest.w)
-	r.dropsCSV.Write([]string{"drop_id", "shop", "stasher", "x", "y", "placed_tick", "end_tick", "outcome", "cause"})
-	r.arrestCSV.Write([]string{"tick", "role", "agent", "shop", "x", "y", "cause"})
+	if r.police, err = create(dir, "police.csv"); err != nil {
+		r.drops.abort()
+		r.arrest.abort()
+		return nil, err
+	}
+	r.dropsCSV, r.arrestCSV, r.policeCSV = csv.NewWriter(r.drops.w), csv.NewWriter(r.arrest.w), csv.NewWriter(r.police.w)
+	r.dropsCSV.Write(DropsHeader)
+	r.arrestCSV.Write(ArrestsHeader)
+	r.policeCSV.Write(PoliceHeader)
 	return r, nil
+}
+
+// zoneOf labels a place (zone "" where there is no place) and the period
+// of a tick.
+func (r *Recorder) zoneOf(x, y, tick int32) (zone, period string) {
+	if x >= 0 {
+		zone = r.zones.At(int(x), int(y)).String()
+	}
+	return zone, r.zones.PeriodOf(int(tick) / r.tpd).String()
 }
 
 func itoa(v int32) string { return strconv.Itoa(int(v)) }
@@ -140,13 +166,21 @@ func (r *Recorder) Event(e *sim.Event) {
 	switch e.Kind {
 	case sim.EvDropEnded:
 		d := &e.Drop
+		zone, period := r.zoneOf(d.X, d.Y, d.Placed)
 		r.row = append(r.row[:0], itoa(d.ID), itoa(d.Shop), itoa(d.Stasher), itoa(d.X), itoa(d.Y),
-			itoa(d.Placed), itoa(d.End), d.Outcome.String(), d.Cause)
+			itoa(d.Placed), itoa(d.End), d.Outcome.String(), d.Cause, zone, period)
 		r.keep(r.dropsCSV.Write(r.row))
 	case sim.EvArrest:
+		zone, period := r.zoneOf(e.X, e.Y, e.Tick)
 		r.row = append(r.row[:0], itoa(e.Tick), e.Role.String(), itoa(e.Agent), itoa(e.Shop),
-			place(e.X), place(e.Y), e.Cause)
+			place(e.X), place(e.Y), e.Cause, zone, period)
 		r.keep(r.arrestCSV.Write(r.row))
+	case sim.EvDayEnd:
+		day := strconv.Itoa(e.Day.Day)
+		for _, u := range e.Day.Units {
+			r.row = append(r.row[:0], day, itoa(u.Unit), itoa(u.Group), itoa(u.X), itoa(u.Y))
+			r.keep(r.policeCSV.Write(r.row))
+		}
 	}
 	r.Daily.Event(e)
 }
@@ -159,20 +193,21 @@ func (r *Recorder) keep(err error) {
 
 // Close completes the tables: drops.csv, arrests.csv, then daily.csv.
 func (r *Recorder) Close() error {
-	r.dropsCSV.Flush()
-	r.arrestCSV.Flush()
-	r.keep(r.dropsCSV.Error())
-	r.keep(r.arrestCSV.Error())
+	for _, w := range []*csv.Writer{r.dropsCSV, r.arrestCSV, r.policeCSV} {
+		w.Flush()
+		r.keep(w.Error())
+	}
 	if r.err != nil {
 		r.Abort()
 		return fmt.Errorf("writing tables in %s: %w", r.dir, r.err)
 	}
-	if err := r.drops.commit(); err != nil {
-		r.arrest.abort()
-		return err
-	}
-	if err := r.arrest.commit(); err != nil {
-		return err
+	for i, f := range []*atomicFile{r.drops, r.arrest, r.police} {
+		if err := f.commit(); err != nil {
+			for _, rest := range []*atomicFile{r.drops, r.arrest, r.police}[i+1:] {
+				rest.abort()
+			}
+			return err
+		}
 	}
 	return WriteDaily(r.dir, r.Daily.Rows())
 }
@@ -181,6 +216,7 @@ func (r *Recorder) Close() error {
 func (r *Recorder) Abort() {
 	r.drops.abort()
 	r.arrest.abort()
+	r.police.abort()
 }
 
 // WriteDaily writes the tidy daily table day,metric,value.

@@ -43,7 +43,11 @@ func TestPrepare(t *testing.T) {
 
 func TestRecorderWritesTablesAtomically(t *testing.T) {
 	dir := t.TempDir()
-	r, err := NewRecorder(dir, 24)
+	p := sim.DefaultParams()
+	p.Days = 4
+	p.Zones.Treatment = []int{2, 8, 4, 10}
+	p.Zones.SplitDay = 1 // before: day 0; after: day 1
+	r, err := NewRecorder(dir, 24, p.BuildZones())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +59,14 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 			t.Fatalf("%s exists before the recorder is closed", f)
 		}
 	}
-	r.Event(&sim.Event{Kind: sim.EvDayEnd, Day: &sim.DayState{Day: 0}})
+	r.Event(&sim.Event{Kind: sim.EvDayEnd, Day: &sim.DayState{Day: 0, Units: []sim.UnitPos{{Unit: 5, Group: 1, X: 7, Y: 2}}}})
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"drops.csv":   "drop_id,shop,stasher,x,y,placed_tick,end_tick,outcome,cause\n4,1,2,3,9,10,12,seized,search\n",
-		"arrests.csv": "tick,role,agent,shop,x,y,cause\n30,dispatcher,8,1,,,investigation\n",
+		"drops.csv":   "drop_id,shop,stasher,x,y,placed_tick,end_tick,outcome,cause,zone,period\n4,1,2,3,9,10,12,seized,search,treatment,before\n",
+		"arrests.csv": "tick,role,agent,shop,x,y,cause,zone,period\n30,dispatcher,8,1,,,investigation,,after\n",
+		"police.csv":  "day,unit,group,x,y\n0,5,1,7,2\n",
 	}
 	for f, w := range want {
 		b, err := os.ReadFile(filepath.Join(dir, f))
@@ -77,8 +82,8 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if len(names) != 4 || strings.Contains(strings.Join(names, " "), ".tmp") {
-		t.Errorf("directory holds %v, want exactly the four files", names)
+	if len(names) != 5 || strings.Contains(strings.Join(names, " "), ".tmp") {
+		t.Errorf("directory holds %v, want exactly the five files", names)
 	}
 }
 

@@ -65,8 +65,20 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
 			return
 		}
+		if len(list) == 0 { // an empty list is a list not given
+			rv.SetZero()
+			return
+		}
 		s := reflect.MakeSlice(rv.Type(), len(list), len(list))
 		for i, x := range list {
+			if rv.Type().Elem().Kind() == reflect.Slice { // a list of lists, e.g. a polygon's vertices
+				n := len(d.probs)
+				d.value(x, s.Index(i), key)
+				if len(d.probs) > n {
+					return
+				}
+				continue
+			}
 			if !setScalar(x, s.Index(i)) {
 				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but item %d is %s", key, want(rv.Type(), key), i+1, describe(x)))
 				return
@@ -176,6 +188,8 @@ func want(t reflect.Type, key string) string {
 			return "a list of numbers in square brackets (e.g. [0.5, 1, 2])"
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			return "a list of whole numbers in square brackets (e.g. [55, 30, 69, 44])"
+		case reflect.Slice:
+			return "a list of [x, y] pairs in square brackets (e.g. [[55, 30], [69, 30], [62, 44]])"
 		}
 	}
 	return "a " + t.String()

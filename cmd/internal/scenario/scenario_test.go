@@ -134,6 +134,10 @@ func TestBaselineIsTheReference(t *testing.T) {
 	}
 }
 
+// optionalLists are the keys whose empty list means "not given"; Encode
+// leaves them out when they are empty.
+var optionalLists = map[string]bool{"zones.treatment": true, "zones.polygon": true, "zones.control": true, "zones.buffer_control": true}
+
 // leafKeys lists every scenario key of the struct t.
 func leafKeys(t reflect.Type, path string) []string {
 	var keys []string
@@ -263,7 +267,7 @@ count = 3
 // sentence is sim.Validate's wording of the allowed values.
 func TestProblems(t *testing.T) {
 	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
-	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher]"
+	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
 	const groupKeys = "keys allowed in [[police.group]] are: area, count, end_day, name, start_day, strategy"
 	for _, tc := range []struct {
 		name, text string
@@ -552,9 +556,11 @@ func TestEncodeRoundTrip(t *testing.T) {
 	p.City.CellM = 123456.789012345678
 	p.Buyers.Diurnal[3] = 0
 	g := sim.DefaultGroup(p.Days)
-	g.Area = []int{}
 	g.Strategy = "none"
 	p.Police.Groups = []sim.GroupParams{g}
+	p.Zones.Polygon = [][]int{{1, 2}, {30, 2}, {15, 40}}
+	p.Zones.Control = []int{60, 60, 80, 80}
+	p.Zones.BufferControl = []int{90, 90, 99, 99}
 	cases["awkward values"] = p
 
 	for name, p := range cases {
@@ -576,7 +582,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			// Every key is written, defaults included.
 			idx := indexKeys(buf.String())
 			for _, key := range leafKeys(reflect.TypeFor[sim.Params](), "") {
-				if strings.HasPrefix(key, "police.group.") {
+				if strings.HasPrefix(key, "police.group.") || optionalLists[key] {
 					continue
 				}
 				if _, ok := idx[key]; !ok {

@@ -1,0 +1,51 @@
+package chart
+
+import (
+	"sync"
+	"testing"
+
+	"dropsim/sim"
+	"dropsim/sim/metrics"
+)
+
+var (
+	testRunOnce sync.Once
+	testRunVal  *Run
+)
+
+// testRun is a real run for the figure tests: a 60 x 60 city over 60 days,
+// with a crackdown of 12 units on a 10 x 10 area from day 20 and 3 units
+// on random patrol. It is computed once and shared; do not modify it.
+func testRun(t testing.TB) *Run {
+	t.Helper()
+	testRunOnce.Do(func() {
+		p := sim.DefaultParams()
+		p.Name = "chart-test"
+		p.Days = 60
+		p.City.Width, p.City.Height = 60, 60
+		p.Market.Shops = 3
+		p.Organization.Stashers = 9
+		p.Stasher.AreaRadius = 10
+		p.Buyers.Count = 1200
+		p.Police.Groups = []sim.GroupParams{
+			{Name: "crackdown", Strategy: "area", Count: 12, StartDay: 20, EndDay: 60, Area: []int{32, 18, 41, 27}},
+			{Name: "patrol", Strategy: "random", Count: 3, StartDay: 0, EndDay: 60},
+		}
+		m, err := sim.New(p, 3)
+		if err != nil {
+			panic(err)
+		}
+		z := p.BuildZones()
+		daily := metrics.NewDaily(p.TicksPerDay(), z)
+		var tables metrics.Tables
+		sink := sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })
+		for !m.Done() {
+			m.Step(sink)
+		}
+		m.Finish(sink)
+		usable := len(m.G.UsableCells())
+		testRunVal = &Run{Params: p, Zones: z, Land: m.G.Class, Daily: daily.Rows(), Tables: tables,
+			Summary: metrics.Summarise(&p, z, usable, tables.Drops, tables.Arrests), Version: "test"}
+	})
+	return testRunVal
+}

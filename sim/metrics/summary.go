@@ -1,0 +1,268 @@
+package metrics
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"dropsim/sim"
+)
+
+// ArrestRecord is an arrest as written to arrests.csv; X and Y are -1 for
+// arrests without a place (those that followed a link up the chain).
+type ArrestRecord struct {
+	Tick  int32
+	Role  sim.Role
+	X, Y  int32
+	Cause string
+}
+
+// The series compared between zones: drops placed (at their placement),
+// seizures (where and when the drop was seized) and arrests with a place.
+const (
+	SeriesDrops    = "drops_placed"
+	SeriesSeizures = "seizures"
+	SeriesArrests  = "arrests"
+)
+
+// SeriesMeasures are the displacement measures of one series.
+type SeriesMeasures struct {
+	Series string    `json:"series"`
+	Counts Counts    `json:"counts"`
+	WDQ    WDQResult `json:"wdq"`
+	WDD    WDDResult `json:"wdd"`
+	// WDDDefined is false when the periods differ in length; WDDReason says so.
+	WDDDefined bool   `json:"wdd_defined"`
+	WDDReason  string `json:"wdd_reason,omitempty"`
+}
+
+// PeriodStats describe where the drops of one period were.
+type PeriodStats struct {
+	Period   string `json:"period"`
+	FirstDay int    `json:"first_day"`
+	LastDay  int    `json:"last_day"` // inclusive
+	Drops    int    `json:"drops"`
+	Sites    int    `json:"sites"` // distinct cells with a drop
+
+	CentroidX    Value `json:"centroid_x"`
+	CentroidY    Value `json:"centroid_y"`
+	StdDistance  Value `json:"standard_distance"`
+	EllipseMajor Value `json:"ellipse_major"`
+	EllipseMinor Value `json:"ellipse_minor"`
+	EllipseAngle Value `json:"ellipse_angle_deg"`
+	// MeanDistTreatment is the mean distance of the drops from the centre
+	// of the treatment area.
+	MeanDistTreatment Value `json:"mean_distance_treatment"`
+	// ZoneShare is the share of the period's drops in each zone.
+	ZoneShare map[string]Value `json:"zone_share"`
+	// TopShare is the share of drops in the 5% of usable cells with most.
+	TopShare Value `json:"top5_share"`
+	// NNI is the Clark-Evans index of the distinct drop sites.
+	NNIR Value `json:"nni"`
+	NNIZ Value `json:"nni_z"`
+}
+
+// Summary is the displacement analysis of one run.
+type Summary struct {
+	Scenario string `json:"scenario"`
+	Seed     uint64 `json:"seed"`
+	Days     int    `json:"days"`
+
+	HasTreatment bool           `json:"has_treatment"`
+	Treatment    string         `json:"treatment"`
+	Reason       string         `json:"reason,omitempty"` // why there are no measures
+	BufferWidth  int            `json:"buffer_width"`
+	Control      string         `json:"control"`
+	ZoneCells    map[string]int `json:"zone_cells"`
+	UsableCells  int            `json:"usable_cells"`
+
+	HasPeriods   bool   `json:"has_periods"`
+	PeriodReason string `json:"period_reason,omitempty"`
+	Before       [2]int `json:"before_days"` // first and last day, inclusive
+	After        [2]int `json:"after_days"`
+
+	Series  []SeriesMeasures `json:"series"`
+	Periods []PeriodStats    `json:"periods"`
+	// CentroidShift is the distance in cells from the before to the after
+	// centroid of drop sites; ShiftX and ShiftY its components.
+	CentroidShift Value `json:"centroid_shift"`
+	ShiftX        Value `json:"centroid_shift_x"`
+	ShiftY        Value `json:"centroid_shift_y"`
+}
+
+// MarshalJSON writes a defined value as its number and an undefined one as
+// null with its reason, so that no table or file ever holds a NaN.
+func (v Value) MarshalJSON() ([]byte, error) {
+	if !v.Defined || math.IsNaN(v.V) || math.IsInf(v.V, 0) {
+		return json.Marshal(struct {
+			Value  *float64 `json:"value"`
+			Reason string   `json:"reason"`
+		}{nil, v.Reason})
+	}
+	return json.Marshal(v.V)
+}
+
+// value turns a float into a Value: NaN is undefined with the reason given.
+func value(x float64, reason string) Value {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return undefined(reason)
+	}
+	return defined(x)
+}
+
+// Summarise computes the displacement measures of a run from its drops and
+// arrests. usable is the number of cells where drops can be placed (the
+// study area of the concentration measures).
+func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, arrests []ArrestRecord) *Summary {
+	tpd := p.TicksPerDay()
+	s := &Summary{Scenario: p.Name, Seed: p.Seed, Days: p.Days,
+		HasTreatment: z.HasTreatment, Treatment: z.Treatment, Reason: z.Reason,
+		BufferWidth: p.Zones.BufferWidth, UsableCells: usable, ZoneCells: map[string]int{},
+		HasPeriods: z.HasPeriods, PeriodReason: z.PeriodReason}
+	switch {
+	case len(p.Zones.Control) == 4:
+		c := p.Zones.Control
+		s.Control = fmt.Sprintf("the rectangle [%d, %d, %d, %d] (zones.control)", c[0], c[1], c[2], c[3])
+	default:
+		s.Control = fmt.Sprintf("every cell more than %d cells from the treatment area (buffer_width + control_gap)", p.Zones.BufferWidth+p.Zones.ControlGap)
+	}
+	for k := range sim.NumZones {
+		s.ZoneCells[k.String()] = z.Cells[k]
+	}
+	if !z.HasPeriods {
+		return s
+	}
+	s.Before = [2]int{z.BeforeStart, z.SplitDay - 1}
+	s.After = [2]int{z.AfterStart, z.AfterEnd - 1}
+	nb, na := z.PeriodDays()
+
+	// Counts by zone and period.
+	var placed, seizures, arrs zoneCounts
+	for _, d := range drops {
+		zone := z.At(int(d.X), int(d.Y))
+		placed.add(zone, z.PeriodOf(int(d.Placed)/tpd))
+		if d.Outcome == sim.OutcomeSeized {
+			seizures.add(zone, z.PeriodOf(int(d.End)/tpd))
+		}
+	}
+	for _, a := range arrests {
+		if a.X >= 0 {
+			arrs.add(z.At(int(a.X), int(a.Y)), z.PeriodOf(int(a.Tick)/tpd))
+		}
+	}
+	if z.HasTreatment {
+		for _, sc := range []struct {
+			name string
+			c    zoneCounts
+		}{{SeriesDrops, placed}, {SeriesSeizures, seizures}, {SeriesArrests, arrs}} {
+			s.Series = append(s.Series, measure(sc.name, sc.c.counts(z.HasBufferControl), nb, na))
+		}
+	}
+
+	// Where the drops were in each period.
+	var before, after PeriodStats
+	for i, ps := range []*PeriodStats{&before, &after} {
+		period, first, last := sim.PeriodBefore, z.BeforeStart, z.SplitDay-1
+		if i == 1 {
+			period, first, last = sim.PeriodAfter, z.AfterStart, z.AfterEnd-1
+		}
+		*ps = periodStats(period, first, last, z, usable, drops, tpd)
+		s.Periods = append(s.Periods, *ps)
+	}
+	const why = "a period has no drops, so it has no centroid"
+	dx := after.CentroidX.V - before.CentroidX.V
+	dy := after.CentroidY.V - before.CentroidY.V
+	s.ShiftX, s.ShiftY = value(dx, why), value(dy, why)
+	s.CentroidShift = value(math.Hypot(dx, dy), why)
+	return s
+}
+
+// zoneCounts are counts by zone and period.
+type zoneCounts [sim.NumZones][3]float64
+
+func (c *zoneCounts) add(z sim.Zone, p sim.Period) { c[z][p]++ }
+
+func (c *zoneCounts) counts(bufferControl bool) Counts {
+	b, a := sim.PeriodBefore, sim.PeriodAfter
+	return Counts{
+		Rb: c[sim.ZoneTreatment][b], Ra: c[sim.ZoneTreatment][a],
+		Bb: c[sim.ZoneBuffer][b], Ba: c[sim.ZoneBuffer][a],
+		Cb: c[sim.ZoneControl][b], Ca: c[sim.ZoneControl][a],
+		DCb: c[sim.ZoneBufferControl][b], DCa: c[sim.ZoneBufferControl][a],
+		HasBufferControl: bufferControl,
+	}
+}
+
+// measure computes the WDQ and the WDD of one series; the counts are valid
+// by construction, so the functions cannot fail.
+func measure(name string, c Counts, beforeDays, afterDays int) SeriesMeasures {
+	m := SeriesMeasures{Series: name, Counts: c, WDDDefined: true}
+	var err error
+	if m.WDQ, err = WDQ(c); err != nil {
+		panic(err)
+	}
+	if m.WDD, err = WDD(c); err != nil {
+		panic(err)
+	}
+	if beforeDays != afterDays {
+		m.WDDDefined = false
+		m.WDDReason = fmt.Sprintf("the before and after periods differ in length (%d and %d days), and the WDD compares counts, which needs periods of equal length", beforeDays, afterDays)
+	}
+	return m
+}
+
+func periodStats(period sim.Period, first, last int, z *sim.Zones, usable int, drops []sim.DropRecord, tpd int) PeriodStats {
+	ps := PeriodStats{Period: period.String(), FirstDay: first, LastDay: last, ZoneShare: map[string]Value{}}
+	var xs, ys []float64
+	perCell := map[int32]int{}
+	var inZone [sim.NumZones]int
+	for _, d := range drops {
+		if z.PeriodOf(int(d.Placed)/tpd) != period {
+			continue
+		}
+		xs, ys = append(xs, float64(d.X)+0.5), append(ys, float64(d.Y)+0.5)
+		perCell[d.Y*int32(z.W)+d.X]++
+		inZone[z.At(int(d.X), int(d.Y))]++
+	}
+	ps.Drops, ps.Sites = len(xs), len(perCell)
+	const none = "the period has no drops"
+	cx, cy, sd := Centroid(xs, ys)
+	ps.CentroidX, ps.CentroidY, ps.StdDistance = value(cx, none), value(cy, none), value(sd, none)
+	if el, ok := SDE(xs, ys); ok {
+		ps.EllipseMajor, ps.EllipseMinor, ps.EllipseAngle = defined(el.Major), defined(el.Minor), defined(el.AngleDeg)
+	} else {
+		const few = "the ellipse needs at least 2 drops"
+		ps.EllipseMajor, ps.EllipseMinor, ps.EllipseAngle = undefined(few), undefined(few), undefined(few)
+	}
+	if z.HasTreatment {
+		ps.MeanDistTreatment = value(MeanDistance(xs, ys, z.CX, z.CY), none)
+		for k := range sim.NumZones {
+			if k == sim.ZoneBufferControl && !z.HasBufferControl {
+				continue
+			}
+			ps.ZoneShare[k.String()] = value(float64(inZone[k])/float64(len(xs)), none)
+		}
+	} else {
+		ps.MeanDistTreatment = undefined(z.Reason)
+	}
+	counts := make([]int, 0, len(perCell))
+	sx := make([]float64, 0, len(perCell))
+	sy := make([]float64, 0, len(perCell))
+	for _, c := range slices.Sorted(maps.Keys(perCell)) { // in cell order: sums are reproducible
+		counts = append(counts, perCell[c])
+		sx, sy = append(sx, float64(int(c)%z.W)+0.5), append(sy, float64(int(c)/z.W)+0.5)
+	}
+	ps.TopShare = value(TopShare(counts, usable, 0.05), none)
+	if len(xs) == 0 {
+		ps.TopShare = undefined(none)
+	}
+	if nni, ok := NearestNeighbourIndex(sx, sy, float64(usable)); ok {
+		ps.NNIR, ps.NNIZ = defined(nni.R), defined(nni.Z)
+	} else {
+		const few = "the nearest-neighbour index needs at least 2 drop sites"
+		ps.NNIR, ps.NNIZ = undefined(few), undefined(few)
+	}
+	return ps
+}

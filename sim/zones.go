@@ -1,0 +1,449 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// ZoneParams define the areas and periods of the displacement measures
+// (MODEL.md section 5): a treatment area R, a buffer ring B around it, a
+// control area C, optionally a control area for the buffer, and the split
+// of the run into a before and an after period.
+type ZoneParams struct {
+	// The treatment area, at most one of: a rectangle [x0, y0, x1, y1] of
+	// cells (inclusive), a polygon of cell centres [[x, y], ...], or the
+	// area of the named police group. With none of them, the area of the
+	// first police group with strategy "area", if any.
+	Treatment []int   `toml:"treatment"`
+	Polygon   [][]int `toml:"polygon"`
+	Group     string  `toml:"group"`
+	// BufferWidth is the width in cells of the buffer ring (Chebyshev
+	// distance 1..BufferWidth from the treatment area).
+	BufferWidth int `toml:"buffer_width"`
+	// Control is an explicit control rectangle; without it the control area
+	// is every cell farther than BufferWidth + ControlGap from the treatment.
+	Control    []int `toml:"control"`
+	ControlGap int   `toml:"control_gap"`
+	// BufferControl is an optional rectangle used as the buffer's own control
+	// in the WDD; without it the buffer is compared with the control area.
+	BufferControl []int `toml:"buffer_control"`
+	// SplitDay ends the before period; 0 means the start day of the
+	// treatment's police group. GapDays after the split belong to neither
+	// period (a settling-in time); the after period starts after them.
+	// BeforeDays and AfterDays are the periods' lengths; 0 makes both as
+	// long as the shorter can be, since the WDD compares counts of periods
+	// of equal length.
+	SplitDay   int `toml:"split_day"`
+	GapDays    int `toml:"gap_days"`
+	BeforeDays int `toml:"before_days"`
+	AfterDays  int `toml:"after_days"`
+}
+
+// Zone is where a cell lies with respect to the treatment area.
+type Zone uint8
+
+// Zones of a cell. A cell in no zone (between the buffer and the control
+// area, or outside an explicit control) is elsewhere.
+const (
+	ZoneElsewhere Zone = iota
+	ZoneTreatment
+	ZoneBuffer
+	ZoneControl
+	ZoneBufferControl
+	NumZones
+)
+
+var zoneNames = [NumZones]string{"elsewhere", "treatment", "buffer", "control", "buffer_control"}
+
+func (z Zone) String() string { return zoneNames[z] }
+
+// ZoneNames lists the zone names in zone order.
+func ZoneNames() []string { return zoneNames[:] }
+
+// Period is where a day lies with respect to the intervention.
+type Period uint8
+
+// Periods of a day. Days in neither period, and every day when there is no
+// split, are outside.
+const (
+	PeriodOutside Period = iota
+	PeriodBefore
+	PeriodAfter
+)
+
+var periodNames = [...]string{"outside", "before", "after"}
+
+func (p Period) String() string { return periodNames[p] }
+
+// Zones is the resolved geometry and timing of a scenario's [zones].
+type Zones struct {
+	W, H  int
+	label []Zone // by cell id; nil without a treatment area
+
+	// Treatment says what the treatment area is, for reports; Reason says
+	// why there is none when HasTreatment is false.
+	HasTreatment bool
+	Treatment    string
+	Reason       string
+	CX, CY       float64 // mean of the treatment cells' centres
+	Cells        [NumZones]int
+
+	// Before is days [BeforeStart, SplitDay), after is [AfterStart,
+	// AfterEnd). Without a split (HasPeriods false), PeriodReason says why.
+	HasPeriods       bool
+	BeforeStart      int
+	SplitDay         int
+	AfterStart       int
+	AfterEnd         int
+	Days             int
+	PeriodReason     string
+	WindowStart      int // the intervention window, for shading figures
+	WindowEnd        int
+	HasBufferControl bool
+	TreatmentPolygon [][2]float64 // vertices in cell-centre coordinates, for polygon areas
+	TreatmentRect    []int        // [x0, y0, x1, y1] for rectangular areas
+}
+
+// At returns the zone of cell (x, y); a nil *Zones puts every cell elsewhere.
+func (z *Zones) At(x, y int) Zone {
+	if z == nil || z.label == nil || x < 0 || y < 0 || x >= z.W || y >= z.H {
+		return ZoneElsewhere
+	}
+	return z.label[y*z.W+x]
+}
+
+// PeriodOf returns the period of a day; PeriodOutside for a nil *Zones.
+func (z *Zones) PeriodOf(day int) Period {
+	switch {
+	case z == nil || !z.HasPeriods:
+		return PeriodOutside
+	case day >= z.BeforeStart && day < z.SplitDay:
+		return PeriodBefore
+	case day >= z.AfterStart && day < z.AfterEnd:
+		return PeriodAfter
+	}
+	return PeriodOutside
+}
+
+// PeriodDays is the length of the before and after periods in days.
+func (z *Zones) PeriodDays() (before, after int) {
+	return z.SplitDay - z.BeforeStart, z.AfterEnd - z.AfterStart
+}
+
+// treatmentSource finds the treatment area's definition: the key it came
+// from, a rectangle or polygon, and the police group it belongs to (or -1).
+func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group int) {
+	zp := &p.Zones
+	group = -1
+	switch {
+	case len(zp.Treatment) > 0:
+		key, rect = "zones.treatment", zp.Treatment
+	case len(zp.Polygon) > 0:
+		key, poly = "zones.polygon", zp.Polygon
+	case zp.Group != "":
+		key = "zones.group"
+		for i, g := range p.Police.Groups {
+			if g.Name == zp.Group {
+				group, rect = i, g.Area
+				break
+			}
+		}
+		return key, rect, nil, group
+	}
+	for i, g := range p.Police.Groups {
+		if g.Strategy == "area" {
+			if key == "" {
+				key, rect = fmt.Sprintf("police.group[%d].area", i+1), g.Area
+			}
+			if group < 0 {
+				group = i
+			}
+			break
+		}
+	}
+	return key, rect, poly, group
+}
+
+// BuildZones resolves the scenario's zones on its grid. The parameters must
+// be valid (Validate checks them by building the zones).
+func (p *Params) BuildZones() *Zones {
+	z, _ := p.buildZones()
+	return z
+}
+
+// buildZones resolves the zones and reports problems as ParamErrors.
+func (p *Params) buildZones() (*Zones, []*ParamError) {
+	zp := &p.Zones
+	W, H := p.City.Width, p.City.Height
+	z := &Zones{W: W, H: H, Days: p.Days}
+	var errs []*ParamError
+	bad := func(key string, val any, allowed string) {
+		errs = append(errs, &ParamError{Key: key, Value: val, Allowed: allowed})
+	}
+	key, rect, poly, group := p.treatmentSource()
+
+	// Periods.
+	z.WindowStart, z.WindowEnd = 0, p.Days
+	split := zp.SplitDay
+	if group >= 0 {
+		g := p.Police.Groups[group]
+		z.WindowStart, z.WindowEnd = g.StartDay, g.EndDay
+		if split == 0 {
+			split = g.StartDay
+		}
+	} else if split > 0 {
+		z.WindowStart = split
+	}
+	switch {
+	case split <= 0 && group >= 0:
+		z.PeriodReason = "the treatment starts on day 0, so there is no before period; set zones.split_day"
+	case split <= 0:
+		z.PeriodReason = "no intervention start is known; set zones.split_day"
+	case split+zp.GapDays >= p.Days:
+		bad("zones.split_day", split, fmt.Sprintf("a day such that split_day + gap_days (%d) < days (%d), so that the after period has at least one day", zp.GapDays, p.Days))
+	default:
+		before, after := zp.BeforeDays, zp.AfterDays
+		room := p.Days - split - zp.GapDays
+		switch {
+		case before == 0 && after == 0:
+			before = min(split, room)
+			after = before
+		case before == 0:
+			before = min(split, after)
+		case after == 0:
+			after = min(room, before)
+		}
+		if before > split {
+			bad("zones.before_days", before, fmt.Sprintf("at most split_day = %d days (the before period ends at the split)", split))
+		}
+		if after > room {
+			bad("zones.after_days", after, fmt.Sprintf("at most %d days (days - split_day - gap_days)", room))
+		}
+		z.HasPeriods = true
+		z.BeforeStart, z.SplitDay = split-before, split
+		z.AfterStart, z.AfterEnd = split+zp.GapDays, split+zp.GapDays+after
+	}
+
+	if key == "" {
+		z.Reason = "the scenario has no treatment area: set [zones] treatment, polygon or group, or add a police group with strategy \"area\""
+		return z, errs
+	}
+	if zp.Group != "" && group < 0 {
+		bad("zones.group", zp.Group, "the name of a police group with strategy \"area\"")
+		return z, errs
+	}
+	if zp.Group != "" && p.Police.Groups[group].Strategy != "area" {
+		bad("zones.group", zp.Group, "a police group with strategy \"area\" (this group has no area)")
+		return z, errs
+	}
+	label := make([]Zone, W*H)
+	inTreat := 0
+	switch {
+	case rect != nil:
+		if !rectInside(rect, W, H) {
+			bad(key, rect, rectAllowed(W, H))
+			return z, errs
+		}
+		for y := rect[1]; y <= rect[3]; y++ {
+			for x := rect[0]; x <= rect[2]; x++ {
+				label[y*W+x] = ZoneTreatment
+			}
+		}
+		inTreat = (rect[2] - rect[0] + 1) * (rect[3] - rect[1] + 1)
+		z.TreatmentRect = rect
+		z.Treatment = fmt.Sprintf("the rectangle [%d, %d, %d, %d] (%s)", rect[0], rect[1], rect[2], rect[3], key)
+	default:
+		verts, ok := polygonVertices(poly, W, H)
+		if !ok {
+			bad(key, fmt.Sprint(poly), fmt.Sprintf("a polygon of at least 3 vertices [[x, y], ...], each a cell inside the grid (0 <= x < %d, 0 <= y < %d)", W, H))
+			return z, errs
+		}
+		inTreat = fillPolygon(label, W, verts)
+		if inTreat == 0 {
+			bad(key, fmt.Sprint(poly), "a polygon containing at least one cell centre")
+			return z, errs
+		}
+		z.TreatmentPolygon = verts
+		z.Treatment = fmt.Sprintf("a polygon of %d vertices (%s)", len(verts), key)
+	}
+	if group >= 0 && (key == "zones.group" || strings.HasPrefix(key, "police.group")) {
+		z.Treatment += fmt.Sprintf(", the area of police group %q", p.Police.Groups[group].Name)
+	}
+	z.HasTreatment = true
+
+	// The buffer and the default control from the Chebyshev distance to the
+	// treatment area, computed only in the box where it can matter.
+	reach := zp.BufferWidth
+	if len(zp.Control) == 0 {
+		reach += zp.ControlGap
+	}
+	dist := chebyshevFrom(label, W, H, reach)
+	for i := range label {
+		d := dist(i)
+		switch {
+		case d == 0:
+		case d <= zp.BufferWidth:
+			label[i] = ZoneBuffer
+		case len(zp.Control) == 0 && d > reach:
+			label[i] = ZoneControl
+		}
+	}
+	if len(zp.Control) > 0 {
+		if !rectInside(zp.Control, W, H) {
+			bad("zones.control", zp.Control, rectAllowed(W, H))
+		} else if n := markRect(label, W, zp.Control, ZoneControl); n > 0 {
+			bad("zones.control", zp.Control, fmt.Sprintf("a rectangle outside the treatment area and its buffer (it overlaps them in %d cells)", n))
+		}
+	}
+	if len(zp.BufferControl) > 0 {
+		if !rectInside(zp.BufferControl, W, H) {
+			bad("zones.buffer_control", zp.BufferControl, rectAllowed(W, H))
+		} else if n := markRect(label, W, zp.BufferControl, ZoneBufferControl); n > 0 {
+			bad("zones.buffer_control", zp.BufferControl, fmt.Sprintf("a rectangle outside the treatment area, its buffer and the control area (it overlaps them in %d cells)", n))
+		}
+		z.HasBufferControl = true
+	}
+	sx, sy := 0.0, 0.0
+	for i, l := range label {
+		z.Cells[l]++
+		if l == ZoneTreatment {
+			sx += float64(i%W) + 0.5
+			sy += float64(i/W) + 0.5
+		}
+	}
+	z.CX, z.CY = sx/float64(inTreat), sy/float64(inTreat)
+	z.label = label
+	return z, errs
+}
+
+func rectInside(r []int, W, H int) bool {
+	return len(r) == 4 && r[0] >= 0 && r[1] >= 0 && r[0] <= r[2] && r[1] <= r[3] && r[2] < W && r[3] < H
+}
+
+func rectAllowed(W, H int) string {
+	return fmt.Sprintf("a rectangle [x0, y0, x1, y1] with 0 <= x0 <= x1 < %d and 0 <= y0 <= y1 < %d (inside the grid)", W, H)
+}
+
+// markRect labels the elsewhere cells of r with zone and returns how many
+// cells of r already had another zone.
+func markRect(label []Zone, W int, r []int, zone Zone) int {
+	clash := 0
+	for y := r[1]; y <= r[3]; y++ {
+		for x := r[0]; x <= r[2]; x++ {
+			switch label[y*W+x] {
+			case ZoneElsewhere:
+				label[y*W+x] = zone
+			default:
+				clash++
+			}
+		}
+	}
+	return clash
+}
+
+func polygonVertices(poly [][]int, W, H int) ([][2]float64, bool) {
+	if len(poly) < 3 {
+		return nil, false
+	}
+	v := make([][2]float64, len(poly))
+	for i, p := range poly {
+		if len(p) != 2 || p[0] < 0 || p[1] < 0 || p[0] >= W || p[1] >= H {
+			return nil, false
+		}
+		v[i] = [2]float64{float64(p[0]) + 0.5, float64(p[1]) + 0.5}
+	}
+	return v, true
+}
+
+// fillPolygon labels as treatment the cells whose centre lies inside the
+// polygon or on its boundary, and returns how many there are.
+func fillPolygon(label []Zone, W int, v [][2]float64) int {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range v {
+		x0, y0 = min(x0, p[0]), min(y0, p[1])
+		x1, y1 = max(x1, p[0]), max(y1, p[1])
+	}
+	n := 0
+	for y := int(y0); y <= int(y1); y++ {
+		for x := int(x0); x <= int(x1); x++ {
+			if insidePolygon(float64(x)+0.5, float64(y)+0.5, v) {
+				label[y*W+x] = ZoneTreatment
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// insidePolygon: on an edge counts as inside; otherwise the even-odd rule.
+func insidePolygon(px, py float64, v [][2]float64) bool {
+	in := false
+	for i, j := 0, len(v)-1; i < len(v); j, i = i, i+1 {
+		ax, ay, bx, by := v[j][0], v[j][1], v[i][0], v[i][1]
+		cross := (bx-ax)*(py-ay) - (by-ay)*(px-ax)
+		if cross == 0 && px >= min(ax, bx) && px <= max(ax, bx) && py >= min(ay, by) && py <= max(ay, by) {
+			return true
+		}
+		if (ay > py) != (by > py) && px < ax+(py-ay)*(bx-ax)/(by-ay) {
+			in = !in
+		}
+	}
+	return in
+}
+
+// chebyshevFrom returns the Chebyshev distance from each cell to the
+// nearest treatment cell, exact up to reach and reach+1 beyond it. It runs
+// a two-pass chamfer transform over the treatment's bounding box grown by
+// reach+1; cells outside that box are farther than reach.
+func chebyshevFrom(label []Zone, W, H, reach int) func(i int) int {
+	bx0, by0, bx1, by1 := W, H, -1, -1
+	for i, l := range label {
+		if l == ZoneTreatment {
+			x, y := i%W, i/W
+			bx0, by0, bx1, by1 = min(bx0, x), min(by0, y), max(bx1, x), max(by1, y)
+		}
+	}
+	far := reach + 1
+	bx0, by0 = max(bx0-far, 0), max(by0-far, 0)
+	bx1, by1 = min(bx1+far, W-1), min(by1+far, H-1)
+	bw, bh := bx1-bx0+1, by1-by0+1
+	d := make([]int, bw*bh)
+	for y := range bh {
+		for x := range bw {
+			if label[(y+by0)*W+x+bx0] == ZoneTreatment {
+				d[y*bw+x] = 0
+			} else {
+				d[y*bw+x] = far
+			}
+		}
+	}
+	relax := func(x, y, nx, ny int) {
+		if nx >= 0 && ny >= 0 && nx < bw && ny < bh {
+			d[y*bw+x] = min(d[y*bw+x], d[ny*bw+nx]+1)
+		}
+	}
+	for y := range bh {
+		for x := range bw {
+			relax(x, y, x-1, y)
+			relax(x, y, x-1, y-1)
+			relax(x, y, x, y-1)
+			relax(x, y, x+1, y-1)
+		}
+	}
+	for y := bh - 1; y >= 0; y-- {
+		for x := bw - 1; x >= 0; x-- {
+			relax(x, y, x+1, y)
+			relax(x, y, x+1, y+1)
+			relax(x, y, x, y+1)
+			relax(x, y, x-1, y+1)
+		}
+	}
+	return func(i int) int {
+		x, y := i%W-bx0, i/W-by0
+		if x < 0 || y < 0 || x >= bw || y >= bh {
+			return far
+		}
+		return min(d[y*bw+x], far)
+	}
+}
