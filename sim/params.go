@@ -30,6 +30,11 @@ type CityParams struct {
 	Height    int     `toml:"height"`
 	CellM     float64 `toml:"cell_m"`
 	Generator string  `toml:"generator"`
+	// The map coordinates of the grid's south-west corner and their
+	// coordinate reference system, for the GIS outputs.
+	OriginX float64 `toml:"origin_x"`
+	OriginY float64 `toml:"origin_y"`
+	CRS     string  `toml:"crs"`
 
 	CentreRadius      float64 `toml:"centre_radius"`
 	ResidentialRadius float64 `toml:"residential_radius"`
@@ -41,6 +46,13 @@ type CityParams struct {
 	RiverWidth        int     `toml:"river_width"`
 
 	LandUse LandUseTable `toml:"landuse"`
+}
+
+// MapXY turns grid coordinates (x east and y south from the north-west
+// corner, in cells; a cell's centre is x+0.5, y+0.5) into map coordinates
+// (east and north, in the map's units).
+func (c *CityParams) MapXY(x, y float64) (float64, float64) {
+	return c.OriginX + x*c.CellM, c.OriginY + (float64(c.Height)-y)*c.CellM
 }
 
 // LandUseTable is the per-class cover, traffic and demand of MODEL.md section 2.

@@ -63,6 +63,11 @@ func (p *Params) Validate() error {
 		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); raise sim.MaxCells to go bigger", MaxCells, c.Width, c.Height))
 	}
 	v.numIn("city.cell_m", c.CellM, 0.001, 1e6)
+	v.numIn("city.origin_x", c.OriginX, -1e12, 1e12)
+	v.numIn("city.origin_y", c.OriginY, -1e12, 1e12)
+	if auth, code, ok := strings.Cut(c.CRS, ":"); c.CRS != "" && (!ok || auth == "" || code == "" || strings.ContainsAny(c.CRS, " \t\"\\/")) {
+		v.bad("city.crs", c.CRS, `"" or an authority and code such as "EPSG:32637"`)
+	}
 	if c.Generator != "radial" {
 		v.bad("city.generator", c.Generator, `"radial"`)
 	}

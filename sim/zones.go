@@ -259,11 +259,7 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 			bad(key, fmt.Sprint(poly), fmt.Sprintf("a polygon of at least 3 vertices [[x, y], ...], each a cell inside the grid (0 <= x < %d, 0 <= y < %d)", W, H))
 			return z, errs
 		}
-		inTreat = fillPolygon(label, W, verts)
-		if inTreat == 0 {
-			bad(key, fmt.Sprint(poly), "a polygon containing at least one cell centre")
-			return z, errs
-		}
+		inTreat = fillPolygon(label, W, verts) // at least the vertices' cells: the boundary counts
 		z.TreatmentPolygon = verts
 		z.Treatment = fmt.Sprintf("a polygon of %d vertices (%s)", len(verts), key)
 	}

@@ -15,9 +15,15 @@ import (
 // in the treatment area R, the buffer B around it, the control area C,
 // and optionally the buffer's own control area DC (for WDD).
 type Counts struct {
-	Rb, Ra, Bb, Ba, Cb, Ca float64
-	DCb, DCa               float64
-	HasBufferControl       bool // false: the buffer is compared with C (a shared control)
+	Rb               float64 `json:"Rb"`
+	Ra               float64 `json:"Ra"`
+	Bb               float64 `json:"Bb"`
+	Ba               float64 `json:"Ba"`
+	Cb               float64 `json:"Cb"`
+	Ca               float64 `json:"Ca"`
+	DCb              float64 `json:"DCb"`
+	DCa              float64 `json:"DCa"`
+	HasBufferControl bool    `json:"has_buffer_control"` // false: the buffer is compared with C (a shared control)
 }
 
 // Value is a measure that may be undefined; Reason says why in one plain sentence when it is.
@@ -54,11 +60,11 @@ func (c Counts) validate() error {
 // WDQResult holds the weighted displacement quotient and the measures it is
 // built from.
 type WDQResult struct {
-	Success        Value  // success measure Ra/Ca - Rb/Cb
-	Buffer         Value  // buffer measure Ba/Ca - Bb/Cb
-	WDQ            Value  // (Ba/Ca - Bb/Cb) / (Ra/Ca - Rb/Cb)
-	TNE            Value  // total net effect [Rb*(Ca/Cb) - Ra] + [Bb*(Ca/Cb) - Ba]
-	Interpretation string // one sentence for a report
+	Success        Value  `json:"success_measure"` // Ra/Ca - Rb/Cb
+	Buffer         Value  `json:"buffer_measure"`  // Ba/Ca - Bb/Cb
+	WDQ            Value  `json:"wdq"`             // (Ba/Ca - Bb/Cb) / (Ra/Ca - Rb/Cb)
+	TNE            Value  `json:"tne"`             // total net effect [Rb*(Ca/Cb) - Ra] + [Bb*(Ca/Cb) - Ba]
+	Interpretation string `json:"interpretation"`  // one sentence for a report
 }
 
 // wdqMinusOneTol is how close the WDQ must be to -1 to read as "no net effect".
@@ -149,17 +155,17 @@ func interpretWDQ(q float64) string {
 
 // Estimate is a difference of counts with its Poisson standard error and z.
 type Estimate struct {
-	Estimate float64
-	SE       float64
-	Z        Value // undefined when SE == 0
+	Estimate float64 `json:"estimate"`
+	SE       float64 `json:"se"`
+	Z        Value   `json:"z"` // undefined when SE == 0
 }
 
 // WDDResult holds the weighted displacement difference and its two parts.
 type WDDResult struct {
-	Treatment     Estimate // (Ra - Rb) - (Ca - Cb), variance Rb+Ra+Cb+Ca
-	Buffer        Estimate // (Ba - Bb) - (DCa - DCb), variance Bb+Ba+DCb+DCa; with a shared control DC = C
-	Total         Estimate // WDD = Treatment + Buffer
-	SharedControl bool
+	Treatment     Estimate `json:"treatment"` // (Ra - Rb) - (Ca - Cb), variance Rb+Ra+Cb+Ca
+	Buffer        Estimate `json:"buffer"`    // (Ba - Bb) - (DCa - DCb), variance Bb+Ba+DCb+DCa; with a shared control DC = C
+	Total         Estimate `json:"total"`     // WDD = Treatment + Buffer
+	SharedControl bool     `json:"shared_control"`
 }
 
 func estimate(est, variance float64, zeroReason string) Estimate {

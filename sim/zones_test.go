@@ -1,0 +1,244 @@
+package sim
+
+import (
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// zoneParams is the default 100 x 100 city with a crackdown group on the
+// rectangle [55, 30, 69, 44] from day 60 of 180.
+func zoneParams() Params {
+	p := DefaultParams()
+	p.Police.Groups = []GroupParams{
+		{Name: "background", Strategy: "random", Count: 5, StartDay: 0, EndDay: 180},
+		{Name: "crackdown", Strategy: "area", Count: 25, StartDay: 60, EndDay: 180, Area: []int{55, 30, 69, 44}},
+	}
+	return p
+}
+
+func mustZones(t *testing.T, p Params) *Zones {
+	t.Helper()
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return p.BuildZones()
+}
+
+func TestZonesFromAreaGroup(t *testing.T) {
+	z := mustZones(t, zoneParams())
+	if !z.HasTreatment || !z.HasPeriods {
+		t.Fatalf("no treatment or periods: %q %q", z.Reason, z.PeriodReason)
+	}
+	// By hand: a 15 x 15 treatment area; the buffer of width 5 is the
+	// 25 x 25 square around it less the area; the control is everything
+	// beyond 10 cells, i.e. outside the 35 x 35 square; the ring between
+	// the 25 x 25 and the 35 x 35 squares is elsewhere.
+	want := map[Zone]int{ZoneTreatment: 225, ZoneBuffer: 25*25 - 225, ZoneElsewhere: 35*35 - 25*25, ZoneControl: 10000 - 35*35}
+	for k, n := range want {
+		if z.Cells[k] != n {
+			t.Errorf("%s: %d cells, want %d", k, z.Cells[k], n)
+		}
+	}
+	for _, c := range []struct {
+		x, y int
+		want Zone
+	}{{55, 30, ZoneTreatment}, {69, 44, ZoneTreatment}, {54, 30, ZoneBuffer}, {50, 25, ZoneBuffer}, {49, 25, ZoneElsewhere},
+		{45, 20, ZoneElsewhere}, {44, 20, ZoneControl}, {0, 0, ZoneControl}, {-1, 5, ZoneElsewhere}, {100, 5, ZoneElsewhere}} {
+		if got := z.At(c.x, c.y); got != c.want {
+			t.Errorf("At(%d, %d) = %s, want %s", c.x, c.y, got, c.want)
+		}
+	}
+	if z.CX != 62.5 || z.CY != 37.5 {
+		t.Errorf("treatment centre (%v, %v), want (62.5, 37.5)", z.CX, z.CY)
+	}
+	// The split is the crackdown's start; both periods 60 days.
+	if z.BeforeStart != 0 || z.SplitDay != 60 || z.AfterStart != 60 || z.AfterEnd != 120 {
+		t.Errorf("periods [%d, %d) and [%d, %d), want [0, 60) and [60, 120)", z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd)
+	}
+	if z.WindowStart != 60 || z.WindowEnd != 180 {
+		t.Errorf("window [%d, %d), want [60, 180)", z.WindowStart, z.WindowEnd)
+	}
+	for day, want := range map[int]Period{0: PeriodBefore, 59: PeriodBefore, 60: PeriodAfter, 119: PeriodAfter, 120: PeriodOutside} {
+		if got := z.PeriodOf(day); got != want {
+			t.Errorf("PeriodOf(%d) = %s, want %s", day, got, want)
+		}
+	}
+}
+
+func TestZonesPeriods(t *testing.T) {
+	for _, c := range []struct {
+		split, gap, before, after     int
+		bStart, aStart, aEnd, bLength int
+	}{
+		{0, 0, 0, 0, 0, 60, 120, 60},      // the group's start; equal lengths
+		{0, 5, 0, 0, 0, 65, 125, 60},      // a gap of 5 days
+		{0, 0, 30, 0, 30, 60, 90, 30},     // before 30 days; after as long
+		{0, 0, 60, 120, 0, 60, 180, 60},   // unequal, both given
+		{150, 0, 0, 0, 120, 150, 180, 30}, // a late split: 30 days left after it
+	} {
+		p := zoneParams()
+		p.Zones.SplitDay, p.Zones.GapDays, p.Zones.BeforeDays, p.Zones.AfterDays = c.split, c.gap, c.before, c.after
+		z := mustZones(t, p)
+		b, _ := z.PeriodDays()
+		if z.BeforeStart != c.bStart || z.AfterStart != c.aStart || z.AfterEnd != c.aEnd || b != c.bLength {
+			t.Errorf("%+v: before [%d, %d), after [%d, %d)", c, z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd)
+		}
+	}
+	// A crackdown from day 0 has no before period.
+	p := zoneParams()
+	p.Police.Groups[1].StartDay = 0
+	z := mustZones(t, p)
+	if z.HasPeriods || !strings.Contains(z.PeriodReason, "split_day") || z.PeriodOf(10) != PeriodOutside {
+		t.Errorf("crackdown from day 0: periods %v, reason %q", z.HasPeriods, z.PeriodReason)
+	}
+	// No area group and no [zones]: no treatment.
+	p = DefaultParams()
+	z = mustZones(t, p)
+	if z.HasTreatment || z.Reason == "" || z.At(5, 5) != ZoneElsewhere {
+		t.Errorf("no police: treatment %v, reason %q", z.HasTreatment, z.Reason)
+	}
+}
+
+func TestZonesPolygonMatchesRectangle(t *testing.T) {
+	rect := zoneParams()
+	rect.Zones.Treatment = []int{20, 10, 29, 24}
+	poly := zoneParams()
+	poly.Zones.Polygon = [][]int{{20, 10}, {29, 10}, {29, 24}, {20, 24}}
+	a, b := mustZones(t, rect), mustZones(t, poly)
+	for y := range 100 {
+		for x := range 100 {
+			if a.At(x, y) != b.At(x, y) {
+				t.Fatalf("cell (%d, %d): rectangle %s, polygon %s", x, y, a.At(x, y), b.At(x, y))
+			}
+		}
+	}
+	if a.SplitDay != 60 {
+		t.Errorf("an explicit treatment takes the split from the first area group: %d", a.SplitDay)
+	}
+}
+
+// TestZonesTriangle checks the polygon fill and the buffer against brute
+// force: a half-plane test for the convex triangle and the Chebyshev
+// distance to every treatment cell.
+func TestZonesTriangle(t *testing.T) {
+	p := zoneParams()
+	p.City.Width, p.City.Height = 60, 50
+	p.Police.Groups = nil
+	p.Zones.Polygon = [][]int{{10, 5}, {40, 12}, {18, 30}}
+	p.Zones.SplitDay = 30
+	p.Zones.BufferWidth = 3
+	p.Zones.ControlGap = 2
+	z := mustZones(t, p)
+	v := [][2]float64{{10.5, 5.5}, {40.5, 12.5}, {18.5, 30.5}}
+	side := func(a, b [2]float64, x, y float64) float64 { return (b[0]-a[0])*(y-a[1]) - (b[1]-a[1])*(x-a[0]) }
+	var treat [][2]int
+	for y := range 50 {
+		for x := range 60 {
+			cx, cy := float64(x)+0.5, float64(y)+0.5
+			s0, s1, s2 := side(v[0], v[1], cx, cy), side(v[1], v[2], cx, cy), side(v[2], v[0], cx, cy)
+			in := (s0 >= 0 && s1 >= 0 && s2 >= 0) || (s0 <= 0 && s1 <= 0 && s2 <= 0)
+			if in {
+				treat = append(treat, [2]int{x, y})
+			}
+			if in != (z.At(x, y) == ZoneTreatment) {
+				t.Errorf("cell (%d, %d): inside %v, zone %s", x, y, in, z.At(x, y))
+			}
+		}
+	}
+	for y := range 50 {
+		for x := range 60 {
+			d := 1 << 30
+			for _, c := range treat {
+				d = min(d, max(abs(c[0]-x), abs(c[1]-y)))
+			}
+			want := ZoneElsewhere
+			switch {
+			case d == 0:
+				want = ZoneTreatment
+			case d <= 3:
+				want = ZoneBuffer
+			case d > 5:
+				want = ZoneControl
+			}
+			if got := z.At(x, y); got != want {
+				t.Errorf("cell (%d, %d) at distance %d: %s, want %s", x, y, d, got, want)
+			}
+		}
+	}
+}
+
+func abs(x int) int { return max(x, -x) }
+
+// TestZonesChebyshevRandomShapes compares the chamfer transform with brute
+// force on random scattered treatment sets.
+func TestZonesChebyshevRandomShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const W, H = 37, 23
+	for trial := range 20 {
+		label := make([]Zone, W*H)
+		var pts [][2]int
+		for range 1 + rng.IntN(6) {
+			x, y := rng.IntN(W), rng.IntN(H)
+			label[y*W+x] = ZoneTreatment
+			pts = append(pts, [2]int{x, y})
+		}
+		reach := rng.IntN(8)
+		dist := chebyshevFrom(label, W, H, reach)
+		for i := range label {
+			d := 1 << 30
+			for _, p := range pts {
+				d = min(d, max(abs(p[0]-i%W), abs(p[1]-i/W)))
+			}
+			if min(d, reach+1) != dist(i) {
+				t.Fatalf("trial %d cell %d: %d, want %d", trial, i, dist(i), min(d, reach+1))
+			}
+		}
+	}
+}
+
+func TestZonesBufferControl(t *testing.T) {
+	p := zoneParams()
+	p.Zones.Control = []int{0, 60, 39, 99}
+	p.Zones.BufferControl = []int{80, 70, 99, 99}
+	z := mustZones(t, p)
+	if !z.HasBufferControl || z.Cells[ZoneControl] != 40*40 || z.Cells[ZoneBufferControl] != 20*30 {
+		t.Errorf("control %d cells, buffer control %d cells", z.Cells[ZoneControl], z.Cells[ZoneBufferControl])
+	}
+	// Cells beyond the buffer outside the explicit control are elsewhere.
+	if z.At(0, 0) != ZoneElsewhere || z.At(0, 60) != ZoneControl || z.At(99, 99) != ZoneBufferControl {
+		t.Errorf("zones %s %s %s", z.At(0, 0), z.At(0, 60), z.At(99, 99))
+	}
+}
+
+func TestZonesValidation(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(p *Params)
+		key  string
+	}{
+		{"treatment outside the grid", func(p *Params) { p.Zones.Treatment = []int{90, 90, 100, 95} }, "zones.treatment"},
+		{"treatment of 3 numbers", func(p *Params) { p.Zones.Treatment = []int{1, 2, 3} }, "zones.treatment"},
+		{"polygon of 2 vertices", func(p *Params) { p.Zones.Polygon = [][]int{{1, 2}, {3, 4}} }, "zones.polygon"},
+		{"polygon vertex outside", func(p *Params) { p.Zones.Polygon = [][]int{{1, 2}, {3, 4}, {300, 4}} }, "zones.polygon"},
+		{"two treatments", func(p *Params) { p.Zones.Treatment = []int{1, 1, 5, 5}; p.Zones.Group = "crackdown" }, "zones.treatment"},
+		{"unknown group", func(p *Params) { p.Zones.Group = "crackdwn" }, "zones.group"},
+		{"group without an area", func(p *Params) { p.Zones.Group = "background" }, "zones.group"},
+		{"control overlapping the buffer", func(p *Params) { p.Zones.Control = []int{40, 20, 60, 40} }, "zones.control"},
+		{"buffer control overlapping the control", func(p *Params) { p.Zones.BufferControl = []int{0, 0, 9, 9} }, "zones.buffer_control"},
+		{"split after the horizon", func(p *Params) { p.Zones.SplitDay = 200 }, "zones.split_day"},
+		{"no after period", func(p *Params) { p.Zones.SplitDay = 170; p.Zones.GapDays = 10 }, "zones.split_day"},
+		{"before longer than the split", func(p *Params) { p.Zones.BeforeDays = 70 }, "zones.before_days"},
+		{"after beyond the horizon", func(p *Params) { p.Zones.AfterDays = 130 }, "zones.after_days"},
+		{"negative buffer", func(p *Params) { p.Zones.BufferWidth = -1 }, "zones.buffer_width"},
+	} {
+		p := zoneParams()
+		c.edit(&p)
+		err := p.Validate()
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Key != c.key {
+			t.Errorf("%s: got %v, want an error for %s", c.name, err, c.key)
+		}
+	}
+}
