@@ -1,7 +1,10 @@
 // Command dropsim runs agent-based simulations of contactless drug drop
-// markets under police strategies and writes tidy tables of the results.
+// markets under police strategies and writes tidy tables of the results,
+// displacement measures, GIS files, figures and an HTML report.
 //
-//	dropsim run SCENARIO [-seed N] [-out DIR] [-force]
+//	dropsim run SCENARIO [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]
+//	dropsim plot OUTDIR [-formats png,svg,pdf]
+//	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
 //	dropsim validate SCENARIO
 //	dropsim help
 package main
@@ -14,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,17 +53,25 @@ const helpText = `dropsim simulates contactless ("stash") drug markets on a city
 police strategies displace their drop sites.
 
 Usage:
-  dropsim run SCENARIO [-seed N] [-out DIR] [-force]   play a scenario, write tables
+  dropsim run SCENARIO [-seed N] [-out DIR] [-force]   play a scenario; write tables, measures,
+           [-no-plots] [-formats png,svg,pdf]          GIS files, figures and report.html
+  dropsim plot OUTDIR [-formats png,svg,pdf]           rebuild measures, figures and report
+                                                       from a finished run's tables
+  dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
+           -cb N -ca N [-dcb N -dca N] [-json]         from counts of a real intervention
+  dropsim displacement -csv FILE [-json]               the same for each row of a CSV file
   dropsim validate SCENARIO                            check a scenario, print it resolved
   dropsim help                                         this text
 
 Examples:
   dropsim run scenarios/crackdown.toml
-  dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7
+  dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7 -formats png
+  dropsim plot outputs/crackdown -formats pdf
+  dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010
   dropsim validate scenarios/baseline.toml > resolved.toml
 
 Each subcommand takes -h for its flags. Exit codes: 0 success, 2 bad usage or
-bad scenario, 1 any other failure.
+bad input, 1 any other failure.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -73,11 +85,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "validate":
 		err = cmdValidate(args[1:], stdout, stderr)
+	case "plot":
+		err = cmdPlot(args[1:], stdout, stderr)
+	case "displacement":
+		err = cmdDisplacement(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, helpText)
 		return exitOK
 	default:
-		err = usagef("unknown command %q: the commands are run, validate and help (see dropsim help)", args[0])
+		err = usagef("unknown command %q: the commands are run, plot, displacement, validate and help (see dropsim help)", args[0])
 	}
 	if err == nil {
 		return exitOK
@@ -89,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	var se *scenario.Error
 	var pe *sim.ParamError
-	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) {
+	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) {
 		return exitUsage
 	}
 	return exitFail
@@ -109,7 +125,7 @@ func newFlags(name, args, example string, stderr io.Writer) *flag.FlagSet {
 
 // load parses the flags and loads the one scenario file named.
 func load(fs *flag.FlagSet, args []string) (string, sim.Params, error) {
-	path, err := parse(fs, args)
+	path, err := parse(fs, args, "scenario file")
 	if err != nil {
 		return "", sim.Params{}, err
 	}
@@ -117,8 +133,9 @@ func load(fs *flag.FlagSet, args []string) (string, sim.Params, error) {
 	return path, p, err
 }
 
-// parse parses flags given before or after the one positional argument.
-func parse(fs *flag.FlagSet, args []string) (string, error) {
+// parse parses flags given before or after the one positional argument,
+// a what.
+func parse(fs *flag.FlagSet, args []string, what string) (string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -134,7 +151,7 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 1 {
-		return "", usagef("dropsim %s takes one scenario file, got %d arguments (%s); see dropsim %s -h", fs.Name(), len(pos), strings.Join(pos, " "), fs.Name())
+		return "", usagef("dropsim %s takes one %s, got %d arguments (%s); see dropsim %s -h", fs.Name(), what, len(pos), strings.Join(pos, " "), fs.Name())
 	}
 	return pos[0], nil
 }
@@ -154,7 +171,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
 	force := fs.Bool("force", false, "overwrite the results already in the output directory")
 	quiet := fs.Bool("q", false, "no progress bar")
+	noPlots := fs.Bool("no-plots", false, "write tables, measures and GIS files only: no figures, animation or report")
+	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
 	path, p, err := load(fs, args)
+	if err != nil {
+		return err
+	}
+	formats, err := parseFormats(*formatList)
 	if err != nil {
 		return err
 	}
@@ -174,7 +197,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := output.Prepare(dir, *force); err != nil {
 		return err
 	}
-	rec, err := output.NewRecorder(dir, p.TicksPerDay(), p.BuildZones())
+	zones := p.BuildZones()
+	rec, err := output.NewRecorder(dir, p.TicksPerDay(), zones)
 	if err != nil {
 		return err
 	}
@@ -192,16 +216,33 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := rec.Close(); err != nil {
 		return err
 	}
+	simSeconds := time.Since(start).Seconds()
+	files := slices.Clone(output.TableFiles)
+	tables, err := output.ReadTables(dir)
+	if err != nil {
+		return err
+	}
+	gisFiles, err := output.WriteGIS(dir, &p, zones, m.G.Class, tables.Drops)
+	if err != nil {
+		return err
+	}
+	files = append(files, gisFiles...)
+	analysed, summary, err := analyse(dir, p, m.G.Class, version(), plotOptions{plots: !*noPlots, formats: formats})
+	if err != nil {
+		return err
+	}
+	files = append(files, analysed...)
 	tot := m.Totals()
 	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: p.Name, ScenarioFile: path,
 		Seed: p.Seed, Complete: true, Started: start.UTC(), WallSeconds: time.Since(start).Seconds(),
-		Ticks: tot.Ticks, Days: p.Days, Files: output.Files, Counts: tot, Params: p}
+		Ticks: tot.Ticks, Days: p.Days, Files: append(files, "manifest.json"), Counts: tot, Params: p}
 	if err := output.WriteManifest(dir, man); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s (seed %d): %d days, %d orders, %d drops placed (%d picked, %d seized), %d arrests; results in %s (%.2f s)\n",
+	fmt.Fprintf(stdout, "%s (seed %d): %d days, %d orders, %d drops placed (%d picked, %d seized), %d arrests; results in %s (%.2f s: %.2f s simulation, %.2f s measures and figures)\n",
 		p.Name, p.Seed, p.Days, tot.Orders, tot.Placed, tot.Outcomes[sim.OutcomePicked], tot.Outcomes[sim.OutcomeSeized],
-		sum(tot.Arrests[:]), dir, man.WallSeconds)
+		sum(tot.Arrests[:]), dir, man.WallSeconds, simSeconds, man.WallSeconds-simSeconds)
+	fmt.Fprintln(stdout, headline(summary))
 	return nil
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,10 +106,20 @@ func TestRunWritesTablesAndManifest(t *testing.T) {
 	if int(placed) != man.Counts.Placed || len(days) != 70 {
 		t.Errorf("daily.csv: %v drops over %d days, want %d over 70", placed, len(days), man.Counts.Placed)
 	}
-	// No temporary files are left.
-	entries, _ := os.ReadDir(out)
-	if len(entries) != len(output.Files) {
-		t.Errorf("output holds %d entries, want %d", len(entries), len(output.Files))
+	// The directory holds exactly the files the manifest lists: no
+	// temporary files are left.
+	var found []string
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(out, path)
+			found = append(found, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	slices.Sort(found)
+	listed := slices.Sorted(slices.Values(man.Files))
+	if !slices.Equal(found, listed) {
+		t.Errorf("output holds %v, manifest lists %v", found, listed)
 	}
 }
 

@@ -36,6 +36,9 @@ type SeriesMeasures struct {
 	// WDDDefined is false when the periods differ in length; WDDReason says so.
 	WDDDefined bool   `json:"wdd_defined"`
 	WDDReason  string `json:"wdd_reason,omitempty"`
+	// WDDNote warns when the control is not comparable in size with the
+	// treatment area, which the WDD assumes.
+	WDDNote string `json:"wdd_note,omitempty"`
 }
 
 // PeriodStats describe where the drops of one period were.
@@ -205,6 +208,9 @@ func measure(name string, c Counts, beforeDays, afterDays int) SeriesMeasures {
 	}
 	if m.WDD, err = WDD(c); err != nil {
 		panic(err)
+	}
+	if c.Rb > 0 && c.Cb > 0 && (c.Cb/c.Rb > 2 || c.Cb/c.Rb < 0.5) {
+		m.WDDNote = fmt.Sprintf("the control area had %.3g times the treatment area's count before; the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with a comparable zones.control", c.Cb/c.Rb)
 	}
 	if beforeDays != afterDays {
 		m.WDDDefined = false

@@ -388,6 +388,11 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		} else {
 			v.WDDNote = "The buffer is compared with its own control area DC: Var(WDD) = Rb + Ra + Cb + Ca + Bb + Ba + DCb + DCa."
 		}
+		for _, m := range ser {
+			if m.WDDNote != "" {
+				v.WDDNote += " " + reportSeriesLabel(m.Series) + ": " + m.WDDNote + "."
+			}
+		}
 	}
 
 	// Where the drops were, period by period.

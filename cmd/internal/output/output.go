@@ -24,8 +24,10 @@ import (
 // ErrExists: the directory already holds results and -force was not given.
 var ErrExists = errors.New("output directory is not empty")
 
-// Files a run writes, in the order they are completed.
-var Files = []string{"drops.csv", "arrests.csv", "police.csv", "daily.csv", "manifest.json"}
+// TableFiles are the tables a run writes, in the order they are completed;
+// measures, GIS files, figures and the report follow, and manifest.json
+// comes last.
+var TableFiles = []string{"drops.csv", "arrests.csv", "police.csv", "daily.csv"}
 
 // Prepare makes dir ready for a run: it creates it if needed and refuses a
 // directory that holds anything unless force is set, in which case the

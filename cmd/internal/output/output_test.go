@@ -54,7 +54,7 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 	r.Event(&sim.Event{Kind: sim.EvDropEnded, Drop: sim.DropRecord{ID: 4, Shop: 1, Stasher: 2, X: 3, Y: 9, Placed: 10, End: 12, Outcome: sim.OutcomeSeized, Cause: sim.CauseSearch}})
 	r.Event(&sim.Event{Tick: 30, Kind: sim.EvArrest, Role: sim.RoleDispatcher, Agent: 8, Shop: 1, X: -1, Y: -1, Cause: sim.CauseInvestigation})
 	// Before Close no final name exists: only temporary files.
-	for _, f := range Files {
+	for _, f := range TableFiles {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			t.Fatalf("%s exists before the recorder is closed", f)
 		}

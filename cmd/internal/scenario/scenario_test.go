@@ -83,12 +83,16 @@ func TestShippedScenarioContents(t *testing.T) {
 		}
 	}
 
-	// Apart from name, description and police, crackdown, default and
-	// random-patrol are the default city and market.
+	// Apart from name, description, police and zones, crackdown, default
+	// and random-patrol are the default city and market; random-patrol
+	// takes the crackdown's treatment area and split as its zones.
+	if z := load("random-patrol.toml").Zones; !reflect.DeepEqual(z.Treatment, []int{55, 30, 69, 44}) || z.SplitDay != 60 {
+		t.Errorf("random-patrol.toml zones %+v, want the crackdown's area and split", z)
+	}
 	for _, f := range []string{"crackdown.toml", "default.toml", "random-patrol.toml"} {
 		p := load(f)
 		want := sim.DefaultParams()
-		p.Name, p.Description, p.Police.Groups = want.Name, want.Description, nil
+		p.Name, p.Description, p.Police.Groups, p.Zones = want.Name, want.Description, nil, want.Zones
 		if !reflect.DeepEqual(p, want) {
 			t.Errorf("%s differs from the defaults outside the police groups:\n%s", f, diffParams(t, p, want))
 		}

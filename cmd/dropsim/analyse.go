@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"dropsim/cmd/internal/chart"
+	"dropsim/cmd/internal/output"
+	"dropsim/sim"
+	"dropsim/sim/grid"
+	"dropsim/sim/metrics"
+)
+
+// plotOptions say which figures to draw.
+type plotOptions struct {
+	plots   bool     // figures, animation and report; false: measures only
+	formats []string // figure formats
+}
+
+// parseFormats reads the -formats flag: a comma-separated subset of png,
+// svg and pdf.
+func parseFormats(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(chart.Formats, f) {
+			return nil, usagef("-formats %q: %q is not a figure format; give a comma-separated list of %s", s, f, strings.Join(chart.Formats, ", "))
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("-formats %q names no format; give a comma-separated list of %s", s, strings.Join(chart.Formats, ", "))
+	}
+	return out, nil
+}
+
+// analyse computes a finished run's measures from its tables in dir and
+// draws its figures, animation and report. It reads the tables back from
+// the files, so that `dropsim plot` and `dropsim run` share one path and
+// give the same results. It returns the files written, relative to dir.
+func analyse(dir string, p sim.Params, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
+	tables, err := output.ReadTables(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	daily, err := output.ReadDaily(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	z := p.BuildZones()
+	usable := 0
+	for _, c := range land {
+		if c != grid.Water {
+			usable++
+		}
+	}
+	sum := metrics.Summarise(&p, z, usable, tables.Drops, tables.Arrests)
+	if err := output.WriteSummary(dir, sum); err != nil {
+		return nil, sum, err
+	}
+	if err := output.WriteMeasures(dir, sum); err != nil {
+		return nil, sum, err
+	}
+	files := []string{"summary.json", "measures.csv"}
+	if !opt.plots {
+		return files, sum, nil
+	}
+	r := &chart.Run{Params: p, Zones: z, Land: land, Daily: daily, Tables: tables, Summary: sum, Version: version}
+	figs, err := chart.Figures(r, opt.formats)
+	if err != nil {
+		return files, sum, fmt.Errorf("drawing the figures: %w", err)
+	}
+	figDir := filepath.Join(dir, "figures")
+	if err := os.MkdirAll(figDir, 0o755); err != nil {
+		return files, sum, err
+	}
+	for _, f := range figs {
+		for _, format := range opt.formats {
+			name := f.Name + "." + format
+			if err := output.WriteBytes(figDir, name, f.Data[format]); err != nil {
+				return files, sum, err
+			}
+			files = append(files, "figures/"+name)
+		}
+	}
+	gif, err := chart.Animation(r)
+	if err != nil {
+		return files, sum, fmt.Errorf("drawing the animation: %w", err)
+	}
+	if err := output.WriteBytes(figDir, "animation.gif", gif); err != nil {
+		return files, sum, err
+	}
+	files = append(files, "figures/animation.gif")
+	html, err := chart.Report(r, figs, gif)
+	if err != nil {
+		return files, sum, fmt.Errorf("writing the report: %w", err)
+	}
+	if err := output.WriteBytes(dir, "report.html", html); err != nil {
+		return files, sum, err
+	}
+	return append(files, "report.html"), sum, nil
+}
+
+// headline is the answer for the terminal: did the drops move?
+func headline(s *metrics.Summary) string {
+	switch {
+	case !s.HasTreatment:
+		return "no displacement measures: " + s.Reason
+	case !s.HasPeriods:
+		return "no displacement measures: " + s.PeriodReason
+	}
+	for _, m := range s.Series {
+		if m.Series != metrics.SeriesDrops {
+			continue
+		}
+		c := m.Counts
+		line := fmt.Sprintf("drops placed, days %d-%d vs %d-%d: treatment %.0f -> %.0f, buffer %.0f -> %.0f, control %.0f -> %.0f",
+			s.Before[0], s.Before[1], s.After[0], s.After[1], c.Rb, c.Ra, c.Bb, c.Ba, c.Cb, c.Ca)
+		if m.WDQ.WDQ.Defined {
+			line += fmt.Sprintf("; WDQ = %.3g", m.WDQ.WDQ.V)
+		} else {
+			line += "; WDQ undefined"
+		}
+		if t := m.WDD.Total; m.WDDDefined && t.Z.Defined {
+			line += fmt.Sprintf("; WDD = %.0f (SE %.1f, z = %.2f)", t.Estimate, t.SE, t.Z.V)
+		}
+		return line + "\n" + m.WDQ.Interpretation
+	}
+	return ""
+}
