@@ -74,9 +74,22 @@ func analyse(dir string, p sim.Params, land []grid.Class, version string, opt pl
 		return files, sum, nil
 	}
 	r := &chart.Run{Params: p, Zones: z, Land: land, Daily: daily, Tables: tables, Summary: sum, Version: version}
+	// The animation is drawn while the figures are (each is deterministic
+	// on its own).
+	var gif []byte
+	var gifErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		gif, gifErr = chart.Animation(r)
+	}()
 	figs, err := chart.Figures(r, opt.formats)
+	<-done
 	if err != nil {
 		return files, sum, fmt.Errorf("drawing the figures: %w", err)
+	}
+	if gifErr != nil {
+		return files, sum, fmt.Errorf("drawing the animation: %w", gifErr)
 	}
 	figDir := filepath.Join(dir, "figures")
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
@@ -90,10 +103,6 @@ func analyse(dir string, p sim.Params, land []grid.Class, version string, opt pl
 			}
 			files = append(files, "figures/"+name)
 		}
-	}
-	gif, err := chart.Animation(r)
-	if err != nil {
-		return files, sum, fmt.Errorf("drawing the animation: %w", err)
 	}
 	if err := output.WriteBytes(figDir, "animation.gif", gif); err != nil {
 		return files, sum, err

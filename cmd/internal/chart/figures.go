@@ -1,12 +1,15 @@
 package chart
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -43,20 +46,43 @@ func Figures(r *Run, formats []string) ([]Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Figure, 0, len(specs))
-	for _, s := range specs {
-		f := Figure{Name: s.name, Title: s.title, Caption: s.caption, Data: map[string][]byte{}}
+	// Each figure in each format is drawn on its own canvas, so they are
+	// drawn in parallel; the results go into fixed slots, so the output does
+	// not depend on the order they finish in.
+	type job struct {
+		spec   int
+		format string
+	}
+	var jobs []job
+	for i := range specs {
 		for _, format := range Formats {
-			if !want[format] {
-				continue
+			if want[format] {
+				jobs = append(jobs, job{i, format})
 			}
-			b, err := s.render(format)
-			if err != nil {
-				return nil, err
-			}
-			f.Data[format] = b
 		}
-		out = append(out, f)
+	}
+	data := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			data[k], errs[k] = specs[j.spec].render(j.format)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := make([]Figure, len(specs))
+	for i, s := range specs {
+		out[i] = Figure{Name: s.name, Title: s.title, Caption: s.caption, Data: map[string][]byte{}}
+	}
+	for k, j := range jobs {
+		out[j.spec].Data[j.format] = data[k]
 	}
 	return out, nil
 }
