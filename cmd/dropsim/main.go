@@ -15,11 +15,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -102,10 +99,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "dropsim: "+strings.ReplaceAll(err.Error(), "\n", "\ndropsim: "))
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
 	var ue usageError
 	var se *scenario.Error
 	var pe *sim.ParamError
-	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) {
+	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) || errors.Is(err, output.ErrNotWritable) {
 		return exitUsage
 	}
 	return exitFail
@@ -163,95 +164,6 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return scenario.Encode(stdout, p)
-}
-
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "SCENARIO [-seed N] [-out DIR] [-force]", "dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7", stderr)
-	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
-	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
-	force := fs.Bool("force", false, "overwrite the results already in the output directory")
-	quiet := fs.Bool("q", false, "no progress bar")
-	noPlots := fs.Bool("no-plots", false, "write tables, measures and GIS files only: no figures, animation or report")
-	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
-	path, p, err := load(fs, args)
-	if err != nil {
-		return err
-	}
-	formats, err := parseFormats(*formatList)
-	if err != nil {
-		return err
-	}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "seed" {
-			p.Seed = *seed
-		}
-	})
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("outputs", p.Name)
-	}
-	m, err := sim.New(p, p.Seed)
-	if err != nil {
-		return err
-	}
-	if err := output.Prepare(dir, *force); err != nil {
-		return err
-	}
-	zones := p.BuildZones()
-	rec, err := output.NewRecorder(dir, p.TicksPerDay(), zones)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	bar := newBar(p.Days, p.Name, stderr, *quiet)
-	tpd := p.TicksPerDay()
-	for !m.Done() {
-		m.Step(rec)
-		if m.Tick()%tpd == 0 {
-			bar.Add(1)
-		}
-	}
-	m.Finish(rec)
-	bar.Finish()
-	if err := rec.Close(); err != nil {
-		return err
-	}
-	simSeconds := time.Since(start).Seconds()
-	files := slices.Clone(output.TableFiles)
-	tables, err := output.ReadTables(dir)
-	if err != nil {
-		return err
-	}
-	gisFiles, err := output.WriteGIS(dir, &p, zones, m.G.Class, tables.Drops)
-	if err != nil {
-		return err
-	}
-	files = append(files, gisFiles...)
-	analysed, summary, err := analyse(dir, p, m.G.Class, version(), plotOptions{plots: !*noPlots, formats: formats})
-	if err != nil {
-		return err
-	}
-	files = append(files, analysed...)
-	tot := m.Totals()
-	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: p.Name, ScenarioFile: path,
-		Seed: p.Seed, Complete: true, Started: start.UTC(), WallSeconds: time.Since(start).Seconds(),
-		Ticks: tot.Ticks, Days: p.Days, Files: append(files, "manifest.json"), Counts: tot, Params: p}
-	if err := output.WriteManifest(dir, man); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s (seed %d): %d days, %d orders, %d drops placed (%d picked, %d seized), %d arrests; results in %s (%.2f s: %.2f s simulation, %.2f s measures and figures)\n",
-		p.Name, p.Seed, p.Days, tot.Orders, tot.Placed, tot.Outcomes[sim.OutcomePicked], tot.Outcomes[sim.OutcomeSeized],
-		sum(tot.Arrests[:]), dir, man.WallSeconds, simSeconds, man.WallSeconds-simSeconds)
-	fmt.Fprintln(stdout, headline(summary))
-	return nil
-}
-
-func sum(xs []int) int {
-	s := 0
-	for _, x := range xs {
-		s += x
-	}
-	return s
 }
 
 // newBar shows progress by day on a terminal, and nothing otherwise.

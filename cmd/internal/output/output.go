@@ -29,14 +29,33 @@ var ErrExists = errors.New("output directory is not empty")
 // comes last.
 var TableFiles = []string{"drops.csv", "arrests.csv", "police.csv", "daily.csv"}
 
+// ErrNotWritable: the output directory cannot be written to.
+var ErrNotWritable = errors.New("cannot write in the output directory")
+
 // Prepare makes dir ready for a run: it creates it if needed and refuses a
 // directory that holds anything unless force is set, in which case the
-// files of an earlier run are removed first.
+// files of an earlier run are removed first. It checks that files can be
+// created in dir, so that a read-only directory fails before the run.
 func Prepare(dir string, force bool) error {
+	if err := prepare(dir, force); err != nil {
+		return err
+	}
+	probe, err := os.CreateTemp(dir, ".dropsim-probe-*")
+	if err != nil {
+		return fmt.Errorf("%w %q: %v", ErrNotWritable, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+func prepare(dir string, force bool) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return os.MkdirAll(dir, 0o755)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("%w %q: %v", ErrNotWritable, dir, err)
+		}
+		return nil
 	case err != nil:
 		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
 			return fmt.Errorf("output directory %q is a file, not a directory", dir)
@@ -248,6 +267,8 @@ type Manifest struct {
 	ScenarioFile string     `json:"scenario_file"`
 	Seed         uint64     `json:"seed"`
 	Complete     bool       `json:"complete"`
+	Interrupted  string     `json:"interrupted,omitempty"` // why an incomplete run stopped
+	Error        string     `json:"error,omitempty"`       // the error that ended a failed run
 	Started      time.Time  `json:"started"`
 	WallSeconds  float64    `json:"wall_seconds"`
 	Ticks        int        `json:"ticks"`

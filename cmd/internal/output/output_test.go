@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bufio"
 	"errors"
 	"os"
 	"path/filepath"
@@ -91,5 +92,23 @@ func TestWriteErrorLeavesNoFinalFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := WriteDaily(filepath.Join(dir, "missing"), []metrics.DailyRow{{Day: 0, Metric: "orders", Value: 1}}); err == nil {
 		t.Fatal("writing into a missing directory succeeded")
+	}
+}
+
+// TestWriteFailureNamesThePathAndLeavesNothing: a file whose writing fails
+// (here the content, as a full disk would) is reported with its path and
+// leaves neither its final name nor a temporary file.
+func TestWriteFailureNamesThePathAndLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	err := WriteFile(dir, "summary.json", func(w *bufio.Writer) error {
+		w.WriteString("{\"half\": ")
+		w.Flush()
+		return errors.New("no space left on device")
+	})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "summary.json")) || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("error %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left %v behind", entries)
 	}
 }
