@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/dropsim
 SCENARIO ?= scenarios/default.toml
 
-.PHONY: run test bench build check-pure clean
+.PHONY: run test bench fuzz build check-pure clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dropsim
@@ -30,6 +30,16 @@ bench:
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Default' -benchtime 3x ./sim/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Figures/default|Animation' -benchtime 3x ./cmd/internal/chart/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Large' -benchtime 1x -timeout 30m ./sim/
+
+# Each fuzz target for FUZZTIME (CI: 20 s each): scenario decoding and the
+# map parsers must not panic, hang or allocate beyond their bound.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := FuzzParse:./cmd/internal/scenario/ FuzzReadASC:./cmd/internal/gis/
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:} || exit 1; \
+	done
 
 clean:
 	rm -rf bin

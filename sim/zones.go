@@ -400,11 +400,11 @@ func chebyshevFrom(label []Zone, W, H, reach int) func(i int) int {
 			bx0, by0, bx1, by1 = min(bx0, x), min(by0, y), max(bx1, x), max(by1, y)
 		}
 	}
-	far := reach + 1
-	bx0, by0 = max(bx0-far, 0), max(by0-far, 0)
-	bx1, by1 = min(bx1+far, W-1), min(by1+far, H-1)
+	far := int32(reach + 1)
+	bx0, by0 = max(bx0-int(far), 0), max(by0-int(far), 0)
+	bx1, by1 = min(bx1+int(far), W-1), min(by1+int(far), H-1)
 	bw, bh := bx1-bx0+1, by1-by0+1
-	d := make([]int, bw*bh)
+	d := make([]int32, bw*bh) // int32: a 25-million-cell grid needs 100 MB here
 	for y := range bh {
 		for x := range bw {
 			if label[(y+by0)*W+x+bx0] == ZoneTreatment {
@@ -438,8 +438,8 @@ func chebyshevFrom(label []Zone, W, H, reach int) func(i int) int {
 	return func(i int) int {
 		x, y := i%W-bx0, i/W-by0
 		if x < 0 || y < 0 || x >= bw || y >= bh {
-			return far
+			return int(far)
 		}
-		return min(d[y*bw+x], far)
+		return int(min(d[y*bw+x], far))
 	}
 }

@@ -2,6 +2,7 @@ package gis
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,18 @@ func FuzzReadASC(f *testing.F) {
 
 func checkReadASC(t *testing.T, data []byte) {
 	const maxCells = 10000
-	r, err := ReadASC(bytes.NewReader(data), "fuzz.asc", maxCells)
+	var r *Raster
+	var err error
+	// Reading may not allocate much more than the file and the values; the
+	// slack covers what the fuzzing engine allocates meanwhile.
+	bound := uint64(64<<20 + 16*len(data) + 16*maxCells)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r, err = ReadASC(bytes.NewReader(data), "fuzz.asc", maxCells)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > bound {
+		t.Fatalf("ReadASC allocated %d bytes for %d bytes of input (bound %d)", n, len(data), bound)
+	}
 	if err != nil {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, "fuzz.asc:") || strings.Contains(msg, "\n") {

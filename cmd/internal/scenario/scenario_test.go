@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -627,7 +628,14 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("[city.landuse]\npark = { cover = 0.5,\n  traffic = 2 }\n[[police.group]]\narea = [1, 2]\n"))
 	f.Add([]byte("description = \"\"\"\nx = 1\n\"\"\"\nname = 'a'\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := Parse("f.toml", data)
+		var p sim.Params
+		var err error
+		// No file may make Parse allocate more than this: the largest
+		// grid's zones (25 million cells) take about 125 MB.
+		const bound = 256 << 20
+		if n := allocated(func() { p, err = Parse("f.toml", data) }); n > bound {
+			t.Fatalf("Parse allocated %d MB (bound %d MB)", n>>20, bound>>20)
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || len(e.Problems) == 0 {
@@ -647,4 +655,13 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("round trip changed the parameters")
 		}
 	})
+}
+
+// allocated returns the bytes fn allocates.
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
