@@ -151,12 +151,33 @@ func New(p Params, seed uint64) (*Model, error) {
 
 func (m *Model) buildCity() error {
 	c := &m.P.City
-	m.G = grid.Radial(c.Width, c.Height, grid.RadialOptions{
-		CentreRadius: c.CentreRadius, ResidentialRadius: c.ResidentialRadius, PrivateRadius: c.PrivateRadius,
-		Parks: c.Parks, ParkRadius: c.ParkRadius, IndustrialShare: c.IndustrialShare,
-		River: c.River, RiverWidth: c.RiverWidth,
-	}, m.rngMap)
-	m.G.ApplyTable(c.LandUse.Array())
+	if c.Generator == "map" {
+		lm := c.Land
+		if lm == nil || lm.W != c.Width || lm.H != c.Height || len(lm.Class) != lm.W*lm.H {
+			return &ParamError{Key: "city.map", Value: c.Map, Allowed: "a map loaded by the scenario loader, of city.width x city.height cells"}
+		}
+		m.G = grid.New(lm.W, lm.H)
+		copy(m.G.Class, lm.Class)
+		m.G.ApplyTable(c.LandUse.Array())
+		for i, cl := range m.G.Class {
+			if cl == grid.Water {
+				continue // water stays unusable, whatever the layers say
+			}
+			if lm.Demand != nil {
+				m.G.Demand[i] = lm.Demand[i]
+			}
+			if lm.Cover != nil {
+				m.G.Cover[i] = lm.Cover[i]
+			}
+		}
+	} else {
+		m.G = grid.Radial(c.Width, c.Height, grid.RadialOptions{
+			CentreRadius: c.CentreRadius, ResidentialRadius: c.ResidentialRadius, PrivateRadius: c.PrivateRadius,
+			Parks: c.Parks, ParkRadius: c.ParkRadius, IndustrialShare: c.IndustrialShare,
+			River: c.River, RiverWidth: c.RiverWidth,
+		}, m.rngMap)
+		m.G.ApplyTable(c.LandUse.Array())
+	}
 	if len(m.G.UsableCells()) == 0 {
 		return &ParamError{Key: "city", Value: "no usable cell", Allowed: "a city with at least one cell that is not water"}
 	}

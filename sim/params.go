@@ -36,6 +36,18 @@ type CityParams struct {
 	OriginY float64 `toml:"origin_y"`
 	CRS     string  `toml:"crs"`
 
+	// A map file instead of the generator (generator = "map"): an ASCII
+	// map whose characters Legend maps to land-use classes, or an ESRI
+	// ASCII grid (.asc) whose codes Codes maps; DemandMap and CoverMap are
+	// optional .asc layers overriding the land-use table. Paths are
+	// relative to the scenario file. The loader reads them into Land.
+	Map       string            `toml:"map"`
+	Legend    map[string]string `toml:"legend"`
+	Codes     map[string]string `toml:"codes"`
+	DemandMap string            `toml:"demand_map"`
+	CoverMap  string            `toml:"cover_map"`
+	Land      *LandMap          `toml:"-" json:"-"`
+
 	CentreRadius      float64 `toml:"centre_radius"`
 	ResidentialRadius float64 `toml:"residential_radius"`
 	PrivateRadius     float64 `toml:"private_radius"`
@@ -46,6 +58,15 @@ type CityParams struct {
 	RiverWidth        int     `toml:"river_width"`
 
 	LandUse LandUseTable `toml:"landuse"`
+}
+
+// LandMap is a city read from a map file: the class of every cell (y*W +
+// x, row 0 the north edge) and optional demand and cover layers (nil: from
+// the land-use table).
+type LandMap struct {
+	W, H          int
+	Class         []grid.Class
+	Demand, Cover []float32
 }
 
 // MapXY turns grid coordinates (x east and y south from the north-west

@@ -38,6 +38,7 @@ func formatValue(v any) string {
 // allocated.
 const (
 	MaxCells   = 25_000_000
+	MaxSide    = 100_000 // cells along one side
 	MaxBuyers  = 10_000_000
 	MaxUnits   = 100_000
 	MaxShops   = 1_000
@@ -51,16 +52,16 @@ func (p *Params) Validate() error {
 	if p.Name == "" || strings.ContainsAny(p.Name, `/\`) || p.Name == "." || p.Name == ".." {
 		v.bad("name", p.Name, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
 	}
-	v.intIn("days", p.Days, 1, MaxDays)
+	v.limit("days", p.Days, 1, MaxDays, "MaxDays")
 	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {
 		v.bad("tick_minutes", p.TickMinutes, "one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 (a divisor of an hour)")
 	}
 
 	c := &p.City
-	v.intIn("city.width", c.Width, 2, 100_000)
-	v.intIn("city.height", c.Height, 2, 100_000)
-	if c.Width >= 2 && c.Height >= 2 && c.Width*c.Height > MaxCells {
-		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); raise sim.MaxCells to go bigger", MaxCells, c.Width, c.Height))
+	v.limit("city.width", c.Width, 2, MaxSide, "MaxSide")
+	v.limit("city.height", c.Height, 2, MaxSide, "MaxSide")
+	if c.Width >= 2 && c.Height >= 2 && c.Width <= MaxSide && c.Height <= MaxSide && c.Width*c.Height > MaxCells {
+		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); sim.MaxCells in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxCells, c.Width, c.Height))
 	}
 	v.numIn("city.cell_m", c.CellM, 0.001, 1e6)
 	v.numIn("city.origin_x", c.OriginX, -1e12, 1e12)
@@ -68,8 +69,13 @@ func (p *Params) Validate() error {
 	if auth, code, ok := strings.Cut(c.CRS, ":"); c.CRS != "" && (!ok || auth == "" || code == "" || strings.ContainsAny(c.CRS, " \t\"\\/")) {
 		v.bad("city.crs", c.CRS, `"" or an authority and code such as "EPSG:32637"`)
 	}
-	if c.Generator != "radial" {
-		v.bad("city.generator", c.Generator, `"radial"`)
+	switch {
+	case c.Generator != "radial" && c.Generator != "map":
+		v.bad("city.generator", c.Generator, `"radial", or "map" with city.map naming a map file`)
+	case c.Generator == "map" && c.Map == "":
+		v.bad("city.generator", c.Generator, `"map" only with city.map naming a map file`)
+	case c.Generator == "radial" && c.Map != "":
+		v.bad("city.map", c.Map, `a map only with generator = "map" (or leave generator out)`)
 	}
 	v.numIn("city.centre_radius", c.CentreRadius, 0, 1)
 	v.numIn("city.residential_radius", c.ResidentialRadius, c.CentreRadius, 2)
@@ -103,7 +109,7 @@ func (p *Params) Validate() error {
 	}
 
 	m := &p.Market
-	v.intIn("market.shops", m.Shops, 1, MaxShops)
+	v.limit("market.shops", m.Shops, 1, MaxShops, "MaxShops")
 	v.numIn("market.price", m.Price, 0, 1e9)
 	v.numIn("market.pay_per_drop", m.PayPerDrop, 0, 1e9)
 	v.numIn("market.wholesale_price", m.WholesalePrice, 0, 1e9)
@@ -122,7 +128,7 @@ func (p *Params) Validate() error {
 	v.intIn("market.reputation_days", m.ReputationDays, 1, 365)
 
 	o := &p.Organization
-	v.intIn("organization.stashers", o.Stashers, 1, MaxMembers)
+	v.limit("organization.stashers", o.Stashers, 1, MaxMembers, "MaxMembers")
 	if o.Stashers >= 1 && m.Shops >= 1 && o.Stashers < m.Shops {
 		v.bad("organization.stashers", o.Stashers, fmt.Sprintf("at least one stasher per shop (market.shops = %d)", m.Shops))
 	}
@@ -160,7 +166,7 @@ func (p *Params) Validate() error {
 	v.numIn("stasher.relocate_range", s.RelocateRange, 0, 100_000)
 
 	b := &p.Buyers
-	v.intIn("buyers.count", b.Count, 0, MaxBuyers)
+	v.limit("buyers.count", b.Count, 0, MaxBuyers, "MaxBuyers")
 	v.numIn("buyers.interval_days", b.IntervalDays, 0.01, 3650)
 	v.numIn("buyers.max_travel", b.MaxTravel, 0, 100_000)
 	v.numIn("buyers.speed", b.Speed, 0.1, 100_000)
@@ -205,7 +211,7 @@ func (p *Params) Validate() error {
 		if !isStrategy(g.Strategy) {
 			v.bad(k+".strategy", g.Strategy, "one of "+strings.Join(StrategyNames(), ", "))
 		}
-		v.intIn(k+".count", g.Count, 0, MaxUnits)
+		v.limit(k+".count", g.Count, 0, MaxUnits, "MaxUnits")
 		units += max(g.Count, 0)
 		v.intIn(k+".start_day", g.StartDay, 0, p.Days)
 		v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
@@ -220,7 +226,7 @@ func (p *Params) Validate() error {
 		}
 	}
 	if units > MaxUnits {
-		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; raise sim.MaxUnits to go bigger", MaxUnits))
+		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; sim.MaxUnits in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxUnits))
 	}
 
 	z := &p.Zones
@@ -256,6 +262,17 @@ func (v *validator) bad(key string, val any, allowed string) {
 
 func (v *validator) intIn(key string, x, lo, hi int) {
 	if x < lo || x > hi {
+		v.bad(key, x, fmt.Sprintf("a whole number from %d to %d", lo, hi))
+	}
+}
+
+// limit checks a size against one of the limits above, named in the
+// message with how to raise it.
+func (v *validator) limit(key string, x, lo, hi int, name string) {
+	switch {
+	case x > hi:
+		v.bad(key, x, fmt.Sprintf("a whole number from %d to %d (sim.%s in sim/validate.go is the limit, which keeps a run within memory; raise it there and rebuild to go bigger)", lo, hi, name))
+	case x < lo:
 		v.bad(key, x, fmt.Sprintf("a whole number from %d to %d", lo, hi))
 	}
 }

@@ -78,7 +78,7 @@ func TestRunWritesMeasuresGISAndFigures(t *testing.T) {
 	// summary.json agrees.
 	var sum struct {
 		Series []struct {
-			Series string             `json:"series"`
+			Series string         `json:"series"`
 			Counts map[string]any `json:"counts"`
 		} `json:"series"`
 	}

@@ -85,6 +85,26 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 			}
 		}
 		rv.Set(s)
+	case reflect.Map: // a table of text values, e.g. a map's legend
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			return
+		}
+		if len(m) == 0 { // an empty table is a table not given
+			rv.SetZero()
+			return
+		}
+		out := reflect.MakeMapWithSize(rv.Type(), len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			s, ok := m[k].(string)
+			if !ok {
+				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but %q = %s", key, want(rv.Type(), key), k, describe(m[k])))
+				return
+			}
+			out.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(s))
+		}
+		rv.Set(out)
 	default:
 		if !setScalar(v, rv) {
 			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
@@ -180,6 +200,8 @@ func want(t reflect.Type, key string) string {
 		return "true or false"
 	case reflect.Struct:
 		return fmt.Sprintf("a table, written as a line [%s] followed by its keys", trimIndex(key))
+	case reflect.Map:
+		return fmt.Sprintf(`a table of names and land-use classes in double quotes, e.g. %s = { "~" = "water", "#" = "centre" }`, key[strings.LastIndex(key, ".")+1:])
 	case reflect.Slice:
 		switch t.Elem().Kind() {
 		case reflect.Struct:
@@ -219,7 +241,7 @@ func describe(v any) string {
 // fieldByTag finds the struct field whose toml tag is name.
 func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
-		if f := t.Field(i); tagName(f) == name {
+		if f := t.Field(i); name != "" && tagName(f) == name { // fields tagged "-" are not scenario keys
 			return f, true
 		}
 	}

@@ -32,6 +32,7 @@ const MaxFileSize = 10 << 20
 type Problem struct {
 	File string // the file name as given to Load or Parse; "" for a problem with the file as a whole (missing, a directory, too large), whose Msg names it
 	Line int    // 1-based line of the key; 0 when no line applies
+	Col  int    // 1-based column in a map file; 0 when none applies
 	Key  string // dotted scenario key, e.g. "stasher.quota" or "police.group[2].area"; "" for syntax errors and whole-file problems
 	Msg  string // the sentence, without the file and line
 }
@@ -42,6 +43,8 @@ func (p Problem) String() string {
 	switch {
 	case p.File == "":
 		return p.Msg
+	case p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%s line %d, column %d: %s", p.File, p.Line, p.Col, p.Msg)
 	case p.Line > 0:
 		return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Msg)
 	}
@@ -96,7 +99,7 @@ func Load(path string) (sim.Params, error) {
 	if len(data) > MaxFileSize {
 		return sim.Params{}, tooLarge(path)
 	}
-	return Parse(path, data)
+	return parse(path, data, func(p *sim.Params, d *decoder) { loadMaps(p, filepath.Dir(path), d) })
 }
 
 func tooLarge(path string) *Error {
@@ -109,7 +112,18 @@ func tooLarge(path string) *Error {
 // sim.DefaultGroup for the run's days. When the text does not set name, the
 // name is the file's base name without ".toml". All problems are returned
 // together as an *Error, with zero Params.
+//
+// Parse reads no other file, so a scenario naming a map file is refused;
+// Load reads the map.
 func Parse(filename string, data []byte) (sim.Params, error) {
+	return parse(filename, data, func(p *sim.Params, d *decoder) {
+		d.problem("city.map", fmt.Sprintf("city.map = %q: a map file is read only when the scenario is loaded from a file", p.City.Map))
+	})
+}
+
+// parse is Parse with the map of a scenario that names one read by
+// loadMap, before the parameters are validated.
+func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)) (sim.Params, error) {
 	p := sim.DefaultParams()
 	text := string(data)
 	var raw map[string]any
@@ -143,6 +157,12 @@ func Parse(filename string, data []byte) (sim.Params, error) {
 		}
 	}
 
+	if p.City.Map != "" && len(d.probs) == 0 {
+		if p.City.Generator == "radial" {
+			p.City.Generator = "map" // a map replaces the generator
+		}
+		loadMap(&p, d)
+	}
 	if err := p.Validate(); err != nil {
 		for _, e := range flatten(err) {
 			var pe *sim.ParamError

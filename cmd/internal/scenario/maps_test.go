@@ -1,0 +1,75 @@
+package scenario
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"dropsim/sim/grid"
+)
+
+// TestLoadTownMaps: the shipped town scenarios read their maps; the ASCII
+// map's classes are counted here from the text, and the ESRI grid holds
+// the same town with its geo header and a demand layer.
+func TestLoadTownMaps(t *testing.T) {
+	text, err := os.ReadFile("../../../scenarios/maps/town.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[grid.Class]int{}
+	legend := map[rune]grid.Class{'~': grid.Water, '.': grid.Water, '#': grid.Centre, 'r': grid.Residential,
+		'p': grid.Private, 'g': grid.Park, 'f': grid.Forest, 'i': grid.Industrial}
+	rows := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
+	for _, row := range rows {
+		for _, ch := range row {
+			want[legend[ch]]++
+		}
+	}
+	ascii, err := Load("../../../scenarios/town.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ascii.City
+	if c.Generator != "map" || c.Width != len(rows[0]) || c.Height != len(rows) || c.Land == nil {
+		t.Fatalf("town.toml: generator %q, %d x %d, land %v", c.Generator, c.Width, c.Height, c.Land != nil)
+	}
+	got := map[grid.Class]int{}
+	for _, cl := range c.Land.Class {
+		got[cl]++
+	}
+	for cl, n := range want {
+		if got[cl] != n {
+			t.Errorf("%s: %d cells, the text has %d", cl, got[cl], n)
+		}
+	}
+	if c.Land.Class[0] != grid.Water || c.Land.Class[14*c.Width] != grid.Water || c.Land.Class[12*c.Width+25] != grid.Centre {
+		t.Errorf("cells (0,0), (0,14), (25,12): %s %s %s", c.Land.Class[0], c.Land.Class[14*c.Width], c.Land.Class[12*c.Width+25])
+	}
+
+	gis, err := Load("../../../scenarios/town-gis.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gis.City
+	if g.OriginX != 411000 || g.OriginY != 6176000 || g.CellM != 50 || g.CRS != "EPSG:32633" {
+		t.Errorf("town-gis.toml: origin (%v, %v), cell %v, crs %q", g.OriginX, g.OriginY, g.CellM, g.CRS)
+	}
+	if len(g.Land.Class) != len(c.Land.Class) {
+		t.Fatalf("the grid has %d cells, the text map %d", len(g.Land.Class), len(c.Land.Class))
+	}
+	for i := range g.Land.Class {
+		if g.Land.Class[i] != c.Land.Class[i] {
+			t.Fatalf("cell %d: %s in the grid, %s in the text map", i, g.Land.Class[i], c.Land.Class[i])
+		}
+	}
+	if len(g.Land.Demand) != len(g.Land.Class) || g.Land.Cover != nil {
+		t.Errorf("layers: demand %d values, cover %v", len(g.Land.Demand), g.Land.Cover)
+	}
+}
+
+func TestParseRefusesAMap(t *testing.T) {
+	_, err := Parse("s.toml", []byte("[city]\nmap = \"town.txt\"\nlegend = { \"r\" = \"residential\" }\n"))
+	if err == nil || !strings.Contains(err.Error(), "s.toml line 2") || !strings.Contains(err.Error(), "loaded from a file") {
+		t.Errorf("Parse of a map scenario: %v", err)
+	}
+}
