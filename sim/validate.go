@@ -144,6 +144,9 @@ func (p *Params) Validate() error {
 	v.numIn("stasher.area_radius", s.AreaRadius, 1, 10_000)
 	v.intIn("stasher.quota", s.Quota, 1, 10_000)
 	v.intIn("stasher.max_active", s.MaxActive, 1, 100_000)
+	if s.MaxActive >= 1 && s.Quota >= 1 && s.MaxActive < s.Quota {
+		v.bad("stasher.max_active", s.MaxActive, fmt.Sprintf("at least stasher.quota = %d, or no stasher can ever place a day's quota", s.Quota))
+	}
 	v.intIn("stasher.shift_start", s.ShiftStart, 0, 23)
 	v.intIn("stasher.shift_end", s.ShiftEnd, 1, 24)
 	if s.ShiftEnd <= s.ShiftStart && s.ShiftStart >= 0 && s.ShiftEnd <= 24 {

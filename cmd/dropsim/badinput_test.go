@@ -39,6 +39,7 @@ func TestBadInputTable(t *testing.T) {
 		{name: "split after the horizon", scenario: "days = 100\n[zones]\ntreatment = [1, 1, 5, 5]\nsplit_day = 120\n", want: []string{"line 4", "zones.split_day = 120"}},
 		{name: "a 10^6 x 10^6 grid", scenario: "[city]\nwidth = 1000000\nheight = 1000000\n", want: []string{"line 2", "city.width = 1000000", "line 3", "city.height = 1000000"}},
 		{name: "a grid over the cell limit", scenario: "[city]\nwidth = 100000\nheight = 1000\n", want: []string{"city.width = 100000", "25000000 cells", "sim.MaxCells"}},
+		{name: "quota beyond the active drops", scenario: "[stasher]\nquota = 60\nmax_active = 50\n", want: []string{"line 3", "stasher.max_active = 50", "at least stasher.quota = 60"}},
 		{name: "too many buyers", scenario: "[buyers]\ncount = 1000000000\n", want: []string{"buyers.count = 1000000000", "from 0 to 10000000"}},
 		{name: "empty file", scenario: "", files: []file{{"empty.toml", ""}}, arg: "empty.toml", want: []string{}}, // an empty scenario is all defaults: valid (checked below)
 		{name: "binary junk", arg: "junk.toml", files: []file{{"junk.toml", "\x00\x01\x02PK\x03\x04\xff\xfe garbage"}}, want: []string{"junk.toml", "TOML syntax is wrong"}},
