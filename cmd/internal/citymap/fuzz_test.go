@@ -3,6 +3,7 @@ package citymap
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,9 @@ var fuzzCodes = map[string]string{"1": "residential", "2": "park", "0": "water"}
 // failure is one *Error on one line. Seeds: testdata/fuzz/FuzzReadASCII.
 func FuzzReadASCII(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ReadASCII(bytes.NewReader(data), "fuzz.txt", fuzzLegend, fuzzMaxCells)
+		var m *Map
+		var err error
+		bounded(t, len(data), func() { m, err = ReadASCII(bytes.NewReader(data), "fuzz.txt", fuzzLegend, fuzzMaxCells) })
 		checkFuzz(t, m, err, "fuzz.txt")
 	})
 }
@@ -28,7 +31,9 @@ func FuzzReadASCII(f *testing.F) {
 // Seeds: testdata/fuzz/FuzzReadASCMap.
 func FuzzReadASCMap(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ReadASC(bytes.NewReader(data), "fuzz.asc", fuzzCodes, fuzzMaxCells)
+		var m *Map
+		var err error
+		bounded(t, len(data), func() { m, err = ReadASC(bytes.NewReader(data), "fuzz.asc", fuzzCodes, fuzzMaxCells) })
 		checkFuzz(t, m, err, "fuzz.asc")
 		withHeader := append([]byte("ncols 3\nnrows 2\nxllcorner 411000\nyllcorner 6176000\ncellsize 50\nNODATA_value -9\n"), data...)
 		m, err = ReadASC(bytes.NewReader(withHeader), "fuzz.asc", fuzzCodes, fuzzMaxCells)
@@ -37,6 +42,21 @@ func FuzzReadASCMap(f *testing.F) {
 			t.Fatalf("accepted %+v behind a 3 x 2 header", m)
 		}
 	})
+}
+
+// bounded fails the test if read allocates more than the input and
+// maxCells cells can need, with slack for what the fuzzing engine
+// allocates meanwhile.
+func bounded(t *testing.T, n int, read func()) {
+	t.Helper()
+	bound := uint64(64<<20 + 16*n + 64*fuzzMaxCells)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	read()
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > bound {
+		t.Fatalf("allocated %d bytes for %d bytes of input (bound %d)", got, n, bound)
+	}
 }
 
 func checkFuzz(t *testing.T, m *Map, err error, name string) {
