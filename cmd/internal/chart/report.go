@@ -388,10 +388,17 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		} else {
 			v.WDDNote = "The buffer is compared with its own control area DC: Var(WDD) = Rb + Ra + Cb + Ca + Bb + Ba + DCb + DCa."
 		}
+		// One sentence for every series whose control is not comparable.
+		var ratios []string
 		for _, m := range ser {
 			if m.WDDNote != "" {
-				v.WDDNote += " " + reportSeriesLabel(m.Series) + ": " + m.WDDNote + "."
+				label := strings.NewReplacer("(", "", ")", "").Replace(strings.ToLower(reportSeriesLabel(m.Series)))
+				ratios = append(ratios, fmt.Sprintf("%.3g (%s)", m.Counts.Cb/m.Counts.Rb, label))
 			}
+		}
+		if len(ratios) > 0 {
+			v.WDDNote += fmt.Sprintf(" Before the intervention the control area had %s times the treatment area's count: the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with care, or give zones.control an area of similar size.",
+				reportJoin(ratios))
 		}
 	}
 
@@ -468,4 +475,12 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 			Src: reportDataSrc("image/gif", gifData)}
 	}
 	return v
+}
+
+// reportJoin joins "a", "b" and "c" as "a, b and c".
+func reportJoin(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
