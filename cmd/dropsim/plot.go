@@ -27,7 +27,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if !man.Complete {
-		return fmt.Errorf("%s holds a run that did not complete (its manifest says \"complete\": false); rerun it with dropsim run", dir)
+		return fmt.Errorf("%w: %s holds a run that did not complete (its manifest says \"complete\": false); rerun it with dropsim run", output.ErrNoRun, dir)
 	}
 	p := man.Params
 	if err := p.Validate(); err != nil {

@@ -104,6 +104,10 @@ func TestSignalStopsTheRunAndKeepsTheTables(t *testing.T) {
 			if len(entries) != len(man.Files) {
 				t.Errorf("directory holds %d files, the manifest lists %v", len(entries), man.Files)
 			}
+			// An incomplete run is not drawn as if it were whole.
+			if code, _, stderr := dropsim("plot", out); code != 2 || !strings.Contains(stderr, "did not complete") {
+				t.Errorf("plot of an interrupted run: exit %d, %q", code, stderr)
+			}
 		})
 	}
 }
