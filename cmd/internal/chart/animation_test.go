@@ -6,49 +6,12 @@ import (
 	"image/gif"
 	"math/rand/v2"
 	"os"
-	"sync"
 	"testing"
 
 	"dropsim/sim"
 	"dropsim/sim/grid"
 	"dropsim/sim/metrics"
 )
-
-var (
-	defaultRunOnce sync.Once
-	defaultRunVal  *Run
-)
-
-// defaultSizeRun is a run of the default size for the benchmarks: the
-// default 100 x 100 city over 180 days, with a crackdown of 25 units on a
-// 15 x 15 area from day 60 and 5 units on random patrol. Built once.
-func defaultSizeRun(tb testing.TB) *Run {
-	tb.Helper()
-	defaultRunOnce.Do(func() {
-		p := sim.DefaultParams()
-		p.Name = "chart-bench"
-		p.Police.Groups = []sim.GroupParams{
-			{Name: "crackdown", Strategy: "area", Count: 25, StartDay: 60, EndDay: 180, Area: []int{55, 30, 69, 44}},
-			{Name: "patrol", Strategy: "random", Count: 5, StartDay: 0, EndDay: 180},
-		}
-		m, err := sim.New(p, 1)
-		if err != nil {
-			panic(err)
-		}
-		z := p.BuildZones()
-		daily := metrics.NewDaily(p.TicksPerDay(), z)
-		var tables metrics.Tables
-		sink := sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })
-		for !m.Done() {
-			m.Step(sink)
-		}
-		m.Finish(sink)
-		usable := len(m.G.UsableCells())
-		defaultRunVal = &Run{Params: p, Zones: z, Land: m.G.Class, Daily: daily.Rows(), Tables: tables,
-			Summary: metrics.Summarise(&p, z, usable, tables.Drops, tables.Arrests), Version: "bench"}
-	})
-	return defaultRunVal
-}
 
 func decodeAnimation(t *testing.T, b []byte) *gif.GIF {
 	t.Helper()

@@ -33,42 +33,6 @@ var (
 	figDir = flag.String("figdir", "", "write the test runs' figures to this directory, to look at them")
 )
 
-var (
-	figDefaultOnce sync.Once
-	figDefaultVal  *Run
-)
-
-// figDefaultRun is a run of the default size: the default 100 x 100 city
-// over 180 days (about 76,000 drops), a crackdown of 25 units on a 15 x 15
-// area from day 60 and 5 units on random patrol. Built once.
-func figDefaultRun(tb testing.TB) *Run {
-	tb.Helper()
-	figDefaultOnce.Do(func() {
-		p := sim.DefaultParams()
-		p.Name = "figures-default"
-		p.Police.Groups = []sim.GroupParams{
-			{Name: "crackdown", Strategy: "area", Count: 25, StartDay: 60, EndDay: 180, Area: []int{55, 30, 69, 44}},
-			{Name: "patrol", Strategy: "random", Count: 5, StartDay: 0, EndDay: 180},
-		}
-		m, err := sim.New(p, 1)
-		if err != nil {
-			panic(err)
-		}
-		z := p.BuildZones()
-		daily := metrics.NewDaily(p.TicksPerDay(), z)
-		var tables metrics.Tables
-		sink := sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })
-		for !m.Done() {
-			m.Step(sink)
-		}
-		m.Finish(sink)
-		usable := len(m.G.UsableCells())
-		figDefaultVal = &Run{Params: p, Zones: z, Land: m.G.Class, Daily: daily.Rows(), Tables: tables,
-			Summary: metrics.Summarise(&p, z, usable, tables.Drops, tables.Arrests), Version: "bench"}
-	})
-	return figDefaultVal
-}
-
 // variantRun is testRun's run under other parameters of the zones or the
 // police: its zones and summary are rebuilt, and the daily zone counts
 // dropped when there is no longer a treatment area (as Daily would).
@@ -811,7 +775,7 @@ func BenchmarkFigures(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		run  func(testing.TB) *Run
-	}{{"test", func(tb testing.TB) *Run { return testRun(tb) }}, {"default", figDefaultRun}} {
+	}{{"test", func(tb testing.TB) *Run { return testRun(tb) }}, {"default", defaultSizeRun}} {
 		r := c.run(b)
 		b.Run(c.name, func(b *testing.B) {
 			drops := len(r.Tables.Drops)

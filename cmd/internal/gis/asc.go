@@ -449,17 +449,12 @@ func (p *ascParser) readRows() error {
 			r.Values = grown
 		}
 		count := 0
-		for i := 0; i < len(line); {
-			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-				i++
-			}
-			if i == len(line) {
+		for i := 0; ; {
+			start, end := nextField(line, i)
+			if start == end {
 				break
 			}
-			start := i
-			for i < len(line) && line[i] != ' ' && line[i] != '\t' {
-				i++
-			}
+			i = end
 			count++
 			if count > r.NCols {
 				continue // only counted, for the message
@@ -543,20 +538,28 @@ func (p *ascParser) lineErr(err error) error {
 
 type field struct{ start, end int }
 
+// nextField finds the next space- or tab-separated field of line at or
+// after i; start == end when there is none.
+func nextField(line []byte, i int) (start, end int) {
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	start = i
+	for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+		i++
+	}
+	return start, i
+}
+
 // splitFields finds the space- or tab-separated fields of a header line.
 func splitFields(line []byte) []field {
 	var f []field
-	for i := 0; i < len(line); {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
-		}
-		if i == len(line) {
+	for i := 0; ; {
+		start, end := nextField(line, i)
+		if start == end {
 			break
 		}
-		start := i
-		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
-			i++
-		}
+		i = end
 		f = append(f, field{start, i})
 		if len(f) > 8 {
 			// A header line has two fields; this is data or junk.
