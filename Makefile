@@ -23,11 +23,12 @@ check-pure:
 		grep -E ' (os|io/ioutil|net/http|github.com/BurntSushi/toml|github.com/schollz/progressbar/v3|gonum.org/v1/plot[^ ]*)( |$$)'); \
 	if [ -n "$$bad" ]; then echo "sim/ imports I/O, TOML, plotting or progress packages:"; echo "$$bad"; exit 1; fi
 
-# Benchmarks on one core: the default scenario (three runs), the figures
-# and the animation of a default run, then the 500 x 500 city for 365 days
+# Benchmarks on one core: the default scenario (three runs), the analysis,
+# figures and animation of a default run, then the 500 x 500 city for 365 days
 # once (about a minute). Peak memory: see README.
 bench:
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Default' -benchtime 3x ./sim/
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'AnalyseDefault' -benchtime 3x ./cmd/dropsim/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Figures/default|Animation' -benchtime 3x ./cmd/internal/chart/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Large' -benchtime 1x -timeout 30m ./sim/
 
