@@ -96,13 +96,11 @@ type Zones struct {
 	SplitDay         int
 	AfterStart       int
 	AfterEnd         int
-	Days             int
 	PeriodReason     string
 	WindowStart      int // the intervention window, for shading figures
 	WindowEnd        int
 	HasBufferControl bool
-	TreatmentPolygon [][2]float64 // vertices in cell-centre coordinates, for polygon areas
-	TreatmentRect    []int        // [x0, y0, x1, y1] for rectangular areas
+	TreatmentRect    []int // [x0, y0, x1, y1] for rectangular areas
 }
 
 // At returns the zone of cell (x, y); a nil *Zones puts every cell elsewhere.
@@ -151,13 +149,12 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 		}
 		return key, rect, nil, group
 	}
+	// The first area group gives the split day, and the area if none is given.
 	for i, g := range p.Police.Groups {
 		if g.Strategy == "area" {
+			group = i
 			if key == "" {
 				key, rect = fmt.Sprintf("police.group[%d].area", i+1), g.Area
-			}
-			if group < 0 {
-				group = i
 			}
 			break
 		}
@@ -176,7 +173,7 @@ func (p *Params) BuildZones() *Zones {
 func (p *Params) buildZones() (*Zones, []*ParamError) {
 	zp := &p.Zones
 	W, H := p.City.Width, p.City.Height
-	z := &Zones{W: W, H: H, Days: p.Days}
+	z := &Zones{W: W, H: H}
 	var errs []*ParamError
 	bad := func(key string, val any, allowed string) {
 		errs = append(errs, &ParamError{Key: key, Value: val, Allowed: allowed})
@@ -260,7 +257,6 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 			return z, errs
 		}
 		inTreat = fillPolygon(label, W, verts) // at least the vertices' cells: the boundary counts
-		z.TreatmentPolygon = verts
 		z.Treatment = fmt.Sprintf("a polygon of %d vertices (%s)", len(verts), key)
 	}
 	if group >= 0 && (key == "zones.group" || strings.HasPrefix(key, "police.group")) {

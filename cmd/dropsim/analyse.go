@@ -14,9 +14,10 @@ import (
 	"dropsim/sim/metrics"
 )
 
-// plotOptions say which figures to draw.
+// plotOptions say what to write besides the measures.
 type plotOptions struct {
-	plots   bool     // figures, animation and report; false: measures only
+	gis     bool     // the GIS files (run writes them; plot leaves them)
+	plots   bool     // figures, animation and report
 	formats []string // figure formats
 }
 
@@ -45,8 +46,9 @@ func parseFormats(s string) ([]string, error) {
 // analyse computes a finished run's measures from its tables in dir and
 // draws its figures, animation and report. It reads the tables back from
 // the files, so that `dropsim plot` and `dropsim run` share one path and
-// give the same results. It returns the files written, relative to dir.
-func analyse(dir string, p sim.Params, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
+// give the same results. z are p's zones. It returns the files written,
+// relative to dir.
+func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
 	tables, err := output.ReadTables(dir)
 	if err != nil {
 		return nil, nil, err
@@ -55,7 +57,6 @@ func analyse(dir string, p sim.Params, land []grid.Class, version string, opt pl
 	if err != nil {
 		return nil, nil, err
 	}
-	z := p.BuildZones()
 	usable := 0
 	for _, c := range land {
 		if c != grid.Water {
@@ -70,6 +71,13 @@ func analyse(dir string, p sim.Params, land []grid.Class, version string, opt pl
 		return nil, sum, err
 	}
 	files := []string{"summary.json", "measures.csv"}
+	if opt.gis {
+		gisFiles, err := output.WriteGIS(dir, &p, z, land, tables.Drops)
+		files = append(files, gisFiles...)
+		if err != nil {
+			return files, sum, err
+		}
+	}
 	if !opt.plots {
 		return files, sum, nil
 	}

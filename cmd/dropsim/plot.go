@@ -37,7 +37,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, summary, err := analyse(dir, p, land, version(), plotOptions{plots: true, formats: formats})
+	files, summary, err := analyse(dir, p, p.BuildZones(), land, version(), plotOptions{plots: true, formats: formats})
 	if err != nil {
 		return err
 	}

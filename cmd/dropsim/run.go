@@ -172,16 +172,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if sig != nil {
 		return finish(sig)
 	}
-	tables, err := output.ReadTables(dir)
-	if err != nil {
-		return err
-	}
-	gisFiles, err := output.WriteGIS(dir, &p, zones, m.G.Class, tables.Drops)
-	if err != nil {
-		return err
-	}
-	files = append(files, gisFiles...)
-	analysed, summary, err := analyse(dir, p, m.G.Class, version(), plotOptions{plots: !*noPlots, formats: formats})
+	analysed, summary, err := analyse(dir, p, zones, m.G.Class, version(), plotOptions{gis: true, plots: !*noPlots, formats: formats})
 	files = append(files, analysed...)
 	if err != nil {
 		return err

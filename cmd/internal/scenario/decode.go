@@ -55,14 +55,14 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			d.wrongType(key, rv.Type(), "not "+describe(v))
 			return
 		}
 		d.table(m, rv, key)
 	case reflect.Slice:
 		list, ok := v.([]any)
 		if !ok {
-			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			d.wrongType(key, rv.Type(), "not "+describe(v))
 			return
 		}
 		if len(list) == 0 { // an empty list is a list not given
@@ -80,7 +80,7 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 				continue
 			}
 			if !setScalar(x, s.Index(i)) {
-				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but item %d is %s", key, want(rv.Type(), key), i+1, describe(x)))
+				d.wrongType(key, rv.Type(), fmt.Sprintf("but item %d is %s", i+1, describe(x)))
 				return
 			}
 		}
@@ -88,7 +88,7 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 	case reflect.Map: // a table of text values, e.g. a map's legend
 		m, ok := v.(map[string]any)
 		if !ok {
-			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			d.wrongType(key, rv.Type(), "not "+describe(v))
 			return
 		}
 		if len(m) == 0 { // an empty table is a table not given
@@ -99,7 +99,7 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 		for _, k := range slices.Sorted(maps.Keys(m)) {
 			s, ok := m[k].(string)
 			if !ok {
-				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but %q = %s", key, want(rv.Type(), key), k, describe(m[k])))
+				d.wrongType(key, rv.Type(), fmt.Sprintf("but %q = %s", k, describe(m[k])))
 				return
 			}
 			out.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(s))
@@ -107,9 +107,15 @@ func (d *decoder) value(v any, rv reflect.Value, key string) {
 		rv.Set(out)
 	default:
 		if !setScalar(v, rv) {
-			d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(rv.Type(), key), describe(v)))
+			d.wrongType(key, rv.Type(), "not "+describe(v))
 		}
 	}
+}
+
+// wrongType reports that key does not hold a value of type t; detail says
+// what it holds instead.
+func (d *decoder) wrongType(key string, t reflect.Type, detail string) {
+	d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, %s", key, want(t, key), detail))
 }
 
 // groups decodes the [[police.group]] entries, each over DefaultGroup(p.Days).
@@ -123,13 +129,13 @@ func (d *decoder) groups(v any, p *sim.Params) {
 		for _, x := range v {
 			m, ok := x.(map[string]any)
 			if !ok {
-				d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, but one item is %s", key, want(reflect.TypeFor[[]sim.GroupParams](), key), describe(x)))
+				d.wrongType(key, reflect.TypeFor[[]sim.GroupParams](), "but one item is "+describe(x))
 				return
 			}
 			tables = append(tables, m)
 		}
 	default:
-		d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, not %s", key, want(reflect.TypeFor[[]sim.GroupParams](), key), describe(v)))
+		d.wrongType(key, reflect.TypeFor[[]sim.GroupParams](), "not "+describe(v))
 		return
 	}
 	p.Police.Groups = nil
