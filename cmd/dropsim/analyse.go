@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,9 +47,11 @@ func parseFormats(s string) ([]string, error) {
 // analyse computes a finished run's measures from its tables in dir and
 // draws its figures, animation and report. It reads the tables back from
 // the files, so that `dropsim plot` and `dropsim run` share one path and
-// give the same results. z are p's zones. It returns the files written,
-// relative to dir.
-func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
+// give the same results. z are p's zones; the land use is written with
+// the tables. It returns the files written, relative to dir. Cancelling
+// ctx stops it between two outputs (between two figures, or two frames of
+// the animation), returning ctx's error and the files already written.
+func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
 	tables, err := output.ReadTables(dir)
 	if err != nil {
 		return nil, nil, err
@@ -72,7 +75,10 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 	}
 	files := []string{"summary.json", "measures.csv"}
 	if opt.gis {
-		gisFiles, err := output.WriteGIS(dir, &p, z, land, tables.Drops)
+		if err := ctx.Err(); err != nil {
+			return files, sum, err
+		}
+		gisFiles, err := output.WriteDropsGIS(dir, &p, z, tables.Drops)
 		files = append(files, gisFiles...)
 		if err != nil {
 			return files, sum, err
@@ -80,6 +86,9 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 	}
 	if !opt.plots {
 		return files, sum, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return files, sum, err
 	}
 	r := &chart.Run{Params: p, Zones: z, Land: land, Daily: daily, Tables: tables, Summary: sum, Version: version}
 	// The animation is drawn while the figures are (each is deterministic
@@ -99,7 +108,10 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 	if gifErr != nil {
 		return files, sum, fmt.Errorf("drawing the animation: %w", gifErr)
 	}
-	figDir := filepath.Join(dir, "figures")
+	if err := ctx.Err(); err != nil {
+		return files, sum, err
+	}
+	figDir := filepath.Join(dir, output.FiguresDir)
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
 		return files, sum, err
 	}
@@ -109,13 +121,16 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 			if err := output.WriteBytes(figDir, name, f.Data[format]); err != nil {
 				return files, sum, err
 			}
-			files = append(files, "figures/"+name)
+			files = append(files, output.FiguresDir+"/"+name)
 		}
 	}
-	if err := output.WriteBytes(figDir, "animation.gif", gif); err != nil {
+	if err := output.WriteBytes(figDir, chart.AnimationFile, gif); err != nil {
 		return files, sum, err
 	}
-	files = append(files, "figures/animation.gif")
+	files = append(files, output.FiguresDir+"/"+chart.AnimationFile)
+	if err := ctx.Err(); err != nil {
+		return files, sum, err
+	}
 	html, err := chart.Report(r, figs, gif)
 	if err != nil {
 		return files, sum, fmt.Errorf("writing the report: %w", err)
@@ -124,6 +139,26 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 		return files, sum, err
 	}
 	return append(files, "report.html"), sum, nil
+}
+
+// expectedOutputs are the files analyse writes for a run with zones z.
+func expectedOutputs(z *sim.Zones, opt plotOptions) []string {
+	files := []string{"summary.json", "measures.csv"}
+	if opt.gis {
+		files = append(files, "drops.geojson")
+		if z.HasPeriods {
+			files = append(files, "drops_before.asc", "drops_after.asc")
+		}
+	}
+	if !opt.plots {
+		return files
+	}
+	for _, n := range chart.FigureNames(z) {
+		for _, f := range opt.formats {
+			files = append(files, output.FiguresDir+"/"+n+"."+f)
+		}
+	}
+	return append(files, output.FiguresDir+"/"+chart.AnimationFile, "report.html")
 }
 
 // headline is the answer for the terminal: did the drops move?

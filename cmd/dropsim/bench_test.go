@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,7 +37,7 @@ func BenchmarkAnalyseDefault(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := analyse(dir, p, p.BuildZones(), m.G.Class, "bench", plotOptions{plots: withPlots, formats: []string{"png", "svg", "pdf"}}); err != nil {
+				if _, _, err := analyse(context.Background(), dir, p, p.BuildZones(), m.G.Class, "bench", plotOptions{plots: withPlots, formats: []string{"png", "svg", "pdf"}}); err != nil {
 					b.Fatal(err)
 				}
 			}

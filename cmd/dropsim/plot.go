@@ -22,12 +22,25 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	man, err := output.ReadManifest(dir)
+	if _, err := output.ReadManifest(dir); err != nil {
+		return err
+	}
+	var d *output.Dir
+	intr := catchInterrupts(func() {
+		output.RemoveTemporary()
+		d.Unlock()
+	})
+	defer intr.Stop()
+	if d, err = output.Lock(dir); err != nil {
+		return err
+	}
+	defer d.Unlock()
+	man, err := output.ReadManifest(dir) // again, now that no run can be writing it
 	if err != nil {
 		return err
 	}
-	if !man.Complete {
-		return fmt.Errorf("%w: %s holds a run that did not complete (its manifest says \"complete\": false); rerun it with dropsim run", output.ErrNoRun, dir)
+	if !man.Complete && !man.TablesDone {
+		return fmt.Errorf("%w: %s holds a run that did not complete (its manifest says \"complete\": false, and the simulation stopped before its end); rerun it with dropsim run", output.ErrNoRun, dir)
 	}
 	p := man.Params
 	if err := p.Validate(); err != nil {
@@ -37,20 +50,36 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, summary, err := analyse(dir, p, p.BuildZones(), land, version(), plotOptions{plots: true, formats: formats})
-	if err != nil {
+	zones := p.BuildZones()
+	// The GIS files of the drops are written when the run's analysis did
+	// not get to them.
+	opt := plotOptions{gis: !slices.Contains(man.Files, "drops.geojson"), plots: true, formats: formats}
+	files, summary, err := analyse(intr.Context(), dir, p, zones, land, version(), opt)
+	if err != nil && intr.Signal() == nil {
 		return err
 	}
 	// The manifest lists what the directory now holds, itself last.
-	listed := slices.DeleteFunc(man.Files, func(f string) bool { return f == "manifest.json" })
+	listed := slices.DeleteFunc(slices.Clone(man.Files), func(f string) bool { return f == "manifest.json" })
 	for _, f := range files {
 		if !slices.Contains(listed, f) {
 			listed = append(listed, f)
 		}
 	}
+	man.Missing = missing(man.Missing, listed)
 	man.Files = append(listed, "manifest.json")
+	if sig := intr.Signal(); sig != nil {
+		man.Missing = missing(expectedOutputs(zones, opt), listed)
+	}
+	man.Complete = len(man.Missing) == 0
+	man.TablesDone = true
+	if man.Complete {
+		man.Interrupted = ""
+	}
 	if err := output.WriteManifest(dir, man); err != nil {
 		return err
+	}
+	if sig := intr.Signal(); sig != nil && !man.Complete {
+		return interruptedError{sig: sig, what: fmt.Sprintf("while drawing: %s not written; run dropsim plot %s again to write them", listFiles(man.Missing), dir)}
 	}
 	fmt.Fprintf(stdout, "%s: measures, figures (%s), animation and report rebuilt from the tables in %s (%.2f s)\n",
 		man.Scenario, strings.Join(formats, ", "), dir, time.Since(start).Seconds())

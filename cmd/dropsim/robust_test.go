@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -128,7 +129,7 @@ func TestEnginePanicIsReported(t *testing.T) {
 			_ = s[e.Tick] // an index out of range, as a bug would make
 		}
 	})
-	_, err = simulate(m, sink, nil, func() {})
+	_, err = simulate(context.Background(), m, sink, func() {})
 	var ee *engineError
 	if !errors.As(err, &ee) {
 		t.Fatalf("got %v, want an engine error", err)

@@ -1,51 +1,34 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"dropsim/cmd/internal/chart"
 	"dropsim/cmd/internal/output"
 	"dropsim/sim"
 )
 
-// interruptedError: a signal stopped the run; the exit code is 128 plus
-// the signal's number, as shells report a process killed by it.
+// interruptedError: a signal stopped the run (or plot); the exit code is
+// 128 plus the signal's number, as shells report a process killed by it.
 type interruptedError struct {
 	sig  os.Signal
-	tick int
-	dir  string
+	what string // what was stopped and what the directory holds now
 }
 
 func (e interruptedError) Error() string {
-	return fmt.Sprintf("interrupted by %s at tick %d: %s holds the tables up to there, and its manifest.json says \"complete\": false", sigName(e.sig), e.tick, e.dir)
+	return fmt.Sprintf("interrupted by %s %s", sigName(e.sig), e.what)
 }
 
-// sigName names the signals a run handles as a shell user knows them.
-func sigName(s os.Signal) string {
-	switch s {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	}
-	return s.String()
-}
-
-func (e interruptedError) ExitCode() int {
-	if s, ok := e.sig.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	return exitFail
-}
+func (e interruptedError) ExitCode() int { return exitCode(e.sig) }
 
 // engineError is a panic in the engine: a bug, reported with what it
 // takes to reproduce it.
@@ -62,32 +45,38 @@ func (e *engineError) Error() string {
 		e.tick, e.tick/e.tpd, e.scenario, e.file, e.seed, e.panic, strings.TrimSpace(string(e.stack)))
 }
 
-// simulate steps m to the end of the run, or until stop delivers a
-// signal, after which it ends the run at the end of the current tick. A
-// panic in the engine comes back as an *engineError.
-func simulate(m *sim.Model, sink sim.Sink, stop <-chan os.Signal, onTick func()) (sig os.Signal, err error) {
+// simulate steps m to the end of the run, or until ctx is cancelled,
+// after which it ends the run at the end of the current tick (stopped is
+// then true). A panic in the engine comes back as an *engineError.
+func simulate(ctx context.Context, m *sim.Model, sink sim.Sink, onTick func()) (stopped bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &engineError{scenario: m.P.Name, seed: m.Seed, tick: m.Tick(), tpd: m.P.TicksPerDay(), panic: r, stack: debug.Stack()}
 		}
 	}()
-	for !m.Done() && sig == nil {
+	for !m.Done() && !stopped {
 		m.Step(sink)
 		onTick()
-		select {
-		case sig = <-stop:
-		default:
-		}
+		stopped = ctx.Err() != nil
 	}
 	m.Finish(sink)
-	return sig, nil
+	return stopped, nil
 }
 
+// beforeClear is called just before an earlier run's files are
+// replaced; tests send signals from it.
+var beforeClear = func(*interrupts) {}
+
+// forceHelp is the help of -force, and says exactly what it replaces.
+const forceHelp = "replace the results of an earlier run in the output directory: the files its manifest.json lists, " +
+	"dropsim's fixed output names (the tables, measures, GIS files, report.html, manifest.json), " +
+	"the figures dropsim writes in figures/, and temporary files of a killed run; every other file and folder stays"
+
 func cmdRun(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "SCENARIO [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]", "dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7", stderr)
+	fs := newFlags("run", "SCENARIO [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf] [-q]", "dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7", stderr)
 	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
 	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
-	force := fs.Bool("force", false, "overwrite the results already in the output directory")
+	force := fs.Bool("force", false, forceHelp)
 	quiet := fs.Bool("q", false, "no progress bar")
 	noPlots := fs.Bool("no-plots", false, "write tables, measures and GIS files only: no figures, animation or report")
 	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
@@ -108,30 +97,58 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if dir == "" {
 		dir = filepath.Join("outputs", p.Name)
 	}
+	// A directory that holds results is refused now, before the world is
+	// built; it is checked again under the lock before anything changes.
+	if _, err := earlierRun(dir, *force); err != nil {
+		return err
+	}
 	m, err := sim.New(p, p.Seed)
 	if err != nil {
 		return err
 	}
-	if err := output.Prepare(dir, *force); err != nil {
+	zones := p.BuildZones()
+
+	// From here on the signals are handled: nothing has changed on disk yet.
+	var d *output.Dir
+	intr := catchInterrupts(func() {
+		output.RemoveTemporary()
+		d.Unlock()
+	})
+	defer intr.Stop()
+	d, err = output.Lock(dir)
+	if err != nil {
 		return err
 	}
-	zones := p.BuildZones()
+	defer d.Unlock()
+	earlier, err := earlierRun(dir, *force)
+	if err != nil {
+		return err
+	}
+	beforeClear(intr)
+	if sig := intr.Signal(); sig != nil {
+		return interruptedError{sig: sig, what: "before the run started: nothing in " + dir + " was changed"}
+	}
+	if err := d.Clear(earlier); err != nil {
+		return err
+	}
+	if len(earlier.Files) > 0 {
+		kept := ""
+		if earlier.Others > 0 {
+			kept = fmt.Sprintf("; kept %d %s that dropsim did not write", earlier.Others, plural(earlier.Others, "entry", "entries"))
+		}
+		fmt.Fprintf(stderr, "dropsim: replaced %s in %s%s\n", earlier.Describe(), dir, kept)
+	}
+
 	rec, err := output.NewRecorder(dir, p.TicksPerDay(), zones)
 	if err != nil {
 		return err
 	}
-	// SIGINT and SIGTERM end the run at the end of the current tick; what
-	// has been simulated is written, marked incomplete.
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
-
 	start := time.Now()
 	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: p.Name, ScenarioFile: path,
 		Seed: p.Seed, Started: start.UTC(), Days: p.Days, Params: p}
 	bar := newBar(p.Days, p.Name, stderr, *quiet)
 	tpd := p.TicksPerDay()
-	sig, err := simulate(m, rec, stop, func() {
+	stopped, err := simulate(intr.Context(), m, rec, func() {
 		if m.Tick()%tpd == 0 {
 			bar.Add(1)
 		}
@@ -150,46 +167,97 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := rec.Close(); err != nil {
 		return err
 	}
-	simSeconds := time.Since(start).Seconds()
 	files := slices.Clone(output.TableFiles)
-	// finish writes the manifest: complete, or cut short by a signal.
-	finish := func(sig os.Signal) error {
-		tot := m.Totals()
-		man.Ticks, man.Counts, man.WallSeconds = tot.Ticks, tot, time.Since(start).Seconds()
-		man.Files = append(files, "manifest.json")
-		man.Complete = sig == nil
-		if sig != nil {
-			man.Interrupted = fmt.Sprintf("interrupted by %s at tick %d of %d", sigName(sig), tot.Ticks, p.Ticks())
-		}
-		if err := output.WriteManifest(dir, man); err != nil {
+	if err := output.WriteLandUse(dir, &p, m.G.Class); err != nil {
+		return err
+	}
+	files = append(files, output.LandUseFile)
+	simSeconds := time.Since(start).Seconds()
+	tot := m.Totals()
+	man.Ticks, man.Counts = tot.Ticks, tot
+	man.TablesDone = !stopped
+	if stopped {
+		sig := intr.Signal()
+		man.Interrupted = fmt.Sprintf("interrupted by %s at tick %d of %d", sigName(sig), tot.Ticks, p.Ticks())
+		if err := writeManifest(dir, &man, files, start); err != nil {
 			return err
 		}
-		if sig != nil {
-			return interruptedError{sig: sig, tick: tot.Ticks, dir: dir}
-		}
-		return nil
+		return interruptedError{sig: sig, what: fmt.Sprintf("at tick %d of %d: %s holds the tables up to there, and its manifest.json says \"complete\": false", tot.Ticks, p.Ticks(), dir)}
 	}
-	if sig != nil {
-		return finish(sig)
-	}
-	analysed, summary, err := analyse(dir, p, zones, m.G.Class, version(), plotOptions{gis: true, plots: !*noPlots, formats: formats})
+	opt := plotOptions{gis: true, plots: !*noPlots, formats: formats}
+	analysed, summary, err := analyse(intr.Context(), dir, p, zones, m.G.Class, version(), opt)
 	files = append(files, analysed...)
-	if err != nil {
+	if err != nil && intr.Signal() == nil {
 		return err
 	}
-	select {
-	case sig = <-stop: // a signal during the analysis: the run is whole, its analysis may not be
-	default:
+	if sig := intr.Signal(); sig != nil {
+		// The run is whole; its analysis may not be.
+		man.Missing = missing(expectedOutputs(zones, opt), files)
+		if len(man.Missing) > 0 {
+			man.Interrupted = fmt.Sprintf("interrupted by %s during the analysis: the simulation and its tables are complete; %s not written; dropsim plot %s writes them", sigName(sig), listFiles(man.Missing), dir)
+			if err := writeManifest(dir, &man, files, start); err != nil {
+				return err
+			}
+			return interruptedError{sig: sig, what: fmt.Sprintf("during the analysis: the simulation and its tables in %s are complete, %s not written; run dropsim plot %s to write them", dir, listFiles(man.Missing), dir)}
+		}
 	}
-	if err := finish(sig); err != nil {
+	man.Complete = true
+	if err := writeManifest(dir, &man, files, start); err != nil {
 		return err
 	}
-	tot := man.Counts
 	fmt.Fprintf(stdout, "%s (seed %d): %d days, %d orders, %d drops placed (%d picked, %d seized), %d arrests; results in %s (%.2f s: %.2f s simulation, %.2f s measures and figures)\n",
 		p.Name, p.Seed, p.Days, tot.Orders, tot.Placed, tot.Outcomes[sim.OutcomePicked], tot.Outcomes[sim.OutcomeSeized],
 		sum(tot.Arrests[:]), dir, man.WallSeconds, simSeconds, man.WallSeconds-simSeconds)
 	fmt.Fprintln(stdout, headline(summary))
 	return nil
+}
+
+// earlierRun inspects dir for an earlier run's files, refusing them
+// without -force.
+func earlierRun(dir string, force bool) (output.Earlier, error) {
+	e, err := output.Inspect(dir, chart.FigureFiles())
+	if err != nil || len(e.Files) == 0 || force {
+		return e, err
+	}
+	return e, e.Refuse(dir)
+}
+
+// writeManifest completes man with the files written and the time taken,
+// and writes it, last of all.
+func writeManifest(dir string, man *output.Manifest, files []string, start time.Time) error {
+	man.Files = append(slices.Clone(files), "manifest.json")
+	man.WallSeconds = time.Since(start).Seconds()
+	return output.WriteManifest(dir, *man)
+}
+
+// missing lists the files of want not in have.
+func missing(want, have []string) []string {
+	var out []string
+	for _, f := range want {
+		if !slices.Contains(have, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// listFiles names files for a message: "report.html is", "3 files (a, b, c) are".
+func listFiles(files []string) string {
+	if len(files) == 1 {
+		return files[0] + " is"
+	}
+	shown := files
+	if len(shown) > 4 {
+		shown = append(slices.Clone(shown[:4]), "...")
+	}
+	return fmt.Sprintf("%d files (%s) are", len(files), strings.Join(shown, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func sum(xs []int) int {

@@ -11,10 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"dropsim/sim"
@@ -22,7 +22,7 @@ import (
 )
 
 // ErrExists: the directory already holds results and -force was not given.
-var ErrExists = errors.New("output directory is not empty")
+var ErrExists = errors.New("the output directory holds an earlier run")
 
 // TableFiles are the tables a run writes, in the order they are completed;
 // measures, GIS files, figures and the report follow, and manifest.json
@@ -31,50 +31,6 @@ var TableFiles = []string{"drops.csv", "arrests.csv", "police.csv", "daily.csv"}
 
 // ErrNotWritable: the output directory cannot be written to.
 var ErrNotWritable = errors.New("cannot write in the output directory")
-
-// Prepare makes dir ready for a run: it creates it if needed and refuses a
-// directory that holds anything unless force is set, in which case the
-// files of an earlier run are removed first. It checks that files can be
-// created in dir, so that a read-only directory fails before the run.
-func Prepare(dir string, force bool) error {
-	if err := prepare(dir, force); err != nil {
-		return err
-	}
-	probe, err := os.CreateTemp(dir, ".dropsim-probe-*")
-	if err != nil {
-		return fmt.Errorf("%w %q: %v", ErrNotWritable, dir, errors.Unwrap(err))
-	}
-	probe.Close()
-	return os.Remove(probe.Name())
-}
-
-func prepare(dir string, force bool) error {
-	entries, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("%w %q: %v", ErrNotWritable, dir, err)
-		}
-		return nil
-	case err != nil:
-		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
-			return fmt.Errorf("output directory %q is a file, not a directory", dir)
-		}
-		return err
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if !force {
-		return fmt.Errorf("%w: %q already holds %d files (%s, ...); give -force to overwrite them or -out to choose another directory", ErrExists, dir, len(entries), entries[0].Name())
-	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // atomicFile is a file written under a temporary name in its final
 // directory and renamed into place by commit.
@@ -89,7 +45,23 @@ func create(dir, name string) (*atomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	writing.Store(f.Name(), true)
 	return &atomicFile{f: f, w: bufio.NewWriterSize(f, 1<<16), final: filepath.Join(dir, name)}, nil
+}
+
+// writing holds the temporary files being written, so that a process
+// that must exit at once can remove them (RemoveTemporary).
+var writing sync.Map
+
+// RemoveTemporary removes every file being written under a temporary
+// name, for a process about to exit at once: no file is ever half-written
+// under its final name, and none is left under a temporary one.
+func RemoveTemporary() {
+	writing.Range(func(name, _ any) bool {
+		os.Remove(name.(string))
+		writing.Delete(name)
+		return true
+	})
 }
 
 func (a *atomicFile) commit() error {
@@ -105,6 +77,7 @@ func (a *atomicFile) commit() error {
 	if err == nil {
 		err = os.Rename(a.f.Name(), a.final)
 	}
+	writing.Delete(a.f.Name())
 	if err != nil {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("writing %s: %w", a.final, err)
@@ -115,6 +88,7 @@ func (a *atomicFile) commit() error {
 func (a *atomicFile) abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
+	writing.Delete(a.f.Name())
 }
 
 // Recorder is the sim.Sink of a run: it streams drops and arrests to their
@@ -266,7 +240,9 @@ type Manifest struct {
 	Scenario     string     `json:"scenario"`
 	ScenarioFile string     `json:"scenario_file"`
 	Seed         uint64     `json:"seed"`
-	Complete     bool       `json:"complete"`
+	Complete     bool       `json:"complete"`              // every output is written
+	TablesDone   bool       `json:"tables_complete"`       // the simulation ran to its end and its tables are whole
+	Missing      []string   `json:"missing,omitempty"`     // outputs of the analysis not written (it was interrupted); dropsim plot writes them
 	Interrupted  string     `json:"interrupted,omitempty"` // why an incomplete run stopped
 	Error        string     `json:"error,omitempty"`       // the error that ended a failed run
 	Started      time.Time  `json:"started"`

@@ -12,36 +12,6 @@ import (
 	"dropsim/sim/metrics"
 )
 
-func TestPrepare(t *testing.T) {
-	base := t.TempDir()
-	fresh := filepath.Join(base, "a", "b")
-	if err := Prepare(fresh, false); err != nil {
-		t.Fatalf("new directory: %v", err)
-	}
-	if fi, err := os.Stat(fresh); err != nil || !fi.IsDir() {
-		t.Fatalf("Prepare did not create %s", fresh)
-	}
-	os.WriteFile(filepath.Join(fresh, "drops.csv"), []byte("old"), 0o644)
-	err := Prepare(fresh, false)
-	if !errors.Is(err, ErrExists) || !strings.Contains(err.Error(), "-force") {
-		t.Fatalf("non-empty directory without force: %v", err)
-	}
-	if b, _ := os.ReadFile(filepath.Join(fresh, "drops.csv")); string(b) != "old" {
-		t.Fatal("a refused Prepare touched the old file")
-	}
-	if err := Prepare(fresh, true); err != nil {
-		t.Fatal(err)
-	}
-	if entries, _ := os.ReadDir(fresh); len(entries) != 0 {
-		t.Fatalf("force left %d entries", len(entries))
-	}
-	file := filepath.Join(base, "file")
-	os.WriteFile(file, nil, 0o644)
-	if err := Prepare(file, true); err == nil || !strings.Contains(err.Error(), "is a file") {
-		t.Fatalf("a file as output directory: %v", err)
-	}
-}
-
 func TestRecorderWritesTablesAtomically(t *testing.T) {
 	dir := t.TempDir()
 	p := sim.DefaultParams()

@@ -143,27 +143,35 @@ func MeasureRows(s *metrics.Summary) [][]string {
 	return rows
 }
 
-// GISFiles are the GIS outputs of a run.
-var GISFiles = []string{"landuse.asc", "drops.geojson", "drops_before.asc", "drops_after.asc"}
+// GISFiles are the GIS outputs of a run: the land use, written with the
+// tables, then the drops, written by the analysis.
+var GISFiles = []string{LandUseFile, "drops.geojson", "drops_before.asc", "drops_after.asc"}
 
-// WriteGIS writes the land use and the drops in the map's coordinates:
-// landuse.asc (class codes), drops.geojson (every drop as a point at its
-// cell's centre) and, with periods, drops_before.asc and drops_after.asc
-// (drops placed in each cell in each period). It returns the files written.
-func WriteGIS(dir string, p *sim.Params, z *sim.Zones, land []grid.Class, drops []sim.DropRecord) ([]string, error) {
-	c := &p.City
-	raster := func(values []float64) *gis.Raster {
-		return &gis.Raster{NCols: c.Width, NRows: c.Height, XLL: c.OriginX, YLL: c.OriginY, CellSize: c.CellM, Values: values}
-	}
+// LandUseFile is the run's land use, the GIS file written with the tables
+// (dropsim plot reads it back).
+const LandUseFile = "landuse.asc"
+
+func raster(c *sim.CityParams, values []float64) *gis.Raster {
+	return &gis.Raster{NCols: c.Width, NRows: c.Height, XLL: c.OriginX, YLL: c.OriginY, CellSize: c.CellM, Values: values}
+}
+
+// WriteLandUse writes landuse.asc, the land-use class codes in the map's
+// coordinates.
+func WriteLandUse(dir string, p *sim.Params, land []grid.Class) error {
 	lu := make([]float64, len(land))
 	for i, l := range land {
 		lu[i] = float64(l)
 	}
-	if err := WriteFile(dir, "landuse.asc", func(w *bufio.Writer) error { return gis.WriteASC(w, raster(lu)) }); err != nil {
-		return nil, err
-	}
-	written := []string{"landuse.asc"}
+	return WriteFile(dir, LandUseFile, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(&p.City, lu)) })
+}
 
+// WriteDropsGIS writes the drops in the map's coordinates: drops.geojson
+// (every drop as a point at its cell's centre) and, with periods,
+// drops_before.asc and drops_after.asc (drops placed in each cell in each
+// period). It returns the files written.
+func WriteDropsGIS(dir string, p *sim.Params, z *sim.Zones, drops []sim.DropRecord) ([]string, error) {
+	c := &p.City
+	var written []string
 	tpd := p.TicksPerDay()
 	err := WriteFile(dir, "drops.geojson", func(w *bufio.Writer) error {
 		pw := gis.NewPointWriter(w, c.CRS, []string{"drop_id", "shop", "stasher", "x", "y", "placed_day", "placed_tick", "end_tick", "outcome", "cause", "zone", "period"})
@@ -198,7 +206,7 @@ func WriteGIS(dir string, p *sim.Params, z *sim.Zones, land []grid.Class, drops 
 		name   string
 		values []float64
 	}{{"drops_before.asc", before}, {"drops_after.asc", after}} {
-		if err := WriteFile(dir, f.name, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(f.values)) }); err != nil {
+		if err := WriteFile(dir, f.name, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(c, f.values)) }); err != nil {
 			return written, err
 		}
 		written = append(written, f.name)

@@ -1,0 +1,32 @@
+package chart
+
+import "dropsim/sim"
+
+// AnimationFile is the animation's file name in the figures folder.
+const AnimationFile = "animation.gif"
+
+// FigureNames are the names of the figures Figures draws for a run with
+// zones z, in the order it draws them: the density maps before and after
+// and their change when the run has periods, one density map otherwise.
+func FigureNames(z *sim.Zones) []string {
+	maps := []string{"density_all"}
+	if z != nil && z.HasPeriods {
+		maps = []string{"density_before", "density_after", "density_change"}
+	}
+	names := append([]string{"drops_by_zone"}, maps...)
+	return append(names, "centroid_path", "arrests_by_role", "market")
+}
+
+// FigureFiles are the names of every file dropsim may write in a run's
+// figures folder, whatever the run: each figure in each format, and the
+// animation. The output directory treats these as dropsim's own.
+func FigureFiles() []string {
+	var files []string
+	withPeriods := FigureNames(&sim.Zones{HasPeriods: true})
+	for _, n := range append(withPeriods, "density_all") {
+		for _, f := range Formats {
+			files = append(files, n+"."+f)
+		}
+	}
+	return append(files, AnimationFile)
+}
