@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -201,4 +204,126 @@ func copyFile(t *testing.T, from, to string) {
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startRun starts dropsim run in a child process and waits until path
+// (relative to out) exists.
+func startRun(t *testing.T, scen, out, waitFor string, extra ...string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"run", scen, "-out", out, "-q"}, extra...)...)
+	cmd.Env = append(os.Environ(), "DROPSIM_RUN_MAIN=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if m, _ := filepath.Glob(filepath.Join(out, waitFor)); len(m) > 0 {
+			return cmd, &stderr
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("%s did not appear within 60 s", waitFor)
+		}
+	}
+}
+
+// TestSignalDuringTheAnalysis: a SIGINT while the figures are drawn used
+// to be ignored until they were done, and the manifest then called the
+// finished run interrupted "at tick 96000 of 96000", which plot refused.
+// Now the analysis stops, the manifest says the tables are complete and
+// which outputs are missing, and plot writes them: the same files as a
+// run that was never interrupted.
+func TestSignalDuringTheAnalysis(t *testing.T) {
+	scen := short(t)
+	base := t.TempDir()
+	whole := filepath.Join(base, "whole")
+	if code, _, stderr := dropsim("run", scen, "-out", whole, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(base, "cut")
+	cmd, stderr := startRun(t, scen, out, "measures.csv") // written before the figures
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130; stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted by SIGINT during the analysis: the simulation and its tables in "+out+" are complete") ||
+		!strings.Contains(stderr.String(), "dropsim plot "+out) {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	man, err := output.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.Complete || !man.TablesDone || man.Ticks != 70*24 || !slices.Contains(man.Missing, "report.html") {
+		t.Errorf("manifest: complete %v, tables_complete %v, ticks %d, missing %v", man.Complete, man.TablesDone, man.Ticks, man.Missing)
+	}
+	for _, f := range man.Files {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil || slices.Contains(man.Missing, f) {
+			t.Errorf("listed file %s: %v", f, err)
+		}
+	}
+	noTemporaryFiles(t, out)
+
+	if code, _, stderr := dropsim("plot", out, "-formats", "png,svg,pdf"); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, stderr)
+	}
+	man, _ = output.ReadManifest(out)
+	ref, _ := output.ReadManifest(whole)
+	if !man.Complete || len(man.Missing) > 0 || man.Interrupted != "" {
+		t.Errorf("after plot: complete %v, missing %v, interrupted %q", man.Complete, man.Missing, man.Interrupted)
+	}
+	got, want := slices.Sorted(slices.Values(man.Files)), slices.Sorted(slices.Values(ref.Files))
+	if !slices.Equal(got, want) {
+		t.Fatalf("after plot the run lists %v, an uninterrupted run %v", got, want)
+	}
+	for _, f := range want {
+		if f == "manifest.json" {
+			continue
+		}
+		a, _ := os.ReadFile(filepath.Join(out, f))
+		b, _ := os.ReadFile(filepath.Join(whole, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from the uninterrupted run's", f)
+		}
+	}
+}
+
+// TestSecondSignalExitsAtOnce: a second signal during the analysis ends
+// the process at once, leaving no temporary file and no lock. (The test
+// sends SIGINT then SIGTERM: two SIGINTs sent together may reach the
+// process as one, as the kernel merges a signal that is already pending.)
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	cmd, stderr := startRun(t, short(t), out, "measures.csv")
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || (ee.ExitCode() != 130 && ee.ExitCode() != 143) {
+		t.Fatalf("exit %v, want 130 or 143; stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped at once; no file is left half-written") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	noTemporaryFiles(t, out)
+	if _, err := os.Stat(filepath.Join(out, output.LockFile)); err == nil {
+		t.Error("the lock file is left")
+	}
+	// Every table under its final name is whole: the run's tables read back.
+	if _, err := output.ReadTables(out); err != nil {
+		t.Error(err)
+	}
+}
+
+func noTemporaryFiles(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".tmp") {
+			t.Errorf("temporary file %s left behind", p)
+		}
+		return err
+	})
 }

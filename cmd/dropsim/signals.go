@@ -45,7 +45,7 @@ func catchInterrupts(hardExit func()) *interrupts {
 		select {
 		case sig := <-in.ch:
 			hardExit()
-			fmt.Fprintf(os.Stderr, "dropsim: %s again: stopped at once; no file is left half-written\n", sigName(sig))
+			fmt.Fprintf(os.Stderr, "dropsim: a second signal (%s): stopped at once; no file is left half-written\n", sigName(sig))
 			os.Exit(exitCode(sig))
 		case <-in.done:
 		}
