@@ -6,6 +6,7 @@
 //	dropsim plot OUTDIR [-formats png,svg,pdf]
 //	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
 //	dropsim validate SCENARIO
+//	dropsim version
 //	dropsim help
 package main
 
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -52,13 +54,14 @@ police strategies displace their drop sites.
 
 Usage:
   dropsim run SCENARIO [-seed N] [-out DIR] [-force]   play a scenario; write tables, measures,
-           [-no-plots] [-formats png,svg,pdf]          GIS files, figures and report.html
+           [-no-plots] [-formats png,svg,pdf] [-q]     GIS files, figures and report.html
   dropsim plot OUTDIR [-formats png,svg,pdf]           rebuild measures, figures and report
                                                        from a finished run's tables
   dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
            -cb N -ca N [-dcb N -dca N] [-json]         from counts of a real intervention
   dropsim displacement -csv FILE [-json]               the same for each row of a CSV file
   dropsim validate SCENARIO                            check a scenario, print it resolved
+  dropsim version                                      the version of dropsim
   dropsim help                                         this text
 
 Examples:
@@ -68,8 +71,13 @@ Examples:
   dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010
   dropsim validate scenarios/baseline.toml > resolved.toml
 
+-force replaces only dropsim's own files: those the earlier run's manifest.json
+lists, the fixed output names, its figures in figures/ and temporary files of a
+killed run. Every other file and folder in the directory stays. Only one
+dropsim writes in a directory at a time (a lock on DIR/.dropsim.lock).
+
 Each subcommand takes -h for its flags. Exit codes: 0 success, 2 bad usage or
-bad input, 1 any other failure.
+bad input, 1 any other failure, 130 (SIGINT) or 143 (SIGTERM) interrupted.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -90,8 +98,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, helpText)
 		return exitOK
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "dropsim %s (%s %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
 	default:
-		err = usagef("unknown command %q: the commands are run, plot, displacement, validate and help (see dropsim help)", args[0])
+		err = usagef("unknown command %q: the commands are run, plot, displacement, validate, version and help (see dropsim help)", args[0])
 	}
 	if err == nil {
 		return exitOK
@@ -119,8 +130,13 @@ func newFlags(name, args, example string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: dropsim %s %s\n\nFlags:\n", name, args)
-		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "Usage: dropsim %s %s\n", name, args)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
 		fmt.Fprintf(stderr, "\nExample:\n  %s\n", example)
 	}
 	return fs

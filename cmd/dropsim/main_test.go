@@ -223,3 +223,27 @@ func TestValidatePrintsWhatRunAccepts(t *testing.T) {
 		t.Errorf("validate of its own output: exit %d, same text %v (%s)", code, again == resolved, stderr)
 	}
 }
+
+// TestHelpAndVersion: dropsim help shows every run flag (-q was missing),
+// a command without flags has no empty "Flags:" heading, and dropsim
+// version prints the version the manifest records.
+func TestHelpAndVersion(t *testing.T) {
+	code, help, _ := dropsim("help")
+	if code != 0 || !strings.Contains(help, "[-q]") || !strings.Contains(help, "dropsim version") || !strings.Contains(help, "-force replaces only dropsim's own files") {
+		t.Errorf("help (exit %d):\n%s", code, help)
+	}
+	code, _, usage := dropsim("validate", "-h")
+	if code != 0 || strings.Contains(usage, "Flags:") || !strings.Contains(usage, "Usage: dropsim validate SCENARIO") {
+		t.Errorf("validate -h (exit %d):\n%s", code, usage)
+	}
+	code, _, usage = dropsim("run", "-h")
+	if code != 0 || !strings.Contains(usage, "Flags:") || !strings.Contains(usage, "-q\tno progress bar") {
+		t.Errorf("run -h (exit %d):\n%s", code, usage)
+	}
+	for _, arg := range []string{"version", "--version"} {
+		code, out, _ := dropsim(arg)
+		if code != 0 || !strings.HasPrefix(out, "dropsim "+version()+" (go") {
+			t.Errorf("%s: exit %d, %q", arg, code, out)
+		}
+	}
+}
