@@ -177,11 +177,19 @@ func parse(fs *flag.FlagSet, args []string, what string) (string, error) {
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", "SCENARIO", "dropsim validate scenarios/crackdown.toml > resolved.toml", stderr)
-	_, p, err := load(fs, args)
+	path, p, err := load(fs, args)
 	if err != nil {
 		return err
 	}
-	return scenario.Encode(stdout, p)
+	if err := scenario.Encode(stdout, p); err != nil {
+		return err
+	}
+	est, err := estimateRun(p, p.Seed, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "dropsim: %s is valid; a run %s\n", path, est)
+	return nil
 }
 
 // newBar shows progress by day on a terminal, and nothing otherwise.

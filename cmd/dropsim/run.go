@@ -80,6 +80,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "no progress bar")
 	noPlots := fs.Bool("no-plots", false, "write tables, measures and GIS files only: no figures, animation or report")
 	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
+	anyMemory := fs.Bool("skip-memory-check", false, "run even if the estimate of the memory the run needs exceeds what this machine has available")
 	path, p, err := load(fs, args)
 	if err != nil {
 		return err
@@ -101,6 +102,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	// built; it is checked again under the lock before anything changes.
 	if _, err := earlierRun(dir, *force); err != nil {
 		return err
+	}
+	if !*anyMemory {
+		if err := checkMemory(path, p, !*noPlots); err != nil {
+			return err
+		}
 	}
 	m, err := sim.New(p, p.Seed)
 	if err != nil {
@@ -210,6 +216,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		sum(tot.Arrests[:]), dir, man.WallSeconds, simSeconds, man.WallSeconds-simSeconds)
 	fmt.Fprintln(stdout, headline(summary))
 	return nil
+}
+
+// checkMemory refuses a run whose estimate exceeds the memory available.
+func checkMemory(path string, p sim.Params, plots bool) error {
+	avail, ok := availableMemory()
+	if !ok {
+		return nil
+	}
+	est, err := estimateRun(p, p.Seed, plots)
+	if err != nil || est.Bytes <= avail {
+		return err
+	}
+	return usagef("%s: a run needs about %s of memory, but this machine has %s available: %s. Make the scenario smaller there, give -no-plots if the figures are the difference, or give -skip-memory-check to run anyway",
+		path, aboutSize(est.Bytes), aboutSize(avail), est.drivers())
 }
 
 // earlierRun inspects dir for an earlier run's files, refusing them
