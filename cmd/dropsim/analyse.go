@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,7 +92,7 @@ func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version 
 		defer close(done)
 		gif, gifErr = chart.Animation(r)
 	}()
-	figs, err := chart.Figures(r, opt.formats)
+	figs, err := chart.Figures(context.Background(), r, opt.formats)
 	<-done
 	if err != nil {
 		return files, sum, fmt.Errorf("drawing the figures: %w", err)

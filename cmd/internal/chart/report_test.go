@@ -108,7 +108,7 @@ var (
 func testFigures(t testing.TB) []Figure {
 	t.Helper()
 	r := testRun(t)
-	testFiguresOnce.Do(func() { testFiguresVal, testFiguresErr = Figures(r, []string{"png"}) })
+	testFiguresOnce.Do(func() { testFiguresVal, testFiguresErr = Figures(context.Background(), r, []string{"png"}) })
 	if testFiguresErr != nil {
 		t.Fatalf("Figures: %v", testFiguresErr)
 	}
