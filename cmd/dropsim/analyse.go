@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -93,15 +94,19 @@ func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, land [
 	r := &chart.Run{Params: p, Zones: z, Land: land, Daily: daily, Tables: tables, Summary: sum, Version: version}
 	// The animation is drawn while the figures are (each is deterministic
 	// on its own).
-	var gif []byte
+	var gifBuf bytes.Buffer
 	var gifErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		gif, gifErr = chart.Animation(r)
+		gifErr = chart.Animation(ctx, r, &gifBuf)
 	}()
-	figs, err := chart.Figures(r, opt.formats)
+	figs, err := chart.Figures(ctx, r, opt.formats)
 	<-done
+	gif := gifBuf.Bytes()
+	if err := ctx.Err(); err != nil {
+		return files, sum, err
+	}
 	if err != nil {
 		return files, sum, fmt.Errorf("drawing the figures: %w", err)
 	}

@@ -1,11 +1,13 @@
 package chart
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
+	"io"
+	"slices"
 	"strings"
 
 	"golang.org/x/image/font/basicfont"
@@ -22,8 +24,8 @@ import (
 
 // Animation timing, in 1/100 s.
 const (
-	animDelay     = 12  // a day
-	animLastDelay = 150 // the last day is held a little longer before the loop restarts
+	animDelay     = 12  // a frame: a day, or a few for runs longer than MaxFrames days
+	animLastDelay = 150 // the last frame is held a little longer before the loop restarts
 )
 
 // Palette indices.
@@ -153,30 +155,135 @@ func (l animLayout) markerRadius() int {
 	return max(2, min(4, l.Scale/2))
 }
 
+// MaxFrames is the most frames an animation has. A run of up to MaxFrames
+// days gets one frame a day; a longer one gets one frame every
+// ceil(days / MaxFrames) days, so that the GIF, which report.html embeds,
+// stays the size of a year's whatever the length of the run: a frame of
+// the default city is about 15 kB encoded, so MaxFrames of them are a
+// few MB, and 36,500 one-day frames would be hundreds.
+const MaxFrames = 366
+
+// animFrames is the number of days a frame covers and the number of frames
+// of a run of days days: step = ceil(days / MaxFrames) and frames =
+// ceil(days / step). Frame f covers days f*step to min((f+1)*step, days)-1;
+// only the last frame can be shorter.
+func animFrames(days int) (step, frames int) {
+	if days <= 0 {
+		return 1, 0
+	}
+	step = (days + MaxFrames - 1) / MaxFrames
+	return step, (days + step - 1) / step
+}
+
+// animFrameDays is the first and the last day of frame f.
+func animFrameDays(f, step, days int) (first, last int) {
+	first = f * step
+	return first, min(first+step, days) - 1
+}
+
 // AnimationCaption says what the animation shows, for the report.
 func AnimationCaption(r *Run) string {
 	p := &r.Params
+	step, frames := animFrames(p.Days)
 	var b strings.Builder
-	fmt.Fprintf(&b, "One frame a day, days 0 to %d (%.2f s a day). ", p.Days-1, float64(animDelay)/100)
-	fmt.Fprintf(&b, "Coloured cells are the drops placed that day, by their number in the cell (%s; yellow-orange to dark red), not the drops still waiting on the map. ",
-		strings.Join(animClassLabels(), ", "))
-	b.WriteString("Blue squares with a white rim are the police units on duty that day, where they stood at the end of the day. ")
+	if step == 1 {
+		fmt.Fprintf(&b, "One frame a day, days 0 to %d (%.2f s a day). ", p.Days-1, float64(animDelay)/100)
+		fmt.Fprintf(&b, "Coloured cells are the drops placed that day, by their number in the cell (%s; yellow-orange to dark red), not the drops still waiting on the map. ",
+			strings.Join(animClassLabels(), ", "))
+		b.WriteString("Blue squares with a white rim are the police units on duty that day, where they stood at the end of the day. ")
+	} else {
+		first, last := animFrameDays(frames-1, step, p.Days)
+		fmt.Fprintf(&b, "One frame every %d days, days 0 to %d in %d frames (%.2f s a frame; the run is longer than %d days, the most frames an animation has)",
+			step, p.Days-1, frames, float64(animDelay)/100, MaxFrames)
+		if last > first {
+			fmt.Fprintf(&b, "; the last frame covers days %d to %d. ", first, last)
+		} else {
+			fmt.Fprintf(&b, "; the last frame covers day %d alone. ", first)
+		}
+		fmt.Fprintf(&b, "Coloured cells are the drops placed in the days of the frame, by their number in the cell (%s; yellow-orange to dark red), not the drops still waiting on the map. ",
+			strings.Join(animClassLabels(), ", "))
+		b.WriteString("Blue squares with a white rim are the police units on duty on the last day of the frame, where they stood at the end of that day. ")
+	}
 	if z := r.Zones; z != nil && z.HasTreatment {
 		fmt.Fprintf(&b, "The solid black outline is the treatment area; the dashed grey one is the outer edge of the buffer, %d cells wide. ", p.Zones.BufferWidth)
 	}
 	b.WriteString("The pale background is land use: water blue, parks and forest green, industry lavender, the centre a darker grey than the residential and private areas. ")
-	b.WriteString("The top line gives the day, whether the crackdown (police on area patrol) is on, the analysis period of the day, the units on duty and the drops placed.")
+	if step == 1 {
+		b.WriteString("The top line gives the day, whether the crackdown (police on area patrol) is on, the analysis period of the day, the units on duty and the drops placed.")
+	} else {
+		b.WriteString("The top line gives the days of the frame, whether the crackdown (police on area patrol) is on and the analysis period on the last of them, the units on duty then, and the drops placed in the frame's days.")
+	}
 	return b.String()
 }
 
-// Animation draws the animated GIF of daily drop density with police
-// positions, one frame a day: drops placed that day by cell, the police
-// units on duty at the end of the day, the treatment and buffer outlines
+// Animation writes to w the animated GIF of drop density with police
+// positions: one frame a day (one frame every few days for runs longer
+// than MaxFrames days), showing the drops placed by cell, the police units
+// on duty at the end of the (last) day, the treatment and buffer outlines
 // over the land use. The same Run gives the same bytes.
 //
-// All frames are held in memory until the GIF is encoded: about W*H*s^2
-// bytes a frame (365 frames of a 500 x 500 city are about 100 MB).
-func Animation(r *Run) ([]byte, error) {
+// Each frame is encoded as soon as it is drawn, into one reused frame:
+// the memory it takes is a few frames (about W*H*s^2 bytes each, s the
+// pixels a cell) and an index of the drops and police positions, whatever
+// the number of days. It stops between frames when ctx is done and returns
+// ctx's error (wrapped), w then holding an incomplete GIF.
+func Animation(ctx context.Context, r *Run, w io.Writer) error {
+	return animate(ctx, r, w, nil)
+}
+
+// animate is Animation, calling frameDone (if not nil) after each frame is
+// written, for the tests.
+func animate(ctx context.Context, r *Run, w io.Writer, frameDone func(frame int)) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("animation: %w", err)
+	}
+	a, err := newAnimator(r)
+	if err != nil {
+		return err
+	}
+	s := newGIFStream(w, image.Config{ColorModel: animPalette, Width: a.l.Width, Height: a.l.Height}, 0, a.frames)
+	for f := range a.frames {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("animation: %w", err)
+		}
+		delay := animDelay
+		if f == a.frames-1 {
+			delay = animLastDelay
+		}
+		if err := s.Frame(a.draw(f), delay, gif.DisposalNone); err != nil {
+			return fmt.Errorf("animation: %w", err)
+		}
+		if frameDone != nil {
+			frameDone(f)
+		}
+	}
+	if err := s.Close(); err != nil {
+		return fmt.Errorf("animation: %w", err)
+	}
+	return nil
+}
+
+// animator draws the frames of a run's animation, one at a time, into one
+// image.
+type animator struct {
+	r            *Run
+	l            animLayout
+	step, frames int
+	base         *image.Paletted // what every frame shares
+	overlay      []animOverlayPixel
+	img          *image.Paletted // the frame, redrawn for each
+
+	// The cell ids (y*W + x) of the drops placed in frame f are
+	// drops[dropAt[f]:dropAt[f+1]], those of the police units on duty at
+	// the end of its last day units[unitAt[f]:unitAt[f+1]].
+	dropAt, unitAt []int
+	drops, units   []int32
+
+	count   []int32 // drops by cell, within a frame; zero between frames
+	touched []int32
+}
+
+func newAnimator(r *Run) (*animator, error) {
 	p := &r.Params
 	W, H, days := p.City.Width, p.City.Height, p.Days
 	if W <= 0 || H <= 0 || days <= 0 {
@@ -186,87 +293,109 @@ func Animation(r *Run) ([]byte, error) {
 		return nil, fmt.Errorf("animation: land use has %d cells, the grid %d x %d = %d", len(r.Land), W, H, W*H)
 	}
 	tpd := p.TicksPerDay()
-	l := newAnimLayout(W, H)
-	base, overlay := animBase(r, l)
+	a := &animator{r: r, l: newAnimLayout(W, H), count: make([]int32, W*H)}
+	a.step, a.frames = animFrames(days)
+	a.base, a.overlay = animBase(r, a.l, a.step)
+	a.img = &image.Paletted{Pix: make([]uint8, len(a.base.Pix)), Stride: a.base.Stride, Rect: a.base.Rect, Palette: animPalette}
 
-	// Drops placed by day, as cell ids; police positions by day.
-	perDay := make([][]int32, days)
-	for _, d := range r.Tables.Drops {
+	drops := r.Tables.Drops
+	a.dropAt, a.drops = animBuckets(a.frames, len(drops), func(i int) (int, int32, bool) {
+		d := &drops[i]
 		day := int(d.Placed) / tpd
 		if day < 0 || day >= days || d.X < 0 || d.Y < 0 || int(d.X) >= W || int(d.Y) >= H {
-			continue
+			return 0, 0, false
 		}
-		perDay[day] = append(perDay[day], d.Y*int32(W)+d.X)
-	}
-	police := make([][]image.Point, days)
-	for _, u := range r.Tables.Police {
-		if u.Day >= 0 && int(u.Day) < days && u.X >= 0 && u.Y >= 0 && int(u.X) < W && int(u.Y) < H {
-			police[u.Day] = append(police[u.Day], image.Pt(int(u.X), int(u.Y)))
+		return day / a.step, d.Y*int32(W) + d.X, true
+	})
+	police := r.Tables.Police
+	a.unitAt, a.units = animBuckets(a.frames, len(police), func(i int) (int, int32, bool) {
+		u := &police[i]
+		if u.Day < 0 || int(u.Day) >= days || u.X < 0 || u.Y < 0 || int(u.X) >= W || int(u.Y) >= H {
+			return 0, 0, false
 		}
-	}
-
-	g := &gif.GIF{
-		Image:     make([]*image.Paletted, 0, days),
-		Delay:     make([]int, 0, days),
-		Disposal:  make([]byte, 0, days),
-		LoopCount: 0,
-		Config:    image.Config{ColorModel: animPalette, Width: l.Width, Height: l.Height},
-	}
-	count := make([]int32, W*H)
-	var touched []int32
-	for day := range days {
-		img := &image.Paletted{Pix: make([]uint8, len(base.Pix)), Stride: base.Stride, Rect: base.Rect, Palette: animPalette}
-		copy(img.Pix, base.Pix)
-
-		// Drops placed that day, by count per cell.
-		for _, c := range perDay[day] {
-			if count[c] == 0 {
-				touched = append(touched, c)
-			}
-			count[c]++
+		f := int(u.Day) / a.step
+		if _, last := animFrameDays(f, a.step, days); int(u.Day) != last {
+			return 0, 0, false
 		}
-		for _, c := range touched {
-			animFill(img, l.cellRect(int(c)%W, int(c)/W), animClass(int(count[c])))
-			count[c] = 0
-		}
-		touched = touched[:0]
-
-		// Outlines on top of the drops, then police on top of everything.
-		for _, o := range overlay {
-			img.Pix[o.off] = o.idx
-		}
-		rad := l.markerRadius()
-		for _, u := range police[day] {
-			c := l.cellCentre(u.X, u.Y)
-			animFill(img, image.Rect(c.X-rad-1, c.Y-rad-1, c.X+rad+2, c.Y+rad+2), ciWhite)
-		}
-		for _, u := range police[day] {
-			c := l.cellCentre(u.X, u.Y)
-			animFill(img, image.Rect(c.X-rad, c.Y-rad, c.X+rad+1, c.Y+rad+1), ciPolice)
-		}
-
-		animText(img, animMargin, 4+11, animDayLabel(r, day, len(police[day]), len(perDay[day])), ciText)
-
-		delay := animDelay
-		if day == days-1 {
-			delay = animLastDelay
-		}
-		g.Image = append(g.Image, img)
-		g.Delay = append(g.Delay, delay)
-		g.Disposal = append(g.Disposal, gif.DisposalNone)
-	}
-	var buf bytes.Buffer
-	if err := gif.EncodeAll(&buf, g); err != nil {
-		return nil, fmt.Errorf("animation: %w", err)
-	}
-	return buf.Bytes(), nil
+		return f, u.Y*int32(W) + u.X, true
+	})
+	return a, nil
 }
 
-// animDayLabel is the header line of a frame: the day, the state of the
-// crackdown (police groups with strategy "area"), the analysis period, the
-// units on duty and the drops placed.
-func animDayLabel(r *Run, day, units, drops int) string {
+// animBuckets groups n items by frame, in their order: item i goes to
+// frame f with value v when at(i) returns (f, v, true). The values of
+// frame f are vals[start[f]:start[f+1]]. Two passes (a counting sort), so
+// that the index is two flat slices, not a slice per frame.
+func animBuckets(frames, n int, at func(i int) (f int, v int32, ok bool)) (start []int, vals []int32) {
+	start = make([]int, frames+1)
+	for i := range n {
+		if f, _, ok := at(i); ok {
+			start[f+1]++
+		}
+	}
+	for f := range frames {
+		start[f+1] += start[f]
+	}
+	vals = make([]int32, start[frames])
+	next := slices.Clone(start[:frames])
+	for i := range n {
+		if f, v, ok := at(i); ok {
+			vals[next[f]] = v
+			next[f]++
+		}
+	}
+	return start, vals
+}
+
+// draw draws frame f and returns it; the image is the animator's, redrawn
+// by the next call.
+func (a *animator) draw(f int) *image.Paletted {
+	img, l, W := a.img, a.l, a.l.W
+	copy(img.Pix, a.base.Pix)
+
+	// Drops placed in the frame's days, by count per cell.
+	drops := a.drops[a.dropAt[f]:a.dropAt[f+1]]
+	for _, c := range drops {
+		if a.count[c] == 0 {
+			a.touched = append(a.touched, c)
+		}
+		a.count[c]++
+	}
+	for _, c := range a.touched {
+		animFill(img, l.cellRect(int(c)%W, int(c)/W), animClass(int(a.count[c])))
+		a.count[c] = 0
+	}
+	a.touched = a.touched[:0]
+
+	// Outlines on top of the drops, then police on top of everything.
+	for _, o := range a.overlay {
+		img.Pix[o.off] = o.idx
+	}
+	units := a.units[a.unitAt[f]:a.unitAt[f+1]]
+	rad := l.markerRadius()
+	for _, u := range units {
+		c := l.cellCentre(int(u)%W, int(u)/W)
+		animFill(img, image.Rect(c.X-rad-1, c.Y-rad-1, c.X+rad+2, c.Y+rad+2), ciWhite)
+	}
+	for _, u := range units {
+		c := l.cellCentre(int(u)%W, int(u)/W)
+		animFill(img, image.Rect(c.X-rad, c.Y-rad, c.X+rad+1, c.Y+rad+1), ciPolice)
+	}
+
+	first, last := animFrameDays(f, a.step, a.r.Params.Days)
+	animText(img, animMargin, 4+11, animDayLabel(a.r, first, last, len(units), len(drops)), ciText)
+	return img
+}
+
+// animDayLabel is the header line of a frame of days from to day (from ==
+// day for a frame of one day): the day or days, the state of the crackdown
+// (police groups with strategy "area") and the analysis period on the last
+// day, the units on duty at its end and the drops placed in the frame.
+func animDayLabel(r *Run, from, day, units, drops int) string {
 	parts := []string{fmt.Sprintf("day %d", day)}
+	if day > from {
+		parts[0] = fmt.Sprintf("days %d-%d", from, day)
+	}
 	on, first, last, any := false, 0, 0, false
 	for _, g := range r.Params.Police.Groups {
 		if g.Strategy != "area" || g.EndDay <= g.StartDay {
@@ -303,15 +432,16 @@ func animDayLabel(r *Run, day, units, drops int) string {
 	return strings.Join(parts, "  ")
 }
 
-// animOverlayPixel is a pixel of the outlines, redrawn over each day's drops.
+// animOverlayPixel is a pixel of the outlines, redrawn over each frame's drops.
 type animOverlayPixel struct {
 	off int
 	idx uint8
 }
 
 // animBase draws what every frame shares: the land use, the outlines, the
-// header rule and the legend; and lists the outline pixels.
-func animBase(r *Run, l animLayout) (*image.Paletted, []animOverlayPixel) {
+// header rule and the legend, for frames of step days; and lists the
+// outline pixels.
+func animBase(r *Run, l animLayout, step int) (*image.Paletted, []animOverlayPixel) {
 	img := image.NewPaletted(image.Rect(0, 0, l.Width, l.Height), animPalette)
 	W, H := l.W, l.H
 	for y := range H {
@@ -385,7 +515,11 @@ func animBase(r *Run, l animLayout) (*image.Paletted, []animOverlayPixel) {
 	// a scale bar.
 	y1 := l.LegendY + 11
 	x := animMargin
-	x = animText(img, x, y1, "drops placed in the cell that day:", ciText) + 6
+	lab := "drops placed in the cell that day:"
+	if step > 1 {
+		lab = "drops placed in the cell in those days:"
+	}
+	x = animText(img, x, y1, lab, ciText) + 6
 	for i, lab := range animClassLabels() {
 		animFill(img, image.Rect(x, y1-9, x+10, y1+1), ciDrop+uint8(i))
 		x = animText(img, x+13, y1, lab, ciText) + 10

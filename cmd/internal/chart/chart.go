@@ -1,7 +1,7 @@
 // Package chart draws a run's figures with gonum.org/v1/plot (PNG, SVG and
 // PDF from one figure), its animated GIF, and the self-contained HTML
-// report. It does no file I/O: it returns bytes, which the output package
-// writes.
+// report. It does no file I/O: it returns bytes, or writes the GIF to an
+// io.Writer it is given, and the output package writes the files.
 package chart
 
 import (

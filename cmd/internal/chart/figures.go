@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -33,8 +35,10 @@ var (
 // Figures draws every figure of a run. Each Figure's Data holds the formats
 // asked for (a subset of Formats: "png", "svg", "pdf"), and always "png"
 // too, because the HTML report embeds the PNGs. The same Run gives the
-// same bytes in every format.
-func Figures(r *Run, formats []string) ([]Figure, error) {
+// same bytes in every format. When ctx is done, no further figure or
+// format is begun; Figures waits for those being drawn and returns ctx's
+// error (wrapped).
+func Figures(ctx context.Context, r *Run, formats []string) ([]Figure, error) {
 	want := map[string]bool{"png": true}
 	for _, f := range formats {
 		if !slices.Contains(Formats, f) {
@@ -42,13 +46,22 @@ func Figures(r *Run, formats []string) ([]Figure, error) {
 		}
 		want[f] = true
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("chart: figures: %w", err)
+	}
 	specs, err := figureSpecs(r)
 	if err != nil {
 		return nil, err
 	}
-	// Each figure in each format is drawn on its own canvas, so they are
-	// drawn in parallel; the results go into fixed slots, so the output does
-	// not depend on the order they finish in.
+	return renderFigures(ctx, specs, want, runtime.GOMAXPROCS(0))
+}
+
+// renderFigures renders each figure of specs in each format of want, with
+// workers goroutines. Each figure in each format is drawn on its own
+// canvas, so they are drawn in parallel; the results go into fixed slots,
+// so the output does not depend on the order they finish in. A worker
+// takes no new job once ctx is done.
+func renderFigures(ctx context.Context, specs []*figSpec, want map[string]bool, workers int) ([]Figure, error) {
 	type job struct {
 		spec   int
 		format string
@@ -63,17 +76,23 @@ func Figures(r *Run, formats []string) ([]Figure, error) {
 	}
 	data := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
+	var next atomic.Int64 // the next job to take
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			data[k], errs[k] = specs[j.spec].render(j.format)
-		}()
+	for range max(1, min(workers, len(jobs))) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				data[k], errs[k] = specs[jobs[k].spec].render(jobs[k].format)
+			}
+		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("chart: figures: %w", err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,9 @@ package chart
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"fmt"
 	"image/color"
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -108,7 +111,7 @@ func allFigures(t testing.TB, r *Run) []Figure {
 	if f, ok := figCache[r]; ok {
 		return f
 	}
-	figs, err := Figures(r, Formats)
+	figs, err := Figures(context.Background(), r, Formats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +197,7 @@ func TestFigureVariants(t *testing.T) {
 func TestFigureFormatsAsked(t *testing.T) {
 	r := testRun(t)
 	for _, formats := range [][]string{nil, {"svg"}, {"pdf", "png"}} {
-		figs, err := Figures(r, formats)
+		figs, err := Figures(context.Background(), r, formats)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,15 +215,15 @@ func TestFigureFormatsAsked(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Figures(r, []string{"gif"}); err == nil {
+	if _, err := Figures(context.Background(), r, []string{"gif"}); err == nil {
 		t.Error("Figures accepted the format gif")
 	}
-	if _, err := Figures(nil, nil); err == nil {
+	if _, err := Figures(context.Background(), nil, nil); err == nil {
 		t.Error("Figures accepted a nil run")
 	}
 	bad := *r
 	bad.Land = bad.Land[:10]
-	if _, err := Figures(&bad, nil); err == nil {
+	if _, err := Figures(context.Background(), &bad, nil); err == nil {
 		t.Error("Figures accepted a land use of the wrong size")
 	}
 }
@@ -426,7 +429,7 @@ func checkXref(t *testing.T, name string, b []byte) {
 func TestFiguresDeterministic(t *testing.T) {
 	r := testRun(t)
 	a := allFigures(t, r)
-	b, err := Figures(r, Formats)
+	b, err := Figures(context.Background(), r, Formats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -762,7 +765,7 @@ func TestFiguresEmptyRun(t *testing.T) {
 	r.Tables = metrics.Tables{}
 	r.Daily = nil
 	r.Summary = metrics.Summarise(&r.Params, r.Zones, 100, nil, nil)
-	figs, err := Figures(&r, Formats)
+	figs, err := Figures(context.Background(), &r, Formats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -780,11 +783,45 @@ func BenchmarkFigures(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			drops := len(r.Tables.Drops)
 			for b.Loop() {
-				if _, err := Figures(r, Formats); err != nil {
+				if _, err := Figures(context.Background(), r, Formats); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(drops), "drops")
 		})
+	}
+}
+
+// TestFiguresCancel cancels the context from within the first figure drawn
+// (of 7 figures in 3 formats, 21 drawings, by 2 workers): the figures stop
+// with context.Canceled, after at most the 2 drawings under way then.
+func TestFiguresCancel(t *testing.T) {
+	specs, err := figureSpecs(testRun(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var drawn atomic.Int32
+	for _, s := range specs {
+		orig := s.draw
+		s.draw = func(c draw.Canvas) {
+			drawn.Add(1)
+			cancel()
+			orig(c)
+		}
+	}
+	const workers = 2
+	want := map[string]bool{"png": true, "svg": true, "pdf": true}
+	figs, err := renderFigures(ctx, specs, want, workers)
+	if !errors.Is(err, context.Canceled) || figs != nil {
+		t.Fatalf("got %d figures and %v, want none and context.Canceled", len(figs), err)
+	}
+	if n, all := int(drawn.Load()), 3*len(specs); n > workers || n >= all {
+		t.Errorf("%d drawings of %d begun, want at most %d", n, all, workers)
+	}
+
+	if _, err := Figures(ctx, testRun(t), Formats); !errors.Is(err, context.Canceled) {
+		t.Errorf("Figures with a cancelled context: %v, want context.Canceled", err)
 	}
 }

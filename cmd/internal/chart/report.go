@@ -470,9 +470,12 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 			Src: reportDataSrc("image/png", png)})
 	}
 	if len(gifData) > 0 {
+		alt := "Animated map: drops placed each day and police units on duty, one frame a day"
+		if step, _ := animFrames(r.Params.Days); step > 1 {
+			alt = fmt.Sprintf("Animated map: drops placed and police units on duty, one frame every %d days", step)
+		}
 		v.Animation = &reportFigure{Name: "animation", Title: "The market day by day", Caption: AnimationCaption(r),
-			Alt: "Animated map: drops placed each day and police units on duty, one frame a day",
-			Src: reportDataSrc("image/gif", gifData)}
+			Alt: alt, Src: reportDataSrc("image/gif", gifData)}
 	}
 	return v
 }

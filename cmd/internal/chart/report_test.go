@@ -108,7 +108,7 @@ var (
 func testFigures(t testing.TB) []Figure {
 	t.Helper()
 	r := testRun(t)
-	testFiguresOnce.Do(func() { testFiguresVal, testFiguresErr = Figures(r, []string{"png"}) })
+	testFiguresOnce.Do(func() { testFiguresVal, testFiguresErr = Figures(context.Background(), r, []string{"png"}) })
 	if testFiguresErr != nil {
 		t.Fatalf("Figures: %v", testFiguresErr)
 	}
@@ -123,10 +123,7 @@ func reportOf(t *testing.T, r *Run, figs []Figure, withGIF bool) string {
 	t.Helper()
 	var g []byte
 	if withGIF {
-		var err error
-		if g, err = Animation(r); err != nil {
-			t.Fatal(err)
-		}
+		g = gifOf(t, r)
 	}
 	b, err := Report(r, figs, g)
 	if err != nil {
@@ -437,11 +434,7 @@ func TestReportInBrowser(t *testing.T) {
 	bin := findBrowser(t)
 	r := testRun(t)
 	figs := testFigures(t)
-	g, err := Animation(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Report(r, figs, g)
+	doc, err := Report(r, figs, gifOf(t, r))
 	if err != nil {
 		t.Fatal(err)
 	}
