@@ -20,6 +20,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"dropsim/cmd/internal/input"
 	"dropsim/cmd/internal/output"
 	"dropsim/cmd/internal/scenario"
 	"dropsim/sim"
@@ -106,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	var se *scenario.Error
 	var pe *sim.ParamError
-	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) || errors.Is(err, output.ErrNotWritable) {
+	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) || errors.Is(err, output.ErrNotWritable) || errors.Is(err, input.ErrBadFile) {
 		return exitUsage
 	}
 	return exitFail
