@@ -294,9 +294,9 @@ func TestDisplacementCommand(t *testing.T) {
 	}{
 		{[]string{"displacement", "-rb", "1", "-ra", "2"}, "missing -bb -ba -cb -ca"},
 		{[]string{"displacement", "-rb", "1", "-ra", "2", "-bb", "1", "-ba", "1", "-cb", "1", "-ca", "1", "-dcb", "3"}, "give both -dcb and -dca"},
-		{[]string{"displacement", "-rb", "-1", "-ra", "2", "-bb", "1", "-ba", "1", "-cb", "1", "-ca", "1"}, "count Rb = -1 is not allowed"},
-		{[]string{"displacement", "-rb", "abc"}, "invalid value"},
-		{[]string{"displacement", "-csv", badCSV}, "line 3: column ca = \"x\" is not a number"},
+		{[]string{"displacement", "-rb", "-1", "-ra", "2", "-bb", "1", "-ba", "1", "-cb", "1", "-ca", "1"}, `-rb "-1" is not allowed: a count is a whole number from 0 to 1e+12`},
+		{[]string{"displacement", "-rb", "abc"}, `-rb "abc" is not a number`},
+		{[]string{"displacement", "-csv", badCSV}, `line 3, column 6 (ca): "x" is not a number`},
 		{[]string{"displacement", "-csv", badCSV, "-rb", "1"}, "either as flags or with -csv"},
 	} {
 		code, _, stderr := dropsim(c.args...)

@@ -1,31 +1,90 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"dropsim/cmd/internal/input"
 	"dropsim/sim/metrics"
 )
 
 // countFlags are the -rb ... -dca flags, in the order of Counts.
 var countFlags = []struct{ name, help string }{
-	{"rb", "events in the treatment area before"},
-	{"ra", "events in the treatment area after"},
-	{"bb", "events in the buffer before"},
-	{"ba", "events in the buffer after"},
-	{"cb", "events in the control area before"},
-	{"ca", "events in the control area after"},
-	{"dcb", "events in the buffer's own control area before (optional, with -dca)"},
-	{"dca", "events in the buffer's own control area after (optional, with -dcb)"},
+	{"rb", "the `count` of events in the treatment area before"},
+	{"ra", "the `count` of events in the treatment area after"},
+	{"bb", "the `count` of events in the buffer before"},
+	{"ba", "the `count` of events in the buffer after"},
+	{"cb", "the `count` of events in the control area before"},
+	{"ca", "the `count` of events in the control area after"},
+	{"dcb", "the `count` of events in the buffer's own control area before (optional, with -dca)"},
+	{"dca", "the `count` of events in the buffer's own control area after (optional, with -dcb)"},
+}
+
+// maxCount is the largest count dropsim displacement takes. Counts are
+// numbers of events, so whole numbers, and up to 1e12 every count, sum
+// and variance of the measures (at most 12e12, below 2^53) is an exact
+// integer in a float64, while every ratio and quotient stays finite: the
+// smallest count that is not 0 is 1, so a ratio is at most 1e12, the
+// expected counts of the TNE at most 1e24, and a success measure that is
+// not 0 at least about 1e-28, which puts the WDQ below 1e41. (Counts
+// such as 1e-300 would make the ratios overflow to Inf.)
+const maxCount = 1e12
+
+// countRule says what a count may be, in the words of every message
+// about one and of the help.
+var countRule = "a count is a whole number from 0 to " + strconv.FormatFloat(maxCount, 'g', -1, 64)
+
+// displacementLimits ends the help of dropsim displacement.
+var displacementLimits = fmt.Sprintf(`
+Limits:
+  Each count is a whole number of events from 0 to %g.
+  -csv reads a regular file (not a pipe or a device), with lines of at most %s.
+  A UTF-8 byte-order mark at its start is skipped; column names are read
+  regardless of letter case and spaces, and each may appear once. The file
+  is read twice (checked, then printed), so bad input prints only the error.
+`, maxCount, input.Size(input.MaxLine))
+
+// countFlag is a count given as a flag. It keeps the text, so that a
+// count that is not allowed is named as the user wrote it and its flag
+// error is one sentence (the flag package would print the usage too).
+type countFlag struct{ text string }
+
+func (c *countFlag) String() string     { return c.text }
+func (c *countFlag) Set(s string) error { c.text = s; return nil }
+
+// parseCount reads a count: a whole number from 0 to maxCount. Its error
+// is the end of a sentence that starts with where the count was.
+func parseCount(text string) (float64, error) {
+	s := strings.TrimSpace(text)
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || strings.ContainsAny(s, "xX") {
+		// (ParseFloat also reads hexadecimal numbers such as 0x1p4.)
+		return 0, fmt.Errorf("%q is not a number: %s", text, countRule)
+	}
+	// ParseFloat reads a number too small for a float64 (1e-400) as 0
+	// without an error; its digits show it is not 0.
+	mantissa, _, _ := strings.Cut(strings.ToLower(s), "e")
+	// One range test refuses NaN, infinities (as overflow gives) and
+	// negative numbers, which metrics.WDQ and WDD refuse too, as well as
+	// numbers above maxCount.
+	if err != nil || !(x >= 0 && x <= maxCount) || x != math.Trunc(x) || x == 0 && strings.ContainsAny(mantissa, "123456789") {
+		return 0, fmt.Errorf("%q is not allowed: %s", text, countRule)
+	}
+	if x == 0 {
+		x = 0 // not -0
+	}
+	return x, nil
 }
 
 // displacementResult is one evaluation, as printed or written as JSON.
@@ -39,11 +98,16 @@ type displacementResult struct {
 func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]  or  -csv FILE [-json]",
 		"dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010", stderr)
-	vals := make([]*float64, len(countFlags))
-	for i, f := range countFlags {
-		vals[i] = fs.Float64(f.name, 0, f.help)
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(stderr, displacementLimits)
 	}
-	csvPath := fs.String("csv", "", "a CSV file of counts, one evaluation per row: columns rb, ra, bb, ba, cb, ca, optionally dcb, dca and a label column")
+	vals := make([]countFlag, len(countFlags))
+	for i, f := range countFlags {
+		fs.Var(&vals[i], f.name, f.help)
+	}
+	csvPath := fs.String("csv", "", "a CSV `file` of counts, one evaluation per row: columns rb, ra, bb, ba, cb, ca, optionally dcb, dca and a label column (the first other column)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -57,61 +121,175 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	var results []displacementResult
 	if *csvPath != "" {
 		for _, f := range countFlags {
 			if set[f.name] {
 				return usagef("give the counts either as flags or with -csv, not both (-%s and -csv)", f.name)
 			}
 		}
-		rows, err := readCountsCSV(*csvPath)
+		return displaceCSV(*csvPath, *asJSON, stdout)
+	}
+	var v [8]float64
+	for i, f := range countFlags {
+		if !set[f.name] {
+			continue
+		}
+		x, err := parseCount(vals[i].text)
 		if err != nil {
-			return err
+			return usagef("-%s %v", f.name, err)
 		}
-		for _, r := range rows {
-			res, err := evaluate(r.counts)
-			if err != nil {
-				return usagef("%s line %d: %v", *csvPath, r.line, err)
-			}
-			res.Label = r.label
-			results = append(results, res)
+		v[i] = x
+	}
+	var missing []string
+	for _, f := range countFlags[:6] {
+		if !set[f.name] {
+			missing = append(missing, "-"+f.name)
 		}
-	} else {
-		var missing []string
-		for _, f := range countFlags[:6] {
-			if !set[f.name] {
-				missing = append(missing, "-"+f.name)
-			}
-		}
-		if len(missing) > 0 {
-			return usagef("dropsim displacement needs the six counts -rb -ra -bb -ba -cb -ca; missing %s (or give -csv FILE)", strings.Join(missing, " "))
-		}
-		if set["dcb"] != set["dca"] {
-			return usagef("give both -dcb and -dca (the buffer's own control before and after), or neither to compare the buffer with the control area")
-		}
-		c := metrics.Counts{Rb: *vals[0], Ra: *vals[1], Bb: *vals[2], Ba: *vals[3], Cb: *vals[4], Ca: *vals[5],
-			DCb: *vals[6], DCa: *vals[7], HasBufferControl: set["dcb"]}
-		res, err := evaluate(c)
-		if err != nil {
-			return usagef("%v", err)
-		}
-		results = append(results, res)
+	}
+	if len(missing) > 0 {
+		return usagef("dropsim displacement needs the six counts -rb -ra -bb -ba -cb -ca; missing %s (or give -csv FILE)", strings.Join(missing, " "))
+	}
+	if set["dcb"] != set["dca"] {
+		return usagef("give both -dcb and -dca (the buffer's own control before and after), or neither to compare the buffer with the control area")
+	}
+	res, err := evaluate(countsOf(v, set["dcb"]))
+	if err != nil {
+		return usagef("%v", err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if *csvPath == "" {
-			return enc.Encode(results[0])
-		}
-		return enc.Encode(results)
+		return enc.Encode(res)
 	}
-	for i, r := range results {
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		printDisplacement(stdout, r)
-	}
+	printDisplacement(stdout, res)
 	return nil
+}
+
+// countsOf makes Counts of the values in the order of countFlags.
+func countsOf(v [8]float64, hasBufferControl bool) metrics.Counts {
+	return metrics.Counts{Rb: v[0], Ra: v[1], Bb: v[2], Ba: v[3], Cb: v[4], Ca: v[5], DCb: v[6], DCa: v[7], HasBufferControl: hasBufferControl}
+}
+
+// displaceCSV evaluates each row of the counts file path and prints the
+// results, as a table or a JSON array.
+func displaceCSV(path string, asJSON bool, stdout io.Writer) error {
+	f, err := input.Open(path, "counts file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return displaceFile(f, path, asJSON, stdout)
+}
+
+// displaceFile is displaceCSV of the open file f. It reads f twice and
+// keeps one row at a time in memory: the first pass checks and evaluates
+// every row and prints nothing, so that a bad row, wherever it is, leaves
+// no output but the error; the second prints each result as it is read.
+// The JSON array is written element by element, with the bytes a
+// json.Encoder indenting by two spaces writes for the whole array.
+func displaceFile(f io.ReadSeeker, path string, asJSON bool, stdout io.Writer) error {
+	rows, err := eachResult(f, path, func(displacementResult) error { return nil })
+	if err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return &input.Error{Path: path, Msg: fmt.Sprintf("cannot read counts file %q a second time: %v", path, err)}
+	}
+	out := &stickyWriter{w: stdout}
+	w := bufio.NewWriterSize(out, 64<<10)
+	var elem bytes.Buffer
+	printed := 0
+	show := func(r displacementResult) error {
+		if asJSON {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			elem.Reset()
+			if err := json.Indent(&elem, b, "  ", "  "); err != nil {
+				return err
+			}
+			if printed == 0 {
+				w.WriteString("[\n  ")
+			} else {
+				w.WriteString(",\n  ")
+			}
+			w.Write(elem.Bytes())
+		} else {
+			if printed > 0 {
+				w.WriteString("\n")
+			}
+			printDisplacement(w, r)
+		}
+		printed++
+		return out.err
+	}
+	again, err := eachResult(f, path, show)
+	if out.err != nil {
+		return out.err
+	}
+	if err == nil && again != rows {
+		err = usagef("%s has %d rows of counts now, %d when first read", path, again, rows)
+	}
+	if err != nil {
+		// The rows printed, whole.
+		w.Flush()
+		return fmt.Errorf("%s changed while it was read, so the output above is incomplete: %w", path, err)
+	}
+	if asJSON {
+		w.WriteString("\n]\n")
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return out.err
+}
+
+// stickyWriter keeps the first write error, so that printing stops at it.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
+}
+
+// eachResult reads the counts file from r and calls visit with the
+// evaluation of each row, in order; it returns the number of rows.
+func eachResult(r io.Reader, path string, visit func(displacementResult) error) (int, error) {
+	cr, err := newCountsReader(r, path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		row, err := cr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return n, err
+		}
+		res, err := evaluate(row.counts)
+		if err != nil {
+			return n, usagef("%s line %d: %v", path, row.line, err)
+		}
+		res.Label = row.label
+		if err := visit(res); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, usagef("%s line %d is a header with no rows of counts after it", path, cr.headLine)
+	}
+	return n, nil
 }
 
 func evaluate(c metrics.Counts) (displacementResult, error) {
@@ -185,76 +363,183 @@ type countsRow struct {
 	counts metrics.Counts
 }
 
-// readCountsCSV reads counts by column name; any other column is a label.
-func readCountsCSV(path string) ([]countsRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, usagef("-csv: %v", err)
+// readBuffer is the read-ahead of a counts file, in bytes.
+const readBuffer = 64 << 10
+
+// countsReader reads a CSV file of counts one row at a time, by column
+// name; the first column that is not a count is a label. It keeps one
+// record in memory: lines are bounded by input.Lines, and a record (which
+// a quoted field can spread over several lines) by recordLimit.
+type countsReader struct {
+	path     string
+	csv      *csv.Reader
+	limit    *recordLimit
+	bom      int64  // bytes of the byte-order mark skipped
+	col      [8]int // the column of each count, in the order of countFlags; -1 if none
+	fields   int    // fields in every row: the header's
+	label    int    // the label column, or -1
+	hasDC    bool
+	headLine int
+	lastLine int // the line the last record read ended on
+}
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+func newCountsReader(r io.Reader, path string) (*countsReader, error) {
+	cr := &countsReader{path: path, label: -1}
+	cr.limit = &recordLimit{r: input.Lines(r, path, input.MaxLine), max: input.MaxLine + 1 + readBuffer}
+	br := bufio.NewReaderSize(cr.limit, readBuffer)
+	// Excel's "CSV UTF-8" starts the file with a byte-order mark.
+	b, err := br.Peek(len(utf8BOM))
+	if bytes.Equal(b, utf8BOM) {
+		br.Discard(len(utf8BOM))
+		cr.bom = int64(len(utf8BOM))
+	} else if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, cr.readError(err)
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = 0
-	head, err := r.Read()
+	cr.csv = csv.NewReader(br)
+	cr.csv.FieldsPerRecord = -1 // checked here, to name the columns
+	cr.csv.ReuseRecord = true
+
+	head, err := cr.read()
 	if err == io.EOF {
 		return nil, usagef("%s is empty; its first line must name the columns rb, ra, bb, ba, cb, ca (and optionally dcb, dca and a label)", path)
 	}
 	if err != nil {
-		return nil, usagef("%s: %v", path, err)
+		return nil, err
 	}
-	col := map[string]int{}
-	label := -1
+	cr.headLine, _ = cr.csv.FieldPos(0)
+	cr.fields = len(head)
+	for k := range cr.col {
+		cr.col[k] = -1
+	}
 	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(h))
-		known := false
-		for _, f := range countFlags {
-			if h == f.name {
-				col[h], known = i, true
+		name := strings.ToLower(strings.TrimSpace(h))
+		k := slices.IndexFunc(countFlags, func(f struct{ name, help string }) bool { return f.name == name })
+		if k < 0 {
+			if cr.label < 0 {
+				cr.label = i
 			}
+			continue
 		}
-		if !known && label < 0 {
-			label = i
+		if j := cr.col[k]; j >= 0 {
+			return nil, usagef("%s line %d: columns %d (%q) and %d (%q) are both %s, as letter case and spaces are ignored; keep one of them", path, cr.headLine, j+1, head[j], i+1, h, name)
 		}
+		cr.col[k] = i
 	}
 	var missing []string
-	for _, f := range countFlags[:6] {
-		if _, ok := col[f.name]; !ok {
+	for k, f := range countFlags[:6] {
+		if cr.col[k] < 0 {
 			missing = append(missing, f.name)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, usagef("%s line 1: the header has no column %s; it must name rb, ra, bb, ba, cb, ca (and optionally dcb, dca)", path, strings.Join(missing, ", "))
+		return nil, usagef("%s line %d: the header has no column %s; it must name rb, ra, bb, ba, cb, ca (and optionally dcb, dca)", path, cr.headLine, strings.Join(missing, ", "))
 	}
-	_, hasDCb := col["dcb"]
-	_, hasDCa := col["dca"]
-	if hasDCb != hasDCa {
-		return nil, usagef("%s line 1: give both columns dcb and dca, or neither", path)
+	if (cr.col[6] >= 0) != (cr.col[7] >= 0) {
+		return nil, usagef("%s line %d: give both columns dcb and dca, or neither", path, cr.headLine)
 	}
-	var rows []countsRow
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
+	cr.hasDC = cr.col[6] >= 0
+	return cr, nil
+}
+
+// read reads one record, turning an error into a sentence, and notes
+// where the record ended for the next one's record limit.
+func (cr *countsReader) read() ([]string, error) {
+	rec, err := cr.csv.Read()
+	if err == io.EOF {
+		return nil, err
+	}
+	if err != nil {
+		return nil, cr.readError(err)
+	}
+	cr.limit.start = cr.csv.InputOffset() + cr.bom
+	last := len(rec) - 1
+	cr.lastLine, _ = cr.csv.FieldPos(last)
+	cr.lastLine += strings.Count(rec[last], "\n")
+	return rec, nil
+}
+
+// next returns the next row, or io.EOF after the last.
+func (cr *countsReader) next() (countsRow, error) {
+	rec, err := cr.read()
+	if err != nil {
+		return countsRow{}, err
+	}
+	line, _ := cr.csv.FieldPos(0)
+	if len(rec) != cr.fields {
+		few := "too few"
+		if len(rec) > cr.fields {
+			few = "too many"
 		}
+		return countsRow{}, usagef("%s line %d has %d fields, %s for the %d columns of the header (line %d); every row needs one field per column", cr.path, line, len(rec), few, cr.fields, cr.headLine)
+	}
+	var v [8]float64
+	for k, i := range cr.col {
+		if i < 0 {
+			continue
+		}
+		x, err := parseCount(rec[i])
 		if err != nil {
-			return nil, usagef("%s: %v", path, err)
+			l, _ := cr.csv.FieldPos(i)
+			return countsRow{}, usagef("%s line %d, column %d (%s): %v", cr.path, l, i+1, countFlags[k].name, err)
 		}
-		v := map[string]float64{}
-		for name, i := range col {
-			x, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
-			if err != nil {
-				return nil, usagef("%s line %d: column %s = %q is not a number", path, line, name, rec[i])
-			}
-			v[name] = x
-		}
-		row := countsRow{line: line, counts: metrics.Counts{Rb: v["rb"], Ra: v["ra"], Bb: v["bb"], Ba: v["ba"], Cb: v["cb"], Ca: v["ca"],
-			DCb: v["dcb"], DCa: v["dca"], HasBufferControl: hasDCb}}
-		if label >= 0 {
-			row.label = rec[label]
-		}
-		rows = append(rows, row)
+		v[k] = x
 	}
-	if len(rows) == 0 {
-		return nil, usagef("%s has a header but no rows of counts", path)
+	row := countsRow{line: line, counts: countsOf(v, cr.hasDC)}
+	if cr.label >= 0 {
+		row.label = rec[cr.label]
 	}
-	return rows, nil
+	return row, nil
+}
+
+// readError says in one sentence why the file could not be read as CSV.
+func (cr *countsReader) readError(err error) error {
+	const quoting = `a quoted field must end with a quote (") followed by a comma or the end of the line, and a quote inside it must be written twice ("")`
+	var pe *csv.ParseError
+	var ie *input.Error
+	switch {
+	case errors.As(err, &ie):
+		return err // names the file and the line
+	case errors.Is(err, errLongRecord):
+		return usagef("%s: the row after line %d is longer than %s, so it must have a field with a quote (\") that is never closed; %s", cr.path, cr.lastLine, input.Size(input.MaxLine), quoting)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+		return usagef("%s line %d, byte %d: a field that does not start with a quote (\") has one inside it; to keep it, put the whole field in quotes and write the quote twice (\"\")", cr.path, pe.Line, pe.Column)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line:
+		return usagef("%s line %d: the quoted field that starts on this line is still not closed properly at line %d, byte %d; %s", cr.path, pe.StartLine, pe.Line, pe.Column, quoting)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+		return usagef("%s line %d, byte %d: the quoted field is not closed properly; %s", cr.path, pe.Line, pe.Column, quoting)
+	case errors.As(err, &pe):
+		return usagef("%s line %d, byte %d: %v", cr.path, pe.Line, pe.Column, pe.Err)
+	}
+	return &input.Error{Path: cr.path, Msg: fmt.Sprintf("cannot read counts file %q: %v", cr.path, err)}
+}
+
+// errLongRecord ends the reading of a record that has grown past its
+// limit.
+var errLongRecord = errors.New("record too long")
+
+// recordLimit bounds the bytes read for one CSV record: a quote that is
+// never closed makes encoding/csv read the rest of the file into one
+// field, line after line. start is the offset at which the record being
+// read begins; the reader of records moves it after each.
+type recordLimit struct {
+	r     io.Reader
+	read  int64 // bytes passed on so far
+	start int64
+	max   int64
+	err   error
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	if l.read-l.start > l.max {
+		l.err = errLongRecord
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
 }
