@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -22,8 +23,10 @@ func TestBadInputTable(t *testing.T) {
 		name     string
 		scenario string // the text of s.toml; "" to give the path in files[0] instead
 		files    []file
-		arg      string   // the scenario argument, if not s.toml
-		want     []string // all must appear in stderr
+		fifos    []string          // named pipes with no writer
+		links    map[string]string // symbolic links: name -> target
+		arg      string            // the scenario argument, if not s.toml
+		want     []string          // all must appear in stderr
 	}{
 		{name: "wrong type", scenario: "days = \"many\"\n", want: []string{"s.toml line 1", "days has the wrong type", "whole number"}},
 		{name: "negative count", scenario: "[buyers]\ncount = -5\n", want: []string{"s.toml line 2", "buyers.count = -5", "from 0 to"}},
@@ -45,6 +48,15 @@ func TestBadInputTable(t *testing.T) {
 		{name: "binary junk", arg: "junk.toml", files: []file{{"junk.toml", "\x00\x01\x02PK\x03\x04\xff\xfe garbage"}}, want: []string{"junk.toml", "TOML syntax is wrong"}},
 		{name: "missing scenario", arg: "nothere.toml", want: []string{`scenario file "`, `nothere.toml" does not exist`}},
 		{name: "directory as scenario", arg: "adir", files: []file{{"adir/x", "x"}}, want: []string{"is a directory, not a file"}},
+		{name: "named pipe as scenario", arg: "pipe.toml", fifos: []string{"pipe.toml"}, want: []string{`pipe.toml" is a named pipe (FIFO), not a regular file`}},
+		{name: "link to /dev/zero as scenario", arg: "zero.toml", links: map[string]string{"zero.toml": "/dev/zero"}, want: []string{`zero.toml" is a character device, not a regular file`}},
+		{name: "named pipe as .asc map", scenario: "[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\n", fifos: []string{"m.asc"},
+			want: []string{"s.toml line 2", "city.map", `m.asc" is a named pipe (FIFO), not a regular file`}},
+		{name: "link to /dev/zero as .txt map", scenario: "[city]\nmap = \"m.txt\"\n" + townLegend, links: map[string]string{"m.txt": "/dev/zero"},
+			want: []string{"s.toml line 2", "city.map", `m.txt" is a character device, not a regular file`}},
+		{name: "link to a named pipe as layer", scenario: "[city]\nmap = \"m.asc\"\ndemand_map = \"d.asc\"\ncodes = { \"0\" = \"water\", \"1\" = \"residential\", \"2\" = \"park\" }\n",
+			files: []file{{"m.asc", goodASC}}, fifos: []string{"p.asc"}, links: map[string]string{"d.asc": "p.asc"},
+			want: []string{"s.toml line 3", "city.demand_map", `d.asc" is a named pipe (FIFO), not a regular file`}},
 		{name: "missing map file", scenario: "[city]\nmap = \"maps/none.txt\"\n" + townLegend, want: []string{"city.map", "none.txt", "does not exist"}},
 		{name: "directory as map", scenario: "[city]\nmap = \"maps\"\n" + townLegend, files: []file{{"maps/x.txt", "x"}}, want: []string{"city.map", "is a directory, not a map file"}},
 		{name: "map without a legend", scenario: "[city]\nmap = \"m.txt\"\n", files: []file{{"m.txt", "rr\nrr\n"}}, want: []string{"city.legend must say which land-use class each character is"}},
@@ -73,6 +85,16 @@ func TestBadInputTable(t *testing.T) {
 				path := filepath.Join(dir, f.name)
 				os.MkdirAll(filepath.Dir(path), 0o755)
 				if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, name := range c.fifos {
+				if err := syscall.Mkfifo(filepath.Join(dir, name), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name, to := range c.links {
+				if err := os.Symlink(to, filepath.Join(dir, name)); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -1,8 +1,12 @@
 package scenario
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"dropsim/sim/grid"
@@ -71,5 +75,51 @@ func TestParseRefusesAMap(t *testing.T) {
 	_, err := Parse("s.toml", []byte("[city]\nmap = \"town.txt\"\nlegend = { \"r\" = \"residential\" }\n"))
 	if err == nil || !strings.Contains(err.Error(), "s.toml line 2") || !strings.Contains(err.Error(), "loaded from a file") {
 		t.Errorf("Parse of a map scenario: %v", err)
+	}
+}
+
+// TestLoadSpecialMapFiles: a map or layer that is a named pipe or a link
+// to /dev/zero is one problem at the key's line, naming the file, and no
+// wait for a writer that never comes.
+func TestLoadSpecialMapFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.asc")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.txt")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	asc := "ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 10\n1 1\n1 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "m.asc"), []byte(asc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, text string
+		line       int
+		key, want  string
+	}{
+		{"named pipe as map", "[city]\nmap = \"pipe.asc\"\ncodes = { \"1\" = \"residential\" }\n", 2, "city.map",
+			fmt.Sprintf("city.map: map file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+		{"link to /dev/zero as map", "[city]\nmap = \"zero.txt\"\nlegend = { \"r\" = \"residential\" }\n", 2, "city.map",
+			fmt.Sprintf("city.map: map file %q is a character device, not a regular file; give a file", zero)},
+		{"named pipe as layer", "[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\ndemand_map = \"pipe.asc\"\n", 4, "city.demand_map",
+			fmt.Sprintf("city.demand_map: map file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+	} {
+		path := filepath.Join(dir, "s.toml")
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 {
+			t.Errorf("%s: %v, want one problem", c.name, err)
+			continue
+		}
+		want := Problem{File: path, Line: c.line, Key: c.key, Msg: c.want}
+		if e.Problems[0] != want {
+			t.Errorf("%s:\n got %+v\nwant %+v", c.name, e.Problems[0], want)
+		}
 	}
 }

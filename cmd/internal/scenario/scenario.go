@@ -11,8 +11,6 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"dropsim/cmd/internal/input"
 	"dropsim/sim"
 )
 
@@ -70,34 +69,27 @@ func fileError(format string, args ...any) *Error {
 	return &Error{Problems: []Problem{{Msg: fmt.Sprintf(format, args...)}}}
 }
 
-// Load reads and parses the scenario file at path. A missing file, a
-// directory, a file over MaxFileSize and a bad scenario give an *Error;
-// other failures to read give a plain error.
+// Load reads and parses the scenario file at path. A file that cannot be
+// read as a scenario (missing, a directory, a named pipe, a device, over
+// MaxFileSize) and a bad scenario give an *Error.
 func Load(path string) (sim.Params, error) {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return sim.Params{}, fileError("scenario file %q does not exist", path)
-	case err != nil:
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	case fi.IsDir():
-		return sim.Params{}, fileError("scenario file %q is a directory, not a file", path)
-	case fi.Size() > MaxFileSize:
-		return sim.Params{}, tooLarge(path)
+	// A directory and an oversized file keep their own sentences; input
+	// says the rest (missing, a pipe or device, a file grown past the limit).
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return sim.Params{}, fileError("scenario file %q is a directory, not a file", path)
+		case fi.Mode().IsRegular() && fi.Size() > MaxFileSize:
+			return sim.Params{}, tooLarge(path)
+		}
 	}
-	f, err := os.Open(path)
+	data, err := input.ReadAll(path, "scenario file", MaxFileSize)
 	if err != nil {
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	}
-	defer f.Close()
-	// Read at most one byte past the limit: a file can grow after Stat, and
-	// a pipe or device reports no size at all.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return sim.Params{}, tooLarge(path)
+		var ie *input.Error
+		if errors.As(err, &ie) {
+			return sim.Params{}, fileError("%s", ie.Msg)
+		}
+		return sim.Params{}, err
 	}
 	return parse(path, data, func(p *sim.Params, d *decoder) { loadMaps(p, filepath.Dir(path), d) })
 }
@@ -126,6 +118,10 @@ func Parse(filename string, data []byte) (sim.Params, error) {
 func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)) (sim.Params, error) {
 	p := sim.DefaultParams()
 	text := string(data)
+	if line := nestingLine(text); line > 0 {
+		return sim.Params{}, &Error{Problems: []Problem{{File: filename, Line: line,
+			Msg: fmt.Sprintf("lists or tables nest more than %d deep here; a scenario needs at most 2 (a polygon's [[x, y], ...])", MaxNesting)}}}
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(text, &raw); err != nil {
 		var pe toml.ParseError

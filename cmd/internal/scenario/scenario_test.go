@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"dropsim/sim"
@@ -418,6 +419,9 @@ func TestProblems(t *testing.T) {
 		{"value missing", "[market]\nshops =\n", []string{
 			`s.toml line 2: the TOML syntax is wrong: expected value but found '\n' instead (the value after = is missing)`,
 		}},
+		{"lists nested too deep", "days = 3\n[zones]\npolygon = " + strings.Repeat("[", 20) + "\n", []string{
+			"s.toml line 3: lists or tables nest more than 16 deep here; a scenario needs at most 2 (a polygon's [[x, y], ...])",
+		}},
 		{"key written twice", "[market]\nshops = 3\nprice = 1\nshops = 4\n", []string{
 			"s.toml line 4: the TOML syntax is wrong: ...",
 		}},
@@ -507,6 +511,14 @@ func TestLoadFileProblems(t *testing.T) {
 	f.Close()
 	missing := filepath.Join(dir, "x.toml")
 	bad := write("bad.toml", "[stasher]\nquota = 0\n")
+	fifo := filepath.Join(dir, "pipe.toml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.toml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, tc := range []struct {
 		name, path, want string
@@ -515,6 +527,8 @@ func TestLoadFileProblems(t *testing.T) {
 		{"directory", dir, fmt.Sprintf("scenario file %q is a directory, not a file", dir)},
 		{"too large", large, fmt.Sprintf("scenario file %q is larger than 10 MiB; scenario files are a few kilobytes of text, so this is probably not one", large)},
 		{"bad value", bad, bad + " line 2: stasher.quota = 0 is not allowed: a whole number from 1 to 10000"},
+		{"named pipe", fifo, fmt.Sprintf("scenario file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+		{"link to /dev/zero", zero, fmt.Sprintf("scenario file %q is a character device, not a regular file; give a file", zero)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(tc.path)
@@ -642,6 +656,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("[city.landuse]\npark = { cover = 0.5,\n  traffic = 2 }\n[[police.group]]\narea = [1, 2]\n"))
 	f.Add([]byte("description = \"\"\"\nx = 1\n\"\"\"\nname = 'a'\n"))
+	// Nesting past MaxNesting, which once overflowed the decoder's stack
+	// (lists) or took it past 14 GB (inline tables) at full size.
+	f.Add([]byte("x = " + strings.Repeat("[", 40) + "\n"))
+	f.Add([]byte("x = " + strings.Repeat("{a=", 40) + "1" + strings.Repeat("}", 40) + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p sim.Params
 		var err error
