@@ -46,6 +46,15 @@ const (
 	MaxMembers = 100_000
 )
 
+// The ranges of city.cell_m and of city.origin_x and origin_y (either way
+// from zero), in metres. The map readers check an ESRI grid's header, which
+// sets them, against the same ranges.
+const (
+	MinCellM  = 0.001
+	MaxCellM  = 1e6
+	MaxOrigin = 1e12
+)
+
 // Validate checks every parameter's range and the cross-checks between them.
 func (p *Params) Validate() error {
 	var v validator
@@ -63,9 +72,9 @@ func (p *Params) Validate() error {
 	if c.Width >= 2 && c.Height >= 2 && c.Width <= MaxSide && c.Height <= MaxSide && c.Width*c.Height > MaxCells {
 		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); sim.MaxCells in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxCells, c.Width, c.Height))
 	}
-	v.numIn("city.cell_m", c.CellM, 0.001, 1e6)
-	v.numIn("city.origin_x", c.OriginX, -1e12, 1e12)
-	v.numIn("city.origin_y", c.OriginY, -1e12, 1e12)
+	v.numIn("city.cell_m", c.CellM, MinCellM, MaxCellM)
+	v.numIn("city.origin_x", c.OriginX, -MaxOrigin, MaxOrigin)
+	v.numIn("city.origin_y", c.OriginY, -MaxOrigin, MaxOrigin)
 	if auth, code, ok := strings.Cut(c.CRS, ":"); c.CRS != "" && (!ok || auth == "" || code == "" || strings.ContainsAny(c.CRS, " \t\"\\/")) {
 		v.bad("city.crs", c.CRS, `"" or an authority and code such as "EPSG:32637"`)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,4 +123,47 @@ func TestLoadSpecialMapFiles(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", c.name, e.Problems[0], want)
 		}
 	}
+}
+
+// TestLoadASCHeaderRanges: a map's corner or cell size out of range is
+// blamed on the map's header line, not on the city key it sets; at the
+// bounds the scenario loads, so the reader and Validate agree.
+func TestLoadASCHeaderRanges(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.toml")
+	os.WriteFile(path, []byte("[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\n"), 0o644)
+	mapFile := filepath.Join(dir, "m.asc")
+	for _, c := range []struct {
+		xll, cell string
+		want      *Problem
+	}{
+		{"0", "1e300", &Problem{File: mapFile, Line: 5, Key: "city.map", Msg: "cellsize 1e+300 is not allowed: a cell size from 0.001 to 1e+06 metres"}},
+		{"0", "1e-9", &Problem{File: mapFile, Line: 5, Key: "city.map", Msg: "cellsize 1e-09 is not allowed: a cell size from 0.001 to 1e+06 metres"}},
+		{"1e13", "50", &Problem{File: mapFile, Line: 3, Key: "city.map", Msg: "xllcorner 1e+13 is not allowed: a coordinate of the lower-left corner from -1e+12 to 1e+12 metres"}},
+		{"-1e12", "0.001", nil},
+		{"1e12", "1e6", nil},
+	} {
+		asc := "ncols 2\nnrows 2\nxllcorner " + c.xll + "\nyllcorner 0\ncellsize " + c.cell + "\n1 1\n1 1\n"
+		os.WriteFile(mapFile, []byte(asc), 0o644)
+		p, err := Load(path)
+		if c.want == nil {
+			if err != nil || p.City.CellM != parseFloat(t, c.cell) {
+				t.Errorf("xllcorner %s, cellsize %s: %v (cell_m %v)", c.xll, c.cell, err, p.City.CellM)
+			}
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 || e.Problems[0] != *c.want {
+			t.Errorf("xllcorner %s, cellsize %s:\n got %v\nwant %s", c.xll, c.cell, err, c.want)
+		}
+	}
+}
+
+func parseFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
