@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ParamError is one bad parameter: its scenario key, its value, and what is
@@ -46,6 +48,13 @@ const (
 	MaxMembers = 100_000
 )
 
+// MaxNameBytes bounds a scenario's name, which names its output directory
+// outputs/<name>. File names are at most 255 bytes on common file systems
+// (ext4, XFS, APFS; NTFS counts 255 UTF-16 units), and users name their
+// -out directories after a scenario with a suffix ("crackdown-seed7");
+// 100 leaves room for that.
+const MaxNameBytes = 100
+
 // The ranges of city.cell_m and of city.origin_x and origin_y (either way
 // from zero), in metres. The map readers check an ESRI grid's header, which
 // sets them, against the same ranges.
@@ -58,8 +67,13 @@ const (
 // Validate checks every parameter's range and the cross-checks between them.
 func (p *Params) Validate() error {
 	var v validator
-	if p.Name == "" || strings.ContainsAny(p.Name, `/\`) || p.Name == "." || p.Name == ".." {
-		v.bad("name", p.Name, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
+	switch n := p.Name; {
+	case n == "" || strings.ContainsAny(n, `/\`) || n == "." || n == "..":
+		v.bad("name", n, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
+	case strings.IndexFunc(n, unicode.IsControl) >= 0 || !utf8.ValidString(n):
+		v.bad("name", n, "a name of UTF-8 text without control characters such as newline, tab or escape (it names the output directory outputs/<name> and is printed in messages)")
+	case len(n) > MaxNameBytes:
+		v.bad("name", n, fmt.Sprintf("a name of at most %d bytes, here %d (it names the output directory outputs/<name>)", MaxNameBytes, len(n)))
 	}
 	v.limit("days", p.Days, 1, MaxDays, "MaxDays")
 	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {

@@ -3,7 +3,9 @@ package sim
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // paramErrors unwraps Validate's joined error into its ParamErrors.
@@ -59,6 +61,18 @@ func TestValidateKeys(t *testing.T) {
 		{"no name", func(p *Params) { p.Name = "" }, []string{"name"}, ""},
 		{"a name with a slash", func(p *Params) { p.Name = "a/b" }, []string{"name"}, "a/b"},
 		{"name ..", func(p *Params) { p.Name = ".." }, []string{"name"}, ".."},
+		{"a name with an escape", func(p *Params) { p.Name = "a\x1b[2Jb" }, []string{"name"}, "a\x1b[2Jb"},
+		{"a name with a NUL", func(p *Params) { p.Name = "a\x00" }, []string{"name"}, "a\x00"},
+		{"a name with a newline", func(p *Params) { p.Name = "a\nb" }, []string{"name"}, "a\nb"},
+		{"a name with a tab", func(p *Params) { p.Name = "a\tb" }, []string{"name"}, "a\tb"},
+		{"a name with DEL", func(p *Params) { p.Name = "a\x7f" }, []string{"name"}, "a\x7f"},
+		{"a name with a C1 control", func(p *Params) { p.Name = "a\u0085" }, []string{"name"}, "a\u0085"},
+		{"a name not UTF-8", func(p *Params) { p.Name = "a\xff" }, []string{"name"}, "a\xff"},
+		{"a name of 100 bytes", func(p *Params) { p.Name = strings.Repeat("n", 100) }, nil, nil},
+		{"a name of 100 bytes in 50 letters", func(p *Params) { p.Name = strings.Repeat("é", 50) }, nil, nil},
+		{"a name of 101 bytes", func(p *Params) { p.Name = strings.Repeat("n", 101) }, []string{"name"}, strings.Repeat("n", 101)},
+		{"a name of 102 bytes in 34 letters", func(p *Params) { p.Name = strings.Repeat("€", 34) }, []string{"name"}, nil},
+		{"a name with spaces and accents", func(p *Params) { p.Name = "Crackdown in Göteborg, 2024" }, nil, nil},
 		{"find_prob 1.5", func(p *Params) { p.Police.FindProb = 1.5 }, []string{"police.find_prob"}, 1.5},
 		{"find_prob negative", func(p *Params) { p.Police.FindProb = -0.1 }, []string{"police.find_prob"}, -0.1},
 		{"area past the right edge", area(90, 10, 100, 20), []string{"police.group[1].area"}, []int{90, 10, 100, 20}},
@@ -144,5 +158,19 @@ func TestParamErrorMessage(t *testing.T) {
 		if got := c.e.Error(); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestNameNotRaw: a name with control characters is refused in a message
+// that shows them escaped.
+func TestNameNotRaw(t *testing.T) {
+	p := DefaultParams()
+	p.Name = "a\x1b[2J\nb\x00"
+	err := p.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if msg := err.Error(); strings.IndexFunc(msg, unicode.IsControl) >= 0 || !strings.HasPrefix(msg, `name = "a\x1b[2J\nb\x00" is not allowed: `) {
+		t.Errorf("got %q", msg)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode"
 )
 
 // townLegend is the legend of the test maps below.
@@ -48,6 +49,12 @@ func TestBadInputTable(t *testing.T) {
 		{name: "binary junk", arg: "junk.toml", files: []file{{"junk.toml", "\x00\x01\x02PK\x03\x04\xff\xfe garbage"}}, want: []string{"junk.toml", "TOML syntax is wrong"}},
 		{name: "missing scenario", arg: "nothere.toml", want: []string{`scenario file "`, `nothere.toml" does not exist`}},
 		{name: "directory as scenario", arg: "adir", files: []file{{"adir/x", "x"}}, want: []string{"is a directory, not a file"}},
+		{name: "a name taken from the file name", arg: "...toml", files: []file{{"...toml", "days = 10\n"}},
+			want: []string{`...toml: name = ".." (taken from the file name "...toml") is not allowed`, `set name = "..." in the file`}},
+		{name: "a file name with an escape", arg: "e\x1b[2Jx.toml", files: []file{{"e\x1b[2Jx.toml", "days = 10\n"}},
+			want: []string{`e\x1b[2Jx.toml": name = "e\x1b[2Jx" (taken from the file name "e\x1b[2Jx.toml") is not allowed`, "control characters"}},
+		{name: "a name with control characters", scenario: "name = \"a\\u001b[31m\\u0000\\nb\"\n", want: []string{`s.toml line 1: name = "a\x1b[31m\x00\nb" is not allowed`}},
+		{name: "a name too long for a directory", scenario: "name = \"" + strings.Repeat("n", 300) + "\"\n", want: []string{"s.toml line 1", "at most 100 bytes, here 300"}},
 		{name: "named pipe as scenario", arg: "pipe.toml", fifos: []string{"pipe.toml"}, want: []string{`pipe.toml" is a named pipe (FIFO), not a regular file`}},
 		{name: "link to /dev/zero as scenario", arg: "zero.toml", links: map[string]string{"zero.toml": "/dev/zero"}, want: []string{`zero.toml" is a character device, not a regular file`}},
 		{name: "named pipe as .asc map", scenario: "[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\n", fifos: []string{"m.asc"},
@@ -128,6 +135,9 @@ func TestBadInputTable(t *testing.T) {
 			for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
 				if !strings.HasPrefix(line, "dropsim: ") || strings.Contains(line, "panic") || strings.Contains(line, "goroutine") {
 					t.Errorf("not a one-sentence problem: %q", line)
+				}
+				if strings.IndexFunc(line, unicode.IsControl) >= 0 {
+					t.Errorf("a control character printed raw: %q", line)
 				}
 			}
 			if _, err := os.Stat(out); err == nil {

@@ -52,8 +52,10 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := output.WriteManifest(dir, man); err != nil {
 		return err
 	}
+	// p.Name, validated, not man.Scenario: a control character in an
+	// edited manifest must not reach the terminal.
 	fmt.Fprintf(stdout, "%s: measures, figures (%s), animation and report rebuilt from the tables in %s (%.2f s)\n",
-		man.Scenario, strings.Join(formats, ", "), dir, time.Since(start).Seconds())
+		p.Name, strings.Join(formats, ", "), dir, time.Since(start).Seconds())
 	fmt.Fprintln(stdout, headline(summary))
 	return nil
 }

@@ -15,7 +15,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -39,15 +42,19 @@ type Problem struct {
 // String is the problem as a sentence: "file line N: msg", "file: msg"
 // when no line applies, or msg alone for a problem with the file as a whole.
 func (p Problem) String() string {
+	file := p.File
+	if strings.IndexFunc(file, unicode.IsControl) >= 0 || !utf8.ValidString(file) {
+		file = strconv.Quote(file) // never write an escape or a newline raw to a terminal
+	}
 	switch {
 	case p.File == "":
 		return p.Msg
 	case p.Line > 0 && p.Col > 0:
-		return fmt.Sprintf("%s line %d, column %d: %s", p.File, p.Line, p.Col, p.Msg)
+		return fmt.Sprintf("%s line %d, column %d: %s", file, p.Line, p.Col, p.Msg)
 	case p.Line > 0:
-		return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Msg)
+		return fmt.Sprintf("%s line %d: %s", file, p.Line, p.Msg)
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	return fmt.Sprintf("%s: %s", file, p.Msg)
 }
 
 // Error is a scenario file that cannot be run: missing, unreadable as TOML,
@@ -148,8 +155,9 @@ func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)
 		d.groups(groups, &p)
 	}
 	if _, ok := raw["name"]; !ok {
-		if name := strings.TrimSuffix(filepath.Base(filename), ".toml"); name != "" && name != "." && name != string(filepath.Separator) {
-			p.Name = name
+		base := filepath.Base(filename)
+		if name := strings.TrimSuffix(base, ".toml"); name != "" && name != "." && name != string(filepath.Separator) {
+			p.Name, d.nameFile = name, base
 		}
 	}
 
@@ -190,6 +198,10 @@ func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)
 // the line of the table it belongs to, if the file has one.
 func (d *decoder) valueProblem(pe *sim.ParamError) Problem {
 	pr := Problem{File: d.file, Key: pe.Key, Msg: pe.Error()}
+	if pe.Key == "name" && d.nameFile != "" {
+		pr.Msg = fmt.Sprintf(`name = %q (taken from the file name %q) is not allowed: %s; set name = "..." in the file`, pe.Value, d.nameFile, pe.Allowed)
+		return pr
+	}
 	line, written, table := d.keys.locate(pe.Key)
 	pr.Line = line
 	switch {

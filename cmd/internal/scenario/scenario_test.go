@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode"
 
 	"dropsim/sim"
 )
@@ -697,4 +698,39 @@ func allocated(fn func()) uint64 {
 	fn()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestNameProblems: a bad name says whether the file set it or it was
+// taken from the file name, and never prints a control character raw.
+func TestNameProblems(t *testing.T) {
+	const slash = `a non-empty name without / or \ (it names the output directory outputs/<name>)`
+	const control = "a name of UTF-8 text without control characters such as newline, tab or escape (it names the output directory outputs/<name> and is printed in messages)"
+	long := strings.Repeat("n", 150)
+	for _, c := range []struct {
+		file, text, want string
+	}{
+		{"...toml", "", `...toml: name = ".." (taken from the file name "...toml") is not allowed: ` + slash + `; set name = "..." in the file`},
+		{"dir/...toml", "days = 10\n", `dir/...toml: name = ".." (taken from the file name "...toml") is not allowed: ` + slash + `; set name = "..." in the file`},
+		{"dir/e\x1b[2Jx.toml", "", `"dir/e\x1b[2Jx.toml": name = "e\x1b[2Jx" (taken from the file name "e\x1b[2Jx.toml") is not allowed: ` + control + `; set name = "..." in the file`},
+		{long + ".toml", "", long + `.toml: name = "` + long + `" (taken from the file name "` + long + `.toml") is not allowed: a name of at most 100 bytes, here 150 (it names the output directory outputs/<name>); set name = "..." in the file`},
+		{"s.toml", "name = \"a\\u001b[31mred\\nb\"\n", `s.toml line 1: name = "a\x1b[31mred\nb" is not allowed: ` + control},
+		{"s.toml", "name = \"..\"\n", `s.toml line 1: name = ".." is not allowed: ` + slash},
+	} {
+		_, err := Parse(c.file, []byte(c.text))
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 {
+			t.Errorf("%q: %v, want one problem", c.file, err)
+			continue
+		}
+		if got := err.Error(); got != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.file, got, c.want)
+		}
+		if strings.IndexFunc(err.Error(), unicode.IsControl) >= 0 {
+			t.Errorf("%q: a control character printed raw: %q", c.file, err)
+		}
+	}
+	// A file with a good name of its own may have any file name.
+	if p, err := Parse("...toml", []byte(`name = "mine"`)); err != nil || p.Name != "mine" {
+		t.Errorf("name set in the file: %q, %v", p.Name, err)
+	}
 }
