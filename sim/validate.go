@@ -239,13 +239,21 @@ func (p *Params) Validate() error {
 		}
 		v.limit(k+".count", g.Count, 0, MaxUnits, "MaxUnits")
 		units += max(g.Count, 0)
-		v.intIn(k+".start_day", g.StartDay, 0, p.Days)
-		v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
+		if g.StartDay < 0 || g.StartDay > p.Days {
+			allowed := fmt.Sprintf("a day from 0 to days = %d", p.Days)
+			if g.StartDay > p.Days {
+				allowed += fmt.Sprintf(" (the run has %d days, so the group would start after the run ends)", p.Days)
+			}
+			v.bad(k+".start_day", g.StartDay, allowed)
+			v.intIn(k+".end_day", g.EndDay, 0, p.Days) // not against a start_day that is wrong itself
+		} else {
+			v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
+		}
 		if g.Strategy == "area" {
 			if len(g.Area) != 4 {
 				v.bad(k+".area", g.Area, "a rectangle [x0, y0, x1, y1] of cells, inclusive")
-			} else if a := g.Area; a[0] < 0 || a[1] < 0 || a[2] >= c.Width || a[3] >= c.Height || a[0] > a[2] || a[1] > a[3] {
-				v.bad(k+".area", g.Area, fmt.Sprintf("0 <= x0 <= x1 < %d and 0 <= y0 <= y1 < %d (inside the grid)", c.Width, c.Height))
+			} else if !rectInside(g.Area, c.Width, c.Height) {
+				v.bad(k+".area", g.Area, rectAllowed(g.Area, c.Width, c.Height))
 			}
 		} else if len(g.Area) != 0 {
 			v.bad(k+".area", g.Area, `an area only with strategy = "area"`)

@@ -87,6 +87,18 @@ func TestValidateKeys(t *testing.T) {
 		{"end_day before start_day", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: 50, EndDay: 40}}
 		}, []string{"police.group[1].end_day"}, 40},
+		{"start_day after days, end_day the default", func(p *Params) {
+			p.Police.Groups = []GroupParams{DefaultGroup(p.Days), {Strategy: "random", Count: 1, StartDay: 200, EndDay: p.Days}}
+		}, []string{"police.group[2].start_day"}, 200},
+		{"start_day after days, end_day too", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: 200, EndDay: 250}}
+		}, []string{"police.group[1].start_day", "police.group[1].end_day"}, 200},
+		{"start_day on the last day", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: p.Days, EndDay: p.Days}}
+		}, nil, nil},
+		{"start_day negative", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: -1, EndDay: 10}}
+		}, []string{"police.group[1].start_day"}, -1},
 		{"unknown strategy", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "hotspots", Count: 1, EndDay: 10}}
 		}, []string{"police.group[1].strategy"}, "hotspots"},
@@ -172,5 +184,43 @@ func TestNameNotRaw(t *testing.T) {
 	}
 	if msg := err.Error(); strings.IndexFunc(msg, unicode.IsControl) >= 0 || !strings.HasPrefix(msg, `name = "a\x1b[2J\nb\x00" is not allowed: `) {
 		t.Errorf("got %q", msg)
+	}
+}
+
+// TestRectangleOutsideTheGrid: a rectangle that does not fit names the
+// corner outside the 100 x 100 grid, or the corners out of order,
+// whichever key holds it.
+func TestRectangleOutsideTheGrid(t *testing.T) {
+	const want = "a rectangle [x0, y0, x1, y1] inside the grid"
+	const grid = "the 100 x 100 grid (x from 0 to 99, y from 0 to 99)"
+	area := func(a ...int) func(*Params) { return func(p *Params) { p.Police.Groups[1].Area = a } }
+	zones := func(treatment, control, buffer []int) func(*Params) {
+		return func(p *Params) {
+			p.Zones.Treatment, p.Zones.Control, p.Zones.BufferControl = treatment, control, buffer
+		}
+	}
+	inside := []int{10, 10, 20, 20}
+	for _, c := range []struct {
+		name     string
+		edit     func(*Params)
+		key, msg string
+	}{
+		{"group area, far corner", area(90, 10, 120, 95), "police.group[2].area", want + "; the corner (x1, y1) = (120, 95) lies outside " + grid},
+		{"group area, near corner", area(-1, 5, 10, 10), "police.group[2].area", want + "; the corner (x0, y0) = (-1, 5) lies outside " + grid},
+		{"group area, y only", area(0, 0, 99, 100), "police.group[2].area", want + "; the corner (x1, y1) = (99, 100) lies outside " + grid},
+		{"group area upside down", area(10, 20, 15, 10), "police.group[2].area", want + ", with y0 <= y1 (here y0 = 20, y1 = 10)"},
+		{"treatment, both corners", zones([]int{-5, 0, 10, 100}, nil, nil), "zones.treatment",
+			want + "; the corners (x0, y0) = (-5, 0) and (x1, y1) = (10, 100) lie outside " + grid},
+		{"treatment of three numbers", zones([]int{1, 2, 3}, nil, nil), "zones.treatment", want + ", four numbers (here 3)"},
+		{"control", zones(inside, []int{50, 50, 100, 60}, nil), "zones.control", want + "; the corner (x1, y1) = (100, 60) lies outside " + grid},
+		{"control, x reversed", zones(inside, []int{60, 50, 40, 60}, nil), "zones.control", want + ", with x0 <= x1 (here x0 = 60, x1 = 40)"},
+		{"buffer control", zones(inside, nil, []int{0, 99, 5, 100}), "zones.buffer_control", want + "; the corner (x1, y1) = (5, 100) lies outside " + grid},
+	} {
+		p := zoneParams()
+		c.edit(&p)
+		pes := paramErrors(t, p.Validate())
+		if len(pes) != 1 || pes[0].Key != c.key || pes[0].Allowed != c.msg {
+			t.Errorf("%s: %v\nwant %s: %s", c.name, pes, c.key, c.msg)
+		}
 	}
 }

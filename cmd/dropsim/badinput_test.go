@@ -37,9 +37,10 @@ func TestBadInputTable(t *testing.T) {
 		{name: "unknown table", scenario: "[polise]\nfind_prob = 0.1\n", want: []string{"line 1", `unknown key "polise"`}},
 		{name: "syntax error", scenario: "days = 10\nname = crackdown\n", want: []string{"line 2", "TOML syntax is wrong", "double quotes"}},
 		{name: "three mistakes, three sentences", scenario: "days = 0\n[stasher]\nquota = 0\n[buyers]\ncount = \"x\"\n", want: []string{"line 1: days = 0", "line 3: stasher.quota = 0", "line 5: buyers.count has the wrong type"}},
-		{name: "treatment area outside the grid", scenario: "[zones]\ntreatment = [90, 90, 120, 95]\nsplit_day = 10\n", want: []string{"line 2", "zones.treatment = [90, 90, 120, 95]", "inside the grid"}},
-		{name: "area group outside the grid", scenario: "[[police.group]]\nstrategy = \"area\"\narea = [0, 0, 100, 5]\n", want: []string{"line 3", "police.group[1].area", "inside the grid"}},
+		{name: "treatment area outside the grid", scenario: "[zones]\ntreatment = [90, 90, 120, 95]\nsplit_day = 10\n", want: []string{"line 2", "zones.treatment = [90, 90, 120, 95]", "inside the grid", "the corner (x1, y1) = (120, 95) lies outside the 100 x 100 grid (x from 0 to 99, y from 0 to 99)"}},
+		{name: "area group outside the grid", scenario: "[[police.group]]\nstrategy = \"area\"\narea = [0, 0, 100, 5]\n", want: []string{"line 3", "police.group[1].area", "inside the grid", "the corner (x1, y1) = (100, 5) lies outside the 100 x 100 grid"}},
 		{name: "window after the horizon", scenario: "days = 100\n[[police.group]]\nstart_day = 50\nend_day = 150\n", want: []string{"line 4", "police.group[1].end_day = 150", "from 50 to 100"}},
+		{name: "group starting after the run", scenario: "days = 180\n[[police.group]]\nstart_day = 200\n", want: []string{"line 3", "police.group[1].start_day = 200", "days = 180", "start after the run ends"}},
 		{name: "split after the horizon", scenario: "days = 100\n[zones]\ntreatment = [1, 1, 5, 5]\nsplit_day = 120\n", want: []string{"line 4", "zones.split_day = 120"}},
 		{name: "a 10^6 x 10^6 grid", scenario: "[city]\nwidth = 1000000\nheight = 1000000\n", want: []string{"line 2", "city.width = 1000000", "line 3", "city.height = 1000000"}},
 		{name: "a grid over the cell limit", scenario: "[city]\nwidth = 100000\nheight = 1000\n", want: []string{"city.width = 100000", "25000000 cells", "sim.MaxCells"}},
@@ -84,7 +85,7 @@ func TestBadInputTable(t *testing.T) {
 		{name: "demand layer of the wrong size", scenario: "[city]\nmap = \"m.asc\"\ndemand_map = \"d.asc\"\ncodes = { \"0\" = \"water\", \"1\" = \"residential\", \"2\" = \"park\" }\n",
 			files: []file{{"m.asc", goodASC}, {"d.asc", "ncols 2\nnrows 3\nxllcorner 1000\nyllcorner 2000\ncellsize 50\n1 1\n1 1\n1 1\n"}}, want: []string{"d.asc", "2 x 3", "4 x 3"}},
 		{name: "treatment outside a map's grid", scenario: "[city]\nmap = \"m.asc\"\ncodes = { \"0\" = \"water\", \"1\" = \"residential\", \"2\" = \"park\" }\n[zones]\ntreatment = [1, 1, 5, 1]\nsplit_day = 10\n",
-			files: []file{{"m.asc", goodASC}}, want: []string{"line 5", "zones.treatment = [1, 1, 5, 1]", "x1 < 4"}},
+			files: []file{{"m.asc", goodASC}}, want: []string{"line 5", "zones.treatment = [1, 1, 5, 1]", "the corner (x1, y1) = (5, 1) lies outside the 4 x 3 grid (x from 0 to 3, y from 0 to 2)"}},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))

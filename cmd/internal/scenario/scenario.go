@@ -229,6 +229,10 @@ func syntaxHint(msg string) string {
 		return ` (text must be in double quotes, e.g. strategy = "random"; numbers and true or false are written without)`
 	case strings.Contains(msg, `expected value but found '\n'`):
 		return " (the value after = is missing)"
+	case strings.Contains(msg, "expected a top-level item to end with"), // count = 40 units
+		strings.Contains(msg, "or array terminator"),           // area = [1, 2 cells]
+		strings.Contains(msg, "or an inline table terminator"): // { cover = 0.5 x }
+		return " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
 	}
 	return ""
 }

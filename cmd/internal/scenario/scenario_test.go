@@ -278,6 +278,7 @@ count = 3
 func TestProblems(t *testing.T) {
 	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
 	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
+	const unitsHint = " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
 	const groupKeys = "keys allowed in [[police.group]] are: area, count, end_day, name, start_day, strategy"
 	for _, tc := range []struct {
 		name, text string
@@ -385,9 +386,15 @@ func TestProblems(t *testing.T) {
 		{"cross-check against a default, table in the file", "[stasher]\nshift_start = 22\n", []string{
 			"s.toml line 1: stasher.shift_end = 20 is not allowed: ... (default value, not set in [stasher])",
 		}},
-		{"cross-check against a default in a group", "days = 100\n[[police.group]]\n[[police.group]]\nstart_day = 150\n", []string{
-			"s.toml line 3: police.group[2].end_day = 100 is not allowed: ... (default value, not set in [[police.group]] number 2)",
-			"s.toml line 4: police.group[2].start_day = 150 is not allowed: ...",
+		{"end_day before start_day in a group", "days = 100\n[[police.group]]\nstart_day = 50\n[[police.group]]\nend_day = 30\nstart_day = 40\n", []string{
+			"s.toml line 5: police.group[2].end_day = 30 is not allowed: a whole number from 40 to 100",
+		}},
+		{"a group starting after the run, its end_day the default", "days = 180\n[[police.group]]\nstart_day = 200\n", []string{
+			"s.toml line 3: police.group[1].start_day = 200 is not allowed: a day from 0 to days = 180 (the run has 180 days, so the group would start after the run ends)",
+		}},
+		{"a group starting after the run and ending after it", "days = 180\n[[police.group]]\nstart_day = 200\nend_day = 250\n", []string{
+			"s.toml line 3: police.group[1].start_day = 200 is not allowed: a day from 0 to days = 180 (the run has 180 days, so the group would start after the run ends)",
+			"s.toml line 4: police.group[1].end_day = 250 is not allowed: a whole number from 0 to 180",
 		}},
 		{"cross-check against a default, no table", "[market]\nshops = 30\n", []string{
 			"s.toml: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30) (default value)",
@@ -419,6 +426,18 @@ func TestProblems(t *testing.T) {
 		}},
 		{"value missing", "[market]\nshops =\n", []string{
 			`s.toml line 2: the TOML syntax is wrong: expected value but found '\n' instead (the value after = is missing)`,
+		}},
+		{"units after a number", "[[police.group]]\ncount = 40 units\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a top-level item to end with a newline, comment, or EOF, but got 'u' instead` + unitsHint,
+		}},
+		{"units in a list", "[[police.group]]\nstrategy = \"area\"\narea = [1, 2, 3, 4 cells]\n", []string{
+			`s.toml line 3: the TOML syntax is wrong: expected a comma (',') or array terminator (']'), but got 'c'` + unitsHint,
+		}},
+		{"a list without commas", "[buyers]\ndiurnal = [1 2]\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a comma (',') or array terminator (']'), but got '2'` + unitsHint,
+		}},
+		{"units in an inline table", "[city.landuse]\npark = { cover = 0.5 share }\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a comma or an inline table terminator '}', but got 's' instead` + unitsHint,
 		}},
 		{"lists nested too deep", "days = 3\n[zones]\npolygon = " + strings.Repeat("[", 20) + "\n", []string{
 			"s.toml line 3: lists or tables nest more than 16 deep here; a scenario needs at most 2 (a polygon's [[x, y], ...])",
