@@ -29,6 +29,7 @@ func TestNestingLine(t *testing.T) {
 		{"a backslash ends nothing in a literal string", "name = 'a\\'\nx = " + deep, 2},
 		{"in a multi-line string", "description = \"\"\"\n" + deep + "\n\"\"\"\n", 0},
 		{"after an escaped quote in a multi-line string", `description = """a\"""` + deep + `"""`, 0},
+		{"a line-ending backslash still ends a line", "description = \"\"\"a\\\nb\"\"\"\nx = " + deep, 3},
 		{"lines counted in a multi-line string", "description = \"\"\"\n\n\n\"\"\"\nx = " + deep, 5},
 		{"quotes before the closing ones", `x = ["""a"""", ` + deep, 1},
 		{"quotes before the closing ones, literal", "x = ['''a'''', " + deep, 1},
