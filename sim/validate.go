@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ParamError is one bad parameter: its scenario key, its value, and what is
@@ -46,11 +48,32 @@ const (
 	MaxMembers = 100_000
 )
 
+// MaxNameBytes bounds a scenario's name, which names its output directory
+// outputs/<name>. File names are at most 255 bytes on common file systems
+// (ext4, XFS, APFS; NTFS counts 255 UTF-16 units), and users name their
+// -out directories after a scenario with a suffix ("crackdown-seed7");
+// 100 leaves room for that.
+const MaxNameBytes = 100
+
+// The ranges of city.cell_m and of city.origin_x and origin_y (either way
+// from zero), in metres. The map readers check an ESRI grid's header, which
+// sets them, against the same ranges.
+const (
+	MinCellM  = 0.001
+	MaxCellM  = 1e6
+	MaxOrigin = 1e12
+)
+
 // Validate checks every parameter's range and the cross-checks between them.
 func (p *Params) Validate() error {
 	var v validator
-	if p.Name == "" || strings.ContainsAny(p.Name, `/\`) || p.Name == "." || p.Name == ".." {
-		v.bad("name", p.Name, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
+	switch n := p.Name; {
+	case n == "" || strings.ContainsAny(n, `/\`) || n == "." || n == "..":
+		v.bad("name", n, "a non-empty name without / or \\ (it names the output directory outputs/<name>)")
+	case strings.IndexFunc(n, unicode.IsControl) >= 0 || !utf8.ValidString(n):
+		v.bad("name", n, "a name of UTF-8 text without control characters such as newline, tab or escape (it names the output directory outputs/<name> and is printed in messages)")
+	case len(n) > MaxNameBytes:
+		v.bad("name", n, fmt.Sprintf("a name of at most %d bytes, here %d (it names the output directory outputs/<name>)", MaxNameBytes, len(n)))
 	}
 	v.limit("days", p.Days, 1, MaxDays, "MaxDays")
 	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {
@@ -63,9 +86,9 @@ func (p *Params) Validate() error {
 	if c.Width >= 2 && c.Height >= 2 && c.Width <= MaxSide && c.Height <= MaxSide && c.Width*c.Height > MaxCells {
 		v.bad("city.width", c.Width, fmt.Sprintf("width x height at most %d cells (here %d x %d); sim.MaxCells in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxCells, c.Width, c.Height))
 	}
-	v.numIn("city.cell_m", c.CellM, 0.001, 1e6)
-	v.numIn("city.origin_x", c.OriginX, -1e12, 1e12)
-	v.numIn("city.origin_y", c.OriginY, -1e12, 1e12)
+	v.numIn("city.cell_m", c.CellM, MinCellM, MaxCellM)
+	v.numIn("city.origin_x", c.OriginX, -MaxOrigin, MaxOrigin)
+	v.numIn("city.origin_y", c.OriginY, -MaxOrigin, MaxOrigin)
 	if auth, code, ok := strings.Cut(c.CRS, ":"); c.CRS != "" && (!ok || auth == "" || code == "" || strings.ContainsAny(c.CRS, " \t\"\\/")) {
 		v.bad("city.crs", c.CRS, `"" or an authority and code such as "EPSG:32637"`)
 	}
@@ -216,13 +239,21 @@ func (p *Params) Validate() error {
 		}
 		v.limit(k+".count", g.Count, 0, MaxUnits, "MaxUnits")
 		units += max(g.Count, 0)
-		v.intIn(k+".start_day", g.StartDay, 0, p.Days)
-		v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
+		if g.StartDay < 0 || g.StartDay > p.Days {
+			allowed := fmt.Sprintf("a day from 0 to days = %d", p.Days)
+			if g.StartDay > p.Days {
+				allowed += fmt.Sprintf(" (the run has %d days, so the group would start after the run ends)", p.Days)
+			}
+			v.bad(k+".start_day", g.StartDay, allowed)
+			v.intIn(k+".end_day", g.EndDay, 0, p.Days) // not against a start_day that is wrong itself
+		} else {
+			v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
+		}
 		if g.Strategy == "area" {
 			if len(g.Area) != 4 {
 				v.bad(k+".area", g.Area, "a rectangle [x0, y0, x1, y1] of cells, inclusive")
-			} else if a := g.Area; a[0] < 0 || a[1] < 0 || a[2] >= c.Width || a[3] >= c.Height || a[0] > a[2] || a[1] > a[3] {
-				v.bad(k+".area", g.Area, fmt.Sprintf("0 <= x0 <= x1 < %d and 0 <= y0 <= y1 < %d (inside the grid)", c.Width, c.Height))
+			} else if !rectInside(g.Area, c.Width, c.Height) {
+				v.bad(k+".area", g.Area, rectAllowed(g.Area, c.Width, c.Height))
 			}
 		} else if len(g.Area) != 0 {
 			v.bad(k+".area", g.Area, `an area only with strategy = "area"`)

@@ -3,7 +3,9 @@ package sim
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // paramErrors unwraps Validate's joined error into its ParamErrors.
@@ -59,6 +61,18 @@ func TestValidateKeys(t *testing.T) {
 		{"no name", func(p *Params) { p.Name = "" }, []string{"name"}, ""},
 		{"a name with a slash", func(p *Params) { p.Name = "a/b" }, []string{"name"}, "a/b"},
 		{"name ..", func(p *Params) { p.Name = ".." }, []string{"name"}, ".."},
+		{"a name with an escape", func(p *Params) { p.Name = "a\x1b[2Jb" }, []string{"name"}, "a\x1b[2Jb"},
+		{"a name with a NUL", func(p *Params) { p.Name = "a\x00" }, []string{"name"}, "a\x00"},
+		{"a name with a newline", func(p *Params) { p.Name = "a\nb" }, []string{"name"}, "a\nb"},
+		{"a name with a tab", func(p *Params) { p.Name = "a\tb" }, []string{"name"}, "a\tb"},
+		{"a name with DEL", func(p *Params) { p.Name = "a\x7f" }, []string{"name"}, "a\x7f"},
+		{"a name with a C1 control", func(p *Params) { p.Name = "a\u0085" }, []string{"name"}, "a\u0085"},
+		{"a name not UTF-8", func(p *Params) { p.Name = "a\xff" }, []string{"name"}, "a\xff"},
+		{"a name of 100 bytes", func(p *Params) { p.Name = strings.Repeat("n", 100) }, nil, nil},
+		{"a name of 100 bytes in 50 letters", func(p *Params) { p.Name = strings.Repeat("é", 50) }, nil, nil},
+		{"a name of 101 bytes", func(p *Params) { p.Name = strings.Repeat("n", 101) }, []string{"name"}, strings.Repeat("n", 101)},
+		{"a name of 102 bytes in 34 letters", func(p *Params) { p.Name = strings.Repeat("€", 34) }, []string{"name"}, nil},
+		{"a name with spaces and accents", func(p *Params) { p.Name = "Crackdown in Göteborg, 2024" }, nil, nil},
 		{"find_prob 1.5", func(p *Params) { p.Police.FindProb = 1.5 }, []string{"police.find_prob"}, 1.5},
 		{"find_prob negative", func(p *Params) { p.Police.FindProb = -0.1 }, []string{"police.find_prob"}, -0.1},
 		{"area past the right edge", area(90, 10, 100, 20), []string{"police.group[1].area"}, []int{90, 10, 100, 20}},
@@ -73,6 +87,18 @@ func TestValidateKeys(t *testing.T) {
 		{"end_day before start_day", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: 50, EndDay: 40}}
 		}, []string{"police.group[1].end_day"}, 40},
+		{"start_day after days, end_day the default", func(p *Params) {
+			p.Police.Groups = []GroupParams{DefaultGroup(p.Days), {Strategy: "random", Count: 1, StartDay: 200, EndDay: p.Days}}
+		}, []string{"police.group[2].start_day"}, 200},
+		{"start_day after days, end_day too", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: 200, EndDay: 250}}
+		}, []string{"police.group[1].start_day", "police.group[1].end_day"}, 200},
+		{"start_day on the last day", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: p.Days, EndDay: p.Days}}
+		}, nil, nil},
+		{"start_day negative", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, StartDay: -1, EndDay: 10}}
+		}, []string{"police.group[1].start_day"}, -1},
 		{"unknown strategy", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "hotspots", Count: 1, EndDay: 10}}
 		}, []string{"police.group[1].strategy"}, "hotspots"},
@@ -143,6 +169,58 @@ func TestParamErrorMessage(t *testing.T) {
 	} {
 		if got := c.e.Error(); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestNameNotRaw: a name with control characters is refused in a message
+// that shows them escaped.
+func TestNameNotRaw(t *testing.T) {
+	p := DefaultParams()
+	p.Name = "a\x1b[2J\nb\x00"
+	err := p.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if msg := err.Error(); strings.IndexFunc(msg, unicode.IsControl) >= 0 || !strings.HasPrefix(msg, `name = "a\x1b[2J\nb\x00" is not allowed: `) {
+		t.Errorf("got %q", msg)
+	}
+}
+
+// TestRectangleOutsideTheGrid: a rectangle that does not fit names the
+// corner outside the 100 x 100 grid, or the corners out of order,
+// whichever key holds it.
+func TestRectangleOutsideTheGrid(t *testing.T) {
+	const want = "a rectangle [x0, y0, x1, y1] inside the grid"
+	const grid = "the 100 x 100 grid (x from 0 to 99, y from 0 to 99)"
+	area := func(a ...int) func(*Params) { return func(p *Params) { p.Police.Groups[1].Area = a } }
+	zones := func(treatment, control, buffer []int) func(*Params) {
+		return func(p *Params) {
+			p.Zones.Treatment, p.Zones.Control, p.Zones.BufferControl = treatment, control, buffer
+		}
+	}
+	inside := []int{10, 10, 20, 20}
+	for _, c := range []struct {
+		name     string
+		edit     func(*Params)
+		key, msg string
+	}{
+		{"group area, far corner", area(90, 10, 120, 95), "police.group[2].area", want + "; the corner (x1, y1) = (120, 95) lies outside " + grid},
+		{"group area, near corner", area(-1, 5, 10, 10), "police.group[2].area", want + "; the corner (x0, y0) = (-1, 5) lies outside " + grid},
+		{"group area, y only", area(0, 0, 99, 100), "police.group[2].area", want + "; the corner (x1, y1) = (99, 100) lies outside " + grid},
+		{"group area upside down", area(10, 20, 15, 10), "police.group[2].area", want + ", with y0 <= y1 (here y0 = 20, y1 = 10)"},
+		{"treatment, both corners", zones([]int{-5, 0, 10, 100}, nil, nil), "zones.treatment",
+			want + "; the corners (x0, y0) = (-5, 0) and (x1, y1) = (10, 100) lie outside " + grid},
+		{"treatment of three numbers", zones([]int{1, 2, 3}, nil, nil), "zones.treatment", want + ", four numbers (here 3)"},
+		{"control", zones(inside, []int{50, 50, 100, 60}, nil), "zones.control", want + "; the corner (x1, y1) = (100, 60) lies outside " + grid},
+		{"control, x reversed", zones(inside, []int{60, 50, 40, 60}, nil), "zones.control", want + ", with x0 <= x1 (here x0 = 60, x1 = 40)"},
+		{"buffer control", zones(inside, nil, []int{0, 99, 5, 100}), "zones.buffer_control", want + "; the corner (x1, y1) = (5, 100) lies outside " + grid},
+	} {
+		p := zoneParams()
+		c.edit(&p)
+		pes := paramErrors(t, p.Validate())
+		if len(pes) != 1 || pes[0].Key != c.key || pes[0].Allowed != c.msg {
+			t.Errorf("%s: %v\nwant %s: %s", c.name, pes, c.key, c.msg)
 		}
 	}
 }

@@ -239,7 +239,7 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	switch {
 	case rect != nil:
 		if !rectInside(rect, W, H) {
-			bad(key, rect, rectAllowed(W, H))
+			bad(key, rect, rectAllowed(rect, W, H))
 			return z, errs
 		}
 		for y := rect[1]; y <= rect[3]; y++ {
@@ -283,14 +283,14 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	}
 	if len(zp.Control) > 0 {
 		if !rectInside(zp.Control, W, H) {
-			bad("zones.control", zp.Control, rectAllowed(W, H))
+			bad("zones.control", zp.Control, rectAllowed(zp.Control, W, H))
 		} else if n := markRect(label, W, zp.Control, ZoneControl); n > 0 {
 			bad("zones.control", zp.Control, fmt.Sprintf("a rectangle outside the treatment area and its buffer (it overlaps them in %d cells)", n))
 		}
 	}
 	if len(zp.BufferControl) > 0 {
 		if !rectInside(zp.BufferControl, W, H) {
-			bad("zones.buffer_control", zp.BufferControl, rectAllowed(W, H))
+			bad("zones.buffer_control", zp.BufferControl, rectAllowed(zp.BufferControl, W, H))
 		} else if n := markRect(label, W, zp.BufferControl, ZoneBufferControl); n > 0 {
 			bad("zones.buffer_control", zp.BufferControl, fmt.Sprintf("a rectangle outside the treatment area, its buffer and the control area (it overlaps them in %d cells)", n))
 		}
@@ -313,8 +313,33 @@ func rectInside(r []int, W, H int) bool {
 	return len(r) == 4 && r[0] >= 0 && r[1] >= 0 && r[0] <= r[2] && r[1] <= r[3] && r[2] < W && r[3] < H
 }
 
-func rectAllowed(W, H int) string {
-	return fmt.Sprintf("a rectangle [x0, y0, x1, y1] with 0 <= x0 <= x1 < %d and 0 <= y0 <= y1 < %d (inside the grid)", W, H)
+// rectAllowed says what a rectangle on the W x H grid must be and what is
+// wrong with r: the corners that lie outside the grid, or corners in the
+// wrong order.
+func rectAllowed(r []int, W, H int) string {
+	const want = "a rectangle [x0, y0, x1, y1] inside the grid"
+	if len(r) != 4 {
+		return fmt.Sprintf("%s, four numbers (here %d)", want, len(r))
+	}
+	var out []string
+	for _, c := range [2]struct {
+		name string
+		x, y int
+	}{{"(x0, y0)", r[0], r[1]}, {"(x1, y1)", r[2], r[3]}} {
+		if c.x < 0 || c.x >= W || c.y < 0 || c.y >= H {
+			out = append(out, fmt.Sprintf("%s = (%d, %d)", c.name, c.x, c.y))
+		}
+	}
+	grid := fmt.Sprintf("the %d x %d grid (x from 0 to %d, y from 0 to %d)", W, H, W-1, H-1)
+	switch {
+	case len(out) == 1:
+		return fmt.Sprintf("%s; the corner %s lies outside %s", want, out[0], grid)
+	case len(out) == 2:
+		return fmt.Sprintf("%s; the corners %s and %s lie outside %s", want, out[0], out[1], grid)
+	case r[0] > r[2]:
+		return fmt.Sprintf("%s, with x0 <= x1 (here x0 = %d, x1 = %d)", want, r[0], r[2])
+	}
+	return fmt.Sprintf("%s, with y0 <= y1 (here y0 = %d, y1 = %d)", want, r[1], r[3])
 }
 
 // markRect labels the elsewhere cells of r with zone and returns how many

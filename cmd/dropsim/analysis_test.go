@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"dropsim/cmd/internal/gis"
 	"dropsim/cmd/internal/output"
@@ -212,6 +213,17 @@ func TestPlotRebuildsTheRun(t *testing.T) {
 	man, err := output.ReadManifest(b)
 	if err != nil || !slices.Contains(man.Files, "report.html") || man.Files[len(man.Files)-1] != "manifest.json" {
 		t.Errorf("manifest after plot lists %v (%v)", man.Files, err)
+	}
+
+	// plot prints the validated name, not what an edited manifest says.
+	man.Scenario = "x\x1b[2J"
+	if err := output.WriteManifest(b, man); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = dropsim("plot", b, "-formats", "png")
+	raw := strings.ContainsFunc(stdout, func(r rune) bool { return r != '\n' && unicode.IsControl(r) })
+	if code != 0 || raw || !strings.HasPrefix(stdout, man.Params.Name+": ") {
+		t.Errorf("plot of an edited manifest: exit %d, stdout %q, stderr %s", code, stdout, stderr)
 	}
 }
 

@@ -81,8 +81,10 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if sig := intr.Signal(); sig != nil && !man.Complete {
 		return interruptedError{sig: sig, what: fmt.Sprintf("while drawing: %s not written; run dropsim plot %s again to write them", listFiles(man.Missing), dir)}
 	}
+	// p.Name, validated, not man.Scenario: a control character in an
+	// edited manifest must not reach the terminal.
 	fmt.Fprintf(stdout, "%s: measures, figures (%s), animation and report rebuilt from the tables in %s (%.2f s)\n",
-		man.Scenario, strings.Join(formats, ", "), dir, time.Since(start).Seconds())
+		p.Name, strings.Join(formats, ", "), dir, time.Since(start).Seconds())
 	fmt.Fprintln(stdout, headline(summary))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"dropsim/cmd/internal/gis"
+	"dropsim/sim"
 	"dropsim/sim/grid"
 )
 
@@ -30,6 +31,9 @@ func ReadASC(r io.Reader, name string, codes map[string]string, maxCells int) (*
 	ras, err := gis.ReadASC(r, name, maxCells)
 	if err != nil {
 		return nil, fromGIS(name, err)
+	}
+	if err := checkGeo(name, ras); err != nil {
+		return nil, err
 	}
 	if err := checkSize(name, ras.NCols, ras.NRows); err != nil {
 		return nil, err
@@ -80,6 +84,40 @@ func ReadASC(r io.Reader, name string, codes map[string]string, maxCells int) (*
 		return nil, noUsable(name, kinds)
 	}
 	return m, nil
+}
+
+// checkGeo checks the grid's corner and cell size, which become the
+// city's origin and cell_m, against the ranges sim.Params.Validate allows
+// for those, so that a bad value is blamed on its line in the map file
+// rather than on a scenario key the file does not set. The earliest bad
+// line is named.
+func checkGeo(name string, r *gis.Raster) error {
+	var bad *Error
+	for _, h := range []struct {
+		key    gis.HeaderKey
+		v      float64 // what the city takes: for xllcenter, the corner
+		lo, hi float64
+		what   string
+	}{
+		{r.CellSizeKey, r.CellSize, sim.MinCellM, sim.MaxCellM, "a cell size"},
+		{r.XLLKey, r.XLL, -sim.MaxOrigin, sim.MaxOrigin, "a coordinate of the lower-left corner"},
+		{r.YLLKey, r.YLL, -sim.MaxOrigin, sim.MaxOrigin, "a coordinate of the lower-left corner"},
+	} {
+		if h.v >= h.lo && h.v <= h.hi {
+			continue
+		}
+		if bad == nil || h.key.Line < bad.Line {
+			msg := fmt.Sprintf("%s %g is not allowed: %s from %g to %g metres", h.key.Name, h.key.Value, h.what, h.lo, h.hi)
+			if h.v != h.key.Value { // xllcenter, yllcenter
+				msg += fmt.Sprintf(" (here the corner is %g, half a cell from the centre)", h.v)
+			}
+			bad = &Error{File: name, Line: h.key.Line, Msg: msg}
+		}
+	}
+	if bad != nil {
+		return bad
+	}
+	return nil
 }
 
 // buildCodes turns a checked code table into a lookup and a list of its

@@ -452,3 +452,47 @@ func TestFromGIS(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 }
+
+// TestReadASCHeaderRanges: a corner or cell size outside the ranges of
+// city.origin_x, origin_y (-1e12 to 1e12) and cell_m (0.001 to 1e6) is
+// blamed on its header line; the bounds themselves are allowed.
+func TestReadASCHeaderRanges(t *testing.T) {
+	header := func(xll, yll, cell string) string {
+		return "ncols 2\nnrows 2\nxllcorner " + xll + "\nyllcorner " + yll + "\ncellsize " + cell + "\n"
+	}
+	const rows = "1 1\n1 1\n"
+	for _, c := range []struct {
+		name, in string
+		want     string // "" for a map that reads
+	}{
+		{"cell size 1e300", header("0", "0", "1e300"), "map.asc line 5: cellsize 1e+300 is not allowed: a cell size from 0.001 to 1e+06 metres"},
+		{"cell size 1e-9", header("0", "0", "1e-9"), "map.asc line 5: cellsize 1e-09 is not allowed: a cell size from 0.001 to 1e+06 metres"},
+		{"cell size just over 1e6", header("0", "0", "1000000.001"), "map.asc line 5: cellsize 1.000000001e+06 is not allowed: ..."},
+		{"x corner 1e13", header("1e13", "0", "50"), "map.asc line 3: xllcorner 1e+13 is not allowed: a coordinate of the lower-left corner from -1e+12 to 1e+12 metres"},
+		{"y corner -1e13", header("0", "-1e13", "50"), "map.asc line 4: yllcorner -1e+13 is not allowed: ..."},
+		{"the earliest bad line", "cellsize 1e-9\nyllcorner 2e12\nncols 2\nnrows 2\nxllcorner 0\n", "map.asc line 1: cellsize 1e-09 is not allowed: ..."},
+		{"the earliest bad line, corner first", "yllcorner 2e12\ncellsize 1e-9\nncols 2\nnrows 2\nxllcorner 0\n", "map.asc line 1: yllcorner 2e+12 is not allowed: ..."},
+		{"a centre whose corner is out", "ncols 2\nnrows 2\nxllcenter -1e12\nyllcorner 0\ncellsize 100\n",
+			"map.asc line 3: xllcenter -1e+12 is not allowed: a coordinate of the lower-left corner from -1e+12 to 1e+12 metres (here the corner is -1.00000000005e+12, half a cell from the centre)"},
+		{"the smallest cells", header("0", "0", "0.001"), ""},
+		{"the largest cells", header("-1e12", "-1e12", "1e6"), ""},
+		{"the farthest corner", header("1e12", "1e12", "1"), ""},
+	} {
+		m, err := ReadASC(strings.NewReader(c.in+rows), "map.asc", map[string]string{"1": "residential"}, 100)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || m != nil || !matchPrefix(err.Error(), c.want)):
+			t.Errorf("%s:\n got %v\nwant %s", c.name, err, c.want)
+		}
+	}
+}
+
+// matchPrefix is got == want, or for a want ending in "...", got starting
+// with the rest of want.
+func matchPrefix(got, want string) bool {
+	if w, ok := strings.CutSuffix(want, "..."); ok {
+		return strings.HasPrefix(got, w)
+	}
+	return got == want
+}

@@ -27,6 +27,16 @@ type Raster struct {
 	NoData       float64
 	HasNoData    bool
 	Values       []float64
+	// Where ReadASC found the corner and the cell size, for messages
+	// about their values; zero for a raster not read from a file.
+	XLLKey, YLLKey, CellSizeKey HeaderKey
+}
+
+// HeaderKey is one key of a grid file's header as written.
+type HeaderKey struct {
+	Name  string  // "xllcorner", "xllcenter", "cellsize", ...
+	Line  int     // from 1
+	Value float64 // as written (for xllcenter, the centre)
 }
 
 // maxLineBytes bounds one line of a grid file (a row of values).
@@ -385,13 +395,14 @@ func (p *ascParser) readHeader() error {
 		if problem != "" {
 			return p.errorf(n, "%s = %s %s", key.name, quote(val), problem)
 		}
+		hk := HeaderKey{key.name, n, v}
 		switch key.slot {
 		case hXLL:
-			p.r.XLL, xCenter = v, key.center
+			p.r.XLL, xCenter, p.r.XLLKey = v, key.center, hk
 		case hYLL:
-			p.r.YLL, yCenter = v, key.center
+			p.r.YLL, yCenter, p.r.YLLKey = v, key.center, hk
 		case hCellSize:
-			p.r.CellSize = v
+			p.r.CellSize, p.r.CellSizeKey = v, hk
 		case hNoData:
 			p.r.NoData, p.r.HasNoData = v, true
 		}

@@ -21,6 +21,9 @@ type decoder struct {
 	keys  keyIndex
 	probs []Problem
 	bad   map[string]bool // keys already reported
+	// nameFile is the file name the scenario's name was taken from, when
+	// the file does not set name.
+	nameFile string
 }
 
 func (d *decoder) problem(key, msg string) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dropsim/cmd/internal/citymap"
+	"dropsim/cmd/internal/input"
 	"dropsim/sim"
 )
 
@@ -103,9 +104,9 @@ func readFile(path, key string, d *decoder, read func(f *os.File) error) error {
 		d.problem(key, fmt.Sprintf("%s: %q is a directory, not a map file", key, path))
 		return err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		d.problem(key, fmt.Sprintf("%s: cannot read the map file: %v", key, err))
+	f, err := input.Open(path, "map file")
+	if err != nil { // a named pipe, a device, unreadable
+		d.problem(key, fmt.Sprintf("%s: %v", key, err))
 		return err
 	}
 	defer f.Close()

@@ -1,8 +1,13 @@
 package scenario
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"dropsim/sim/grid"
@@ -72,4 +77,93 @@ func TestParseRefusesAMap(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "s.toml line 2") || !strings.Contains(err.Error(), "loaded from a file") {
 		t.Errorf("Parse of a map scenario: %v", err)
 	}
+}
+
+// TestLoadSpecialMapFiles: a map or layer that is a named pipe or a link
+// to /dev/zero is one problem at the key's line, naming the file, and no
+// wait for a writer that never comes.
+func TestLoadSpecialMapFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.asc")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.txt")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	asc := "ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 10\n1 1\n1 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "m.asc"), []byte(asc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, text string
+		line       int
+		key, want  string
+	}{
+		{"named pipe as map", "[city]\nmap = \"pipe.asc\"\ncodes = { \"1\" = \"residential\" }\n", 2, "city.map",
+			fmt.Sprintf("city.map: map file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+		{"link to /dev/zero as map", "[city]\nmap = \"zero.txt\"\nlegend = { \"r\" = \"residential\" }\n", 2, "city.map",
+			fmt.Sprintf("city.map: map file %q is a character device, not a regular file; give a file", zero)},
+		{"named pipe as layer", "[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\ndemand_map = \"pipe.asc\"\n", 4, "city.demand_map",
+			fmt.Sprintf("city.demand_map: map file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+	} {
+		path := filepath.Join(dir, "s.toml")
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 {
+			t.Errorf("%s: %v, want one problem", c.name, err)
+			continue
+		}
+		want := Problem{File: path, Line: c.line, Key: c.key, Msg: c.want}
+		if e.Problems[0] != want {
+			t.Errorf("%s:\n got %+v\nwant %+v", c.name, e.Problems[0], want)
+		}
+	}
+}
+
+// TestLoadASCHeaderRanges: a map's corner or cell size out of range is
+// blamed on the map's header line, not on the city key it sets; at the
+// bounds the scenario loads, so the reader and Validate agree.
+func TestLoadASCHeaderRanges(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.toml")
+	os.WriteFile(path, []byte("[city]\nmap = \"m.asc\"\ncodes = { \"1\" = \"residential\" }\n"), 0o644)
+	mapFile := filepath.Join(dir, "m.asc")
+	for _, c := range []struct {
+		xll, cell string
+		want      *Problem
+	}{
+		{"0", "1e300", &Problem{File: mapFile, Line: 5, Key: "city.map", Msg: "cellsize 1e+300 is not allowed: a cell size from 0.001 to 1e+06 metres"}},
+		{"0", "1e-9", &Problem{File: mapFile, Line: 5, Key: "city.map", Msg: "cellsize 1e-09 is not allowed: a cell size from 0.001 to 1e+06 metres"}},
+		{"1e13", "50", &Problem{File: mapFile, Line: 3, Key: "city.map", Msg: "xllcorner 1e+13 is not allowed: a coordinate of the lower-left corner from -1e+12 to 1e+12 metres"}},
+		{"-1e12", "0.001", nil},
+		{"1e12", "1e6", nil},
+	} {
+		asc := "ncols 2\nnrows 2\nxllcorner " + c.xll + "\nyllcorner 0\ncellsize " + c.cell + "\n1 1\n1 1\n"
+		os.WriteFile(mapFile, []byte(asc), 0o644)
+		p, err := Load(path)
+		if c.want == nil {
+			if err != nil || p.City.CellM != parseFloat(t, c.cell) {
+				t.Errorf("xllcorner %s, cellsize %s: %v (cell_m %v)", c.xll, c.cell, err, p.City.CellM)
+			}
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 || e.Problems[0] != *c.want {
+			t.Errorf("xllcorner %s, cellsize %s:\n got %v\nwant %s", c.xll, c.cell, err, c.want)
+		}
+	}
+}
+
+func parseFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

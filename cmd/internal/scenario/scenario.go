@@ -11,16 +11,18 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
+	"dropsim/cmd/internal/input"
 	"dropsim/sim"
 )
 
@@ -40,15 +42,19 @@ type Problem struct {
 // String is the problem as a sentence: "file line N: msg", "file: msg"
 // when no line applies, or msg alone for a problem with the file as a whole.
 func (p Problem) String() string {
+	file := p.File
+	if strings.IndexFunc(file, unicode.IsControl) >= 0 || !utf8.ValidString(file) {
+		file = strconv.Quote(file) // never write an escape or a newline raw to a terminal
+	}
 	switch {
 	case p.File == "":
 		return p.Msg
 	case p.Line > 0 && p.Col > 0:
-		return fmt.Sprintf("%s line %d, column %d: %s", p.File, p.Line, p.Col, p.Msg)
+		return fmt.Sprintf("%s line %d, column %d: %s", file, p.Line, p.Col, p.Msg)
 	case p.Line > 0:
-		return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Msg)
+		return fmt.Sprintf("%s line %d: %s", file, p.Line, p.Msg)
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	return fmt.Sprintf("%s: %s", file, p.Msg)
 }
 
 // Error is a scenario file that cannot be run: missing, unreadable as TOML,
@@ -70,34 +76,27 @@ func fileError(format string, args ...any) *Error {
 	return &Error{Problems: []Problem{{Msg: fmt.Sprintf(format, args...)}}}
 }
 
-// Load reads and parses the scenario file at path. A missing file, a
-// directory, a file over MaxFileSize and a bad scenario give an *Error;
-// other failures to read give a plain error.
+// Load reads and parses the scenario file at path. A file that cannot be
+// read as a scenario (missing, a directory, a named pipe, a device, over
+// MaxFileSize) and a bad scenario give an *Error.
 func Load(path string) (sim.Params, error) {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return sim.Params{}, fileError("scenario file %q does not exist", path)
-	case err != nil:
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	case fi.IsDir():
-		return sim.Params{}, fileError("scenario file %q is a directory, not a file", path)
-	case fi.Size() > MaxFileSize:
-		return sim.Params{}, tooLarge(path)
+	// A directory and an oversized file keep their own sentences; input
+	// says the rest (missing, a pipe or device, a file grown past the limit).
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return sim.Params{}, fileError("scenario file %q is a directory, not a file", path)
+		case fi.Mode().IsRegular() && fi.Size() > MaxFileSize:
+			return sim.Params{}, tooLarge(path)
+		}
 	}
-	f, err := os.Open(path)
+	data, err := input.ReadAll(path, "scenario file", MaxFileSize)
 	if err != nil {
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	}
-	defer f.Close()
-	// Read at most one byte past the limit: a file can grow after Stat, and
-	// a pipe or device reports no size at all.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return sim.Params{}, fmt.Errorf("cannot read scenario file %q: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return sim.Params{}, tooLarge(path)
+		var ie *input.Error
+		if errors.As(err, &ie) {
+			return sim.Params{}, fileError("%s", ie.Msg)
+		}
+		return sim.Params{}, err
 	}
 	return parse(path, data, func(p *sim.Params, d *decoder) { loadMaps(p, filepath.Dir(path), d) })
 }
@@ -126,6 +125,10 @@ func Parse(filename string, data []byte) (sim.Params, error) {
 func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)) (sim.Params, error) {
 	p := sim.DefaultParams()
 	text := string(data)
+	if line := nestingLine(text); line > 0 {
+		return sim.Params{}, &Error{Problems: []Problem{{File: filename, Line: line,
+			Msg: fmt.Sprintf("lists or tables nest more than %d deep here; a scenario needs at most 2 (a polygon's [[x, y], ...])", MaxNesting)}}}
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(text, &raw); err != nil {
 		var pe toml.ParseError
@@ -152,8 +155,9 @@ func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)
 		d.groups(groups, &p)
 	}
 	if _, ok := raw["name"]; !ok {
-		if name := strings.TrimSuffix(filepath.Base(filename), ".toml"); name != "" && name != "." && name != string(filepath.Separator) {
-			p.Name = name
+		base := filepath.Base(filename)
+		if name := strings.TrimSuffix(base, ".toml"); name != "" && name != "." && name != string(filepath.Separator) {
+			p.Name, d.nameFile = name, base
 		}
 	}
 
@@ -194,6 +198,10 @@ func parse(filename string, data []byte, loadMap func(p *sim.Params, d *decoder)
 // the line of the table it belongs to, if the file has one.
 func (d *decoder) valueProblem(pe *sim.ParamError) Problem {
 	pr := Problem{File: d.file, Key: pe.Key, Msg: pe.Error()}
+	if pe.Key == "name" && d.nameFile != "" {
+		pr.Msg = fmt.Sprintf(`name = %q (taken from the file name %q) is not allowed: %s; set name = "..." in the file`, pe.Value, d.nameFile, pe.Allowed)
+		return pr
+	}
 	line, written, table := d.keys.locate(pe.Key)
 	pr.Line = line
 	switch {
@@ -221,6 +229,10 @@ func syntaxHint(msg string) string {
 		return ` (text must be in double quotes, e.g. strategy = "random"; numbers and true or false are written without)`
 	case strings.Contains(msg, `expected value but found '\n'`):
 		return " (the value after = is missing)"
+	case strings.Contains(msg, "expected a top-level item to end with"), // count = 40 units
+		strings.Contains(msg, "or array terminator"),           // area = [1, 2 cells]
+		strings.Contains(msg, "or an inline table terminator"): // { cover = 0.5 x }
+		return " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
 	}
 	return ""
 }

@@ -9,7 +9,9 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"unicode"
 
 	"dropsim/sim"
 )
@@ -276,6 +278,7 @@ count = 3
 func TestProblems(t *testing.T) {
 	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
 	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
+	const unitsHint = " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
 	const groupKeys = "keys allowed in [[police.group]] are: area, count, end_day, name, start_day, strategy"
 	for _, tc := range []struct {
 		name, text string
@@ -383,9 +386,15 @@ func TestProblems(t *testing.T) {
 		{"cross-check against a default, table in the file", "[stasher]\nshift_start = 22\n", []string{
 			"s.toml line 1: stasher.shift_end = 20 is not allowed: ... (default value, not set in [stasher])",
 		}},
-		{"cross-check against a default in a group", "days = 100\n[[police.group]]\n[[police.group]]\nstart_day = 150\n", []string{
-			"s.toml line 3: police.group[2].end_day = 100 is not allowed: ... (default value, not set in [[police.group]] number 2)",
-			"s.toml line 4: police.group[2].start_day = 150 is not allowed: ...",
+		{"end_day before start_day in a group", "days = 100\n[[police.group]]\nstart_day = 50\n[[police.group]]\nend_day = 30\nstart_day = 40\n", []string{
+			"s.toml line 5: police.group[2].end_day = 30 is not allowed: a whole number from 40 to 100",
+		}},
+		{"a group starting after the run, its end_day the default", "days = 180\n[[police.group]]\nstart_day = 200\n", []string{
+			"s.toml line 3: police.group[1].start_day = 200 is not allowed: a day from 0 to days = 180 (the run has 180 days, so the group would start after the run ends)",
+		}},
+		{"a group starting after the run and ending after it", "days = 180\n[[police.group]]\nstart_day = 200\nend_day = 250\n", []string{
+			"s.toml line 3: police.group[1].start_day = 200 is not allowed: a day from 0 to days = 180 (the run has 180 days, so the group would start after the run ends)",
+			"s.toml line 4: police.group[1].end_day = 250 is not allowed: a whole number from 0 to 180",
 		}},
 		{"cross-check against a default, no table", "[market]\nshops = 30\n", []string{
 			"s.toml: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30) (default value)",
@@ -417,6 +426,21 @@ func TestProblems(t *testing.T) {
 		}},
 		{"value missing", "[market]\nshops =\n", []string{
 			`s.toml line 2: the TOML syntax is wrong: expected value but found '\n' instead (the value after = is missing)`,
+		}},
+		{"units after a number", "[[police.group]]\ncount = 40 units\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a top-level item to end with a newline, comment, or EOF, but got 'u' instead` + unitsHint,
+		}},
+		{"units in a list", "[[police.group]]\nstrategy = \"area\"\narea = [1, 2, 3, 4 cells]\n", []string{
+			`s.toml line 3: the TOML syntax is wrong: expected a comma (',') or array terminator (']'), but got 'c'` + unitsHint,
+		}},
+		{"a list without commas", "[buyers]\ndiurnal = [1 2]\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a comma (',') or array terminator (']'), but got '2'` + unitsHint,
+		}},
+		{"units in an inline table", "[city.landuse]\npark = { cover = 0.5 share }\n", []string{
+			`s.toml line 2: the TOML syntax is wrong: expected a comma or an inline table terminator '}', but got 's' instead` + unitsHint,
+		}},
+		{"lists nested too deep", "days = 3\n[zones]\npolygon = " + strings.Repeat("[", 20) + "\n", []string{
+			"s.toml line 3: lists or tables nest more than 16 deep here; a scenario needs at most 2 (a polygon's [[x, y], ...])",
 		}},
 		{"key written twice", "[market]\nshops = 3\nprice = 1\nshops = 4\n", []string{
 			"s.toml line 4: the TOML syntax is wrong: ...",
@@ -507,6 +531,14 @@ func TestLoadFileProblems(t *testing.T) {
 	f.Close()
 	missing := filepath.Join(dir, "x.toml")
 	bad := write("bad.toml", "[stasher]\nquota = 0\n")
+	fifo := filepath.Join(dir, "pipe.toml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.toml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, tc := range []struct {
 		name, path, want string
@@ -515,6 +547,8 @@ func TestLoadFileProblems(t *testing.T) {
 		{"directory", dir, fmt.Sprintf("scenario file %q is a directory, not a file", dir)},
 		{"too large", large, fmt.Sprintf("scenario file %q is larger than 10 MiB; scenario files are a few kilobytes of text, so this is probably not one", large)},
 		{"bad value", bad, bad + " line 2: stasher.quota = 0 is not allowed: a whole number from 1 to 10000"},
+		{"named pipe", fifo, fmt.Sprintf("scenario file %q is a named pipe (FIFO), not a regular file; give a file", fifo)},
+		{"link to /dev/zero", zero, fmt.Sprintf("scenario file %q is a character device, not a regular file; give a file", zero)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(tc.path)
@@ -642,6 +676,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("[city.landuse]\npark = { cover = 0.5,\n  traffic = 2 }\n[[police.group]]\narea = [1, 2]\n"))
 	f.Add([]byte("description = \"\"\"\nx = 1\n\"\"\"\nname = 'a'\n"))
+	// Nesting past MaxNesting, which once overflowed the decoder's stack
+	// (lists) or took it past 14 GB (inline tables) at full size.
+	f.Add([]byte("x = " + strings.Repeat("[", 40) + "\n"))
+	f.Add([]byte("x = " + strings.Repeat("{a=", 40) + "1" + strings.Repeat("}", 40) + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p sim.Params
 		var err error
@@ -679,4 +717,39 @@ func allocated(fn func()) uint64 {
 	fn()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestNameProblems: a bad name says whether the file set it or it was
+// taken from the file name, and never prints a control character raw.
+func TestNameProblems(t *testing.T) {
+	const slash = `a non-empty name without / or \ (it names the output directory outputs/<name>)`
+	const control = "a name of UTF-8 text without control characters such as newline, tab or escape (it names the output directory outputs/<name> and is printed in messages)"
+	long := strings.Repeat("n", 150)
+	for _, c := range []struct {
+		file, text, want string
+	}{
+		{"...toml", "", `...toml: name = ".." (taken from the file name "...toml") is not allowed: ` + slash + `; set name = "..." in the file`},
+		{"dir/...toml", "days = 10\n", `dir/...toml: name = ".." (taken from the file name "...toml") is not allowed: ` + slash + `; set name = "..." in the file`},
+		{"dir/e\x1b[2Jx.toml", "", `"dir/e\x1b[2Jx.toml": name = "e\x1b[2Jx" (taken from the file name "e\x1b[2Jx.toml") is not allowed: ` + control + `; set name = "..." in the file`},
+		{long + ".toml", "", long + `.toml: name = "` + long + `" (taken from the file name "` + long + `.toml") is not allowed: a name of at most 100 bytes, here 150 (it names the output directory outputs/<name>); set name = "..." in the file`},
+		{"s.toml", "name = \"a\\u001b[31mred\\nb\"\n", `s.toml line 1: name = "a\x1b[31mred\nb" is not allowed: ` + control},
+		{"s.toml", "name = \"..\"\n", `s.toml line 1: name = ".." is not allowed: ` + slash},
+	} {
+		_, err := Parse(c.file, []byte(c.text))
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) != 1 {
+			t.Errorf("%q: %v, want one problem", c.file, err)
+			continue
+		}
+		if got := err.Error(); got != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.file, got, c.want)
+		}
+		if strings.IndexFunc(err.Error(), unicode.IsControl) >= 0 {
+			t.Errorf("%q: a control character printed raw: %q", c.file, err)
+		}
+	}
+	// A file with a good name of its own may have any file name.
+	if p, err := Parse("...toml", []byte(`name = "mine"`)); err != nil || p.Name != "mine" {
+		t.Errorf("name set in the file: %q, %v", p.Name, err)
+	}
 }
