@@ -27,15 +27,19 @@ const (
 
 // Bytes of dropsim run beyond the world the engine builds, fitted to the
 // peak resident memory of runs from 100 x 100 to 3000 x 3000 cells and
-// from 180 to 1800 days (the table is in estimate_test.go). Per drop:
-// the engine's record of it, the analysis' records, points and search
-// trees, and the room Go's collector leaves the heap to grow into.
+// from 30 to 1800 days (README, "Memory"). Per drop: the engine's record
+// of it, the analysis' records, points and search trees, and the room Go's
+// collector leaves the heap to grow into. Per cell: the zones and rasters
+// of the analysis, and with plots the density maps and images of the
+// figures and the animation's frame.
 const (
-	baseBytes   = 24 << 20 // the program and its runtime
-	dropBytes   = 260      // a drop placed
-	rowBytes    = 60       // a row of police.csv or daily.csv read back
-	cellBytes   = 16       // zones and rasters of the analysis, a cell
-	figureBytes = 220 << 20
+	baseBytes     = 24 << 20 // the program and its runtime
+	dropBytes     = 260      // a drop placed
+	rowBytes      = 60       // a row of police.csv or daily.csv read back
+	cellBytes     = 16       // a cell, for the analysis
+	plotCellBytes = 28       // a cell, for the figures and the animation
+	figureBytes   = 40 << 20 // the figures' fonts, canvases and encoders
+	dailyRowsADay = 64       // daily.csv rows a day, at most
 )
 
 // runEstimate is what a run of a scenario will need on this machine.
@@ -91,7 +95,7 @@ func estimateRun(p sim.Params, seed uint64, plots bool) (runEstimate, error) {
 	e := runEstimate{PilotDays: days, setupSecond: setup}
 	e.Drops = int64(float64(m.Totals().Placed) * scale)
 	policeRows := int64(float64(rows) * scale)
-	dailyRows := int64(p.Days) * 64
+	dailyRows := int64(p.Days) * dailyRowsADay
 	cells := int64(p.City.Width) * int64(p.City.Height)
 
 	e.parts = []estimatePart{
@@ -100,18 +104,18 @@ func estimateRun(p sim.Params, seed uint64, plots bool) (runEstimate, error) {
 		{(policeRows + dailyRows) * rowBytes, fmt.Sprintf("%s positions of police units (the police.group counts x days)", thousands(policeRows))},
 		{cells * cellBytes, fmt.Sprintf("the analysis' maps of %s cells", thousands(cells))},
 	}
-	e.Bytes = baseBytes
 	if plots {
-		e.Bytes += figureBytes
+		e.parts = append(e.parts, estimatePart{figureBytes + cells*plotCellBytes, fmt.Sprintf("the figures and the animation of %s cells (-no-plots leaves them out)", thousands(cells))})
 	}
+	e.Bytes = baseBytes
 	for _, part := range e.parts {
 		e.Bytes += part.bytes
 	}
 	slices.SortStableFunc(e.parts, func(a, b estimatePart) int { return cmp.Compare(b.bytes, a.bytes) })
 	// The analysis costs about a microsecond a drop, plus the figures.
 	e.Seconds = setup + perDay*float64(p.Days) + float64(e.Drops)*1e-6
-	if plots {
-		e.Seconds += 1.5
+	if plots { // a second or so for the figures, and their maps by cell
+		e.Seconds += 1.5 + float64(cells)*0.35e-6
 	}
 	return e, nil
 }
