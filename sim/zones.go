@@ -161,14 +161,8 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 	return key, rect, poly, group
 }
 
-// BuildZones resolves the scenario's zones on its grid. The parameters must
-// be valid (Validate checks them by building the zones).
-func (p *Params) BuildZones() *Zones {
-	z, _ := p.buildZones()
-	return z
-}
-
-// buildZones resolves the zones and reports problems as ParamErrors.
+// buildZones resolves the zones and reports problems as ParamErrors. It
+// is called only on zoneInputs(p), so it must read nothing else of p.
 func (p *Params) buildZones() (*Zones, []*ParamError) {
 	zp := &p.Zones
 	W, H := p.City.Width, p.City.Height
