@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"runtime"
 	"testing"
 )
@@ -57,3 +58,38 @@ func BenchmarkDefault(b *testing.B) { benchRun(b, benchParams()) }
 // BenchmarkLarge: target under 60 s and 2 GiB peak on one core
 // (run with -benchtime 1x; see make bench-large).
 func BenchmarkLarge(b *testing.B) { benchRun(b, largeParams()) }
+
+// starPolygon is a star-shaped polygon of n integer vertices around (cx, cy)
+// at radii from about 220 to 980 cells: a wavy outline with many collinear,
+// repeated and nearly collinear vertices after rounding.
+func starPolygon(n int, cx, cy float64) [][]int {
+	poly := make([][]int, n)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		r := 600 + 300*math.Sin(7*a) + 80*math.Sin(53*a+1)
+		poly[i] = []int{int(math.Round(cx + r*math.Cos(a))), int(math.Round(cy + r*math.Sin(a)))}
+	}
+	return poly
+}
+
+// polygonParams is a 2000 x 2000 city whose treatment area is a
+// 10,000-vertex star-shaped polygon (issue 8, item 9).
+func polygonParams() Params {
+	p := DefaultParams()
+	p.City.Width, p.City.Height = 2000, 2000
+	p.Zones.Polygon = starPolygon(10_000, 1000, 1000)
+	p.Zones.SplitDay = 60
+	return p
+}
+
+// BenchmarkPolygonZones validates a scenario with a 10,000-vertex polygon
+// on a 2000 x 2000 grid; Validate builds the zones.
+func BenchmarkPolygonZones(b *testing.B) {
+	p := polygonParams()
+	for b.Loop() {
+		q := p // a fresh copy each time, as a newly loaded scenario
+		if err := q.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -7,7 +7,9 @@ import (
 // Params is everything a run needs besides its seed. The TOML names in the
 // tags are the scenario keys (the tags are plain strings: sim imports no
 // TOML package). DefaultParams gives every key its default; Validate names
-// each bad key with its value and the allowed range.
+// each bad key with its value and the allowed range. Validate also keeps
+// the zones it builds in p, for BuildZones: it writes to p, so one Params
+// must not be validated from two goroutines at once (copies may).
 type Params struct {
 	Name        string `toml:"name"`
 	Description string `toml:"description"`
@@ -22,6 +24,11 @@ type Params struct {
 	Buyers       BuyerParams        `toml:"buyers"`
 	Police       PoliceParams       `toml:"police"`
 	Zones        ZoneParams         `toml:"zones"`
+
+	// built are the zones Validate built and the inputs they came from,
+	// shared by copies; BuildZones returns them while those inputs are
+	// unchanged (see zonecache.go).
+	built *builtZones
 }
 
 // CityParams describe the grid and its land use.

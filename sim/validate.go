@@ -280,7 +280,7 @@ func (p *Params) Validate() error {
 		v.bad("zones.treatment", "more than one of treatment, polygon and group", "at most one of zones.treatment, zones.polygon and zones.group")
 	}
 	if len(v.errs) == 0 { // the zones need a valid grid and groups
-		_, errs := p.buildZones()
+		errs := p.checkZones()
 		for _, e := range errs {
 			v.errs = append(v.errs, e)
 		}

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -162,14 +161,8 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 	return key, rect, poly, group
 }
 
-// BuildZones resolves the scenario's zones on its grid. The parameters must
-// be valid (Validate checks them by building the zones).
-func (p *Params) BuildZones() *Zones {
-	z, _ := p.buildZones()
-	return z
-}
-
-// buildZones resolves the zones and reports problems as ParamErrors.
+// buildZones resolves the zones and reports problems as ParamErrors. It
+// is called only on zoneInputs(p), so it must read nothing else of p.
 func (p *Params) buildZones() (*Zones, []*ParamError) {
 	zp := &p.Zones
 	W, H := p.City.Width, p.City.Height
@@ -357,56 +350,6 @@ func markRect(label []Zone, W int, r []int, zone Zone) int {
 		}
 	}
 	return clash
-}
-
-func polygonVertices(poly [][]int, W, H int) ([][2]float64, bool) {
-	if len(poly) < 3 {
-		return nil, false
-	}
-	v := make([][2]float64, len(poly))
-	for i, p := range poly {
-		if len(p) != 2 || p[0] < 0 || p[1] < 0 || p[0] >= W || p[1] >= H {
-			return nil, false
-		}
-		v[i] = [2]float64{float64(p[0]) + 0.5, float64(p[1]) + 0.5}
-	}
-	return v, true
-}
-
-// fillPolygon labels as treatment the cells whose centre lies inside the
-// polygon or on its boundary, and returns how many there are.
-func fillPolygon(label []Zone, W int, v [][2]float64) int {
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range v {
-		x0, y0 = min(x0, p[0]), min(y0, p[1])
-		x1, y1 = max(x1, p[0]), max(y1, p[1])
-	}
-	n := 0
-	for y := int(y0); y <= int(y1); y++ {
-		for x := int(x0); x <= int(x1); x++ {
-			if insidePolygon(float64(x)+0.5, float64(y)+0.5, v) {
-				label[y*W+x] = ZoneTreatment
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// insidePolygon: on an edge counts as inside; otherwise the even-odd rule.
-func insidePolygon(px, py float64, v [][2]float64) bool {
-	in := false
-	for i, j := 0, len(v)-1; i < len(v); j, i = i, i+1 {
-		ax, ay, bx, by := v[j][0], v[j][1], v[i][0], v[i][1]
-		cross := (bx-ax)*(py-ay) - (by-ay)*(px-ax)
-		if cross == 0 && px >= min(ax, bx) && px <= max(ax, bx) && py >= min(ay, by) && py <= max(ay, by) {
-			return true
-		}
-		if (ay > py) != (by > py) && px < ax+(py-ay)*(bx-ax)/(by-ay) {
-			in = !in
-		}
-	}
-	return in
 }
 
 // chebyshevFrom returns the Chebyshev distance from each cell to the

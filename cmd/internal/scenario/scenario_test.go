@@ -96,7 +96,7 @@ func TestShippedScenarioContents(t *testing.T) {
 		p := load(f)
 		want := sim.DefaultParams()
 		p.Name, p.Description, p.Police.Groups, p.Zones = want.Name, want.Description, nil, want.Zones
-		if !reflect.DeepEqual(p, want) {
+		if !p.Equal(want) {
 			t.Errorf("%s differs from the defaults outside the police groups:\n%s", f, diffParams(t, p, want))
 		}
 	}
@@ -123,7 +123,7 @@ func TestBaselineIsTheReference(t *testing.T) {
 	}
 	want := sim.DefaultParams()
 	p.Name, p.Description = want.Name, want.Description
-	if !reflect.DeepEqual(p, want) {
+	if !p.Equal(want) {
 		t.Errorf("baseline.toml no longer has the defaults of sim.DefaultParams; update it:\n%s", diffParams(t, p, want))
 	}
 	data, err := os.ReadFile(file)
@@ -219,7 +219,7 @@ func TestAbsentKeysKeepDefaults(t *testing.T) {
 			}
 			want := sim.DefaultParams()
 			tc.change(&want)
-			if !reflect.DeepEqual(got, want) {
+			if !got.Equal(want) {
 				t.Errorf("differs from the defaults:\n%s", diffParams(t, got, want))
 			}
 		})
@@ -569,7 +569,7 @@ func TestLoadFileProblems(t *testing.T) {
 		}
 		want := sim.DefaultParams()
 		want.Name = "empty"
-		if !reflect.DeepEqual(p, want) {
+		if !p.Equal(want) {
 			t.Errorf("empty file:\n%s", diffParams(t, p, want))
 		}
 	})
@@ -630,7 +630,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\nin\n%s", err, buf.String())
 			}
-			if !reflect.DeepEqual(got, p) {
+			if !got.Equal(p) {
 				t.Errorf("round trip changed the parameters:\n%s", diffParams(t, got, p))
 			}
 			// Every key is written, defaults included.
@@ -704,7 +704,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%v\nin\n%s", err, buf.String())
 		}
-		if !reflect.DeepEqual(p, q) {
+		if !p.Equal(q) {
 			t.Errorf("round trip changed the parameters")
 		}
 	})
