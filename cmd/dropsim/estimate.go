@@ -114,8 +114,8 @@ func estimateRun(p sim.Params, seed uint64, plots bool) (runEstimate, error) {
 	slices.SortStableFunc(e.parts, func(a, b estimatePart) int { return cmp.Compare(b.bytes, a.bytes) })
 	// The analysis costs about a microsecond a drop, plus the figures.
 	e.Seconds = setup + perDay*float64(p.Days) + float64(e.Drops)*1e-6
-	if plots { // a second or so for the figures, and their maps by cell
-		e.Seconds += 1.5 + float64(cells)*0.35e-6
+	if plots { // a second or so for the figures, their maps by cell, their time series by day
+		e.Seconds += 1.5 + float64(cells)*0.35e-6 + float64(p.Days)*1.4e-3
 	}
 	return e, nil
 }
