@@ -46,14 +46,16 @@ func parseFormats(s string) ([]string, error) {
 // analyse computes a finished run's measures from its tables in dir and
 // draws its figures, animation and report. It reads the tables back from
 // the files, so that `dropsim plot` and `dropsim run` share one path and
-// give the same results. z are p's zones. It returns the files written,
+// give the same results. z are p's zones; counts are the run's (the
+// tables are checked against them). It returns the files written,
 // relative to dir.
-func analyse(dir string, p sim.Params, z *sim.Zones, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
-	tables, err := output.ReadTables(dir)
+func analyse(dir string, p sim.Params, z *sim.Zones, counts sim.Totals, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
+	run := output.Run{Params: &p, Zones: z, Counts: counts}
+	tables, err := output.ReadTables(dir, run)
 	if err != nil {
 		return nil, nil, err
 	}
-	daily, err := output.ReadDaily(dir)
+	daily, err := output.ReadDaily(dir, run)
 	if err != nil {
 		return nil, nil, err
 	}

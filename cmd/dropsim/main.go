@@ -20,6 +20,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"dropsim/cmd/internal/input"
 	"dropsim/cmd/internal/output"
 	"dropsim/cmd/internal/scenario"
 	"dropsim/sim"
@@ -107,6 +108,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var se *scenario.Error
 	var pe *sim.ParamError
 	if errors.As(err, &ue) || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, output.ErrExists) || errors.Is(err, output.ErrNoRun) || errors.Is(err, output.ErrNotWritable) {
+		return exitUsage
+	}
+	if errors.Is(err, output.ErrBadTable) { // a table of a run that does not match the run
+		return exitUsage
+	}
+	if errors.Is(err, input.ErrBadFile) { // a FIFO, a device, a line too long, ...
 		return exitUsage
 	}
 	return exitFail

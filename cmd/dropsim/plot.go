@@ -33,11 +33,14 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%s/manifest.json: %w", dir, err)
 	}
+	if err := man.CheckCounts(dir); err != nil {
+		return err
+	}
 	land, err := output.ReadLandUse(dir, p.City.Width, p.City.Height)
 	if err != nil {
 		return err
 	}
-	files, summary, err := analyse(dir, p, p.BuildZones(), land, version(), plotOptions{plots: true, formats: formats})
+	files, summary, err := analyse(dir, p, p.BuildZones(), man.Counts, land, version(), plotOptions{plots: true, formats: formats})
 	if err != nil {
 		return err
 	}

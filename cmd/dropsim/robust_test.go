@@ -81,14 +81,14 @@ func TestSignalStopsTheRunAndKeepsTheTables(t *testing.T) {
 			}
 			// The tables are whole and hold the run up to the stop: every
 			// drop placed is in drops.csv, every day closed is in daily.csv.
-			tables, err := output.ReadTables(out)
+			tables, err := output.ReadTables(out, man.Run())
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(tables.Drops) != man.Counts.Placed || man.Counts.Placed == 0 {
 				t.Errorf("drops.csv has %d drops, the manifest %d placed", len(tables.Drops), man.Counts.Placed)
 			}
-			daily, err := output.ReadDaily(out)
+			daily, err := output.ReadDaily(out, man.Run())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -172,7 +172,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if sig != nil {
 		return finish(sig)
 	}
-	analysed, summary, err := analyse(dir, p, zones, m.G.Class, version(), plotOptions{gis: true, plots: !*noPlots, formats: formats})
+	analysed, summary, err := analyse(dir, p, zones, m.Totals(), m.G.Class, version(), plotOptions{gis: true, plots: !*noPlots, formats: formats})
 	files = append(files, analysed...)
 	if err != nil {
 		return err
