@@ -53,19 +53,24 @@ func tableErrorf(path, format string, args ...any) *TableError {
 // is the resolved scenario plus a few counts and the list of files: a few
 // kilobytes. It does not hold a map's land-use classes (sim.CityParams.Land
 // is not written to JSON; landuse.asc holds them), so its size follows the
-// scenario file's, at most scenario.MaxFileSize (10 MiB) of TOML. Indented
-// JSON is at most about 8 times the TOML of the densest value a scenario
-// can hold (a polygon vertex "[1,2]," is 6 bytes of TOML and 46 of the
-// manifest's indented JSON), so 96 MiB holds the manifest of any scenario
-// dropsim accepts.
-const MaxManifest = 96 << 20
+// scenario file's, at most scenario.MaxFileSize (10 MiB) of TOML. The
+// densest TOML grows about 17 times in the manifest's indented JSON (a
+// police group "{count=0}," is 10 bytes of TOML and about 168 of JSON; a
+// polygon vertex "[1,2]," grows 8 times), so 256 MiB holds the manifest
+// of any scenario dropsim accepts.
+const MaxManifest = 256 << 20
 
 // ReadManifest reads a run's manifest.json.
 func ReadManifest(dir string) (Manifest, error) {
 	var m Manifest
 	path := filepath.Join(dir, "manifest.json")
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return m, fmt.Errorf("%w: %s has no manifest.json (give the output directory of a dropsim run that completed)", ErrNoRun, dir)
+	}
+	if err == nil && fi.Mode().IsRegular() && fi.Size() > MaxManifest {
+		// Refused before reading it; input.ReadAll bounds a file that grows.
+		return m, &input.Error{Path: path, Msg: fmt.Sprintf("manifest %q is larger than %s, the limit for such a file", path, input.Size(MaxManifest))}
 	}
 	b, err := input.ReadAll(path, "manifest", MaxManifest)
 	if err != nil {
@@ -80,9 +85,10 @@ func ReadManifest(dir string) (Manifest, error) {
 	return m, nil
 }
 
-// Run is what the tables of a run must agree with: its parameters, its
-// zones (p.BuildZones()) and its counts, whose Ticks is the number of
-// ticks played (p.Ticks() for a complete run; fewer for one cut short).
+// Run is what the tables of a run must agree with: its parameters, which
+// must be valid, its zones (p.BuildZones()) and its counts, whose Ticks is
+// the number of ticks played (p.Ticks() for a complete run; fewer for one
+// cut short).
 type Run struct {
 	Params *sim.Params
 	Zones  *sim.Zones
@@ -225,7 +231,7 @@ type limits struct {
 func newLimits(run Run) *limits {
 	p := run.Params
 	l := &limits{run: run, tpd: p.TicksPerDay(), ticks: run.Counts.Ticks}
-	l.days = l.ticks / l.tpd // the days the run completed: only they have daily rows
+	l.days = max(l.ticks, 0) / l.tpd // the days the run completed: only they have daily rows
 	l.x = fmt.Sprintf("a cell from 0 to %d (the grid is %d x %d)", p.City.Width-1, p.City.Width, p.City.Height)
 	l.y = fmt.Sprintf("a cell from 0 to %d (the grid is %d x %d)", p.City.Height-1, p.City.Width, p.City.Height)
 	l.tick = fmt.Sprintf("a tick from 0 to %d (the run played %d ticks)", l.ticks-1, l.ticks)

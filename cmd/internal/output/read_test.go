@@ -268,6 +268,14 @@ func TestReadTablesRefusesTampering(t *testing.T) {
 			want: func(p string, l int, r []string) string {
 				return fmt.Sprintf("%s line %d, column 10 (zone): \"treatment\" is not allowed: %q, the zone of cell (0, %s) in this run's zones", p, l, testZone(0, num(r, 4)), r[4])
 			}},
+		{name: "a blank line counts as a line", at: where{"drops.csv", any}, whole: func(path string, rows [][]string) {
+			rows[6][3] = "5000"
+			writeRows(path, rows)
+			b, _ := os.ReadFile(path)
+			os.WriteFile(path, []byte(strings.Replace(string(b), "\n", "\n\n", 3)), 0o644) // blank lines 2, 4 and 6
+		}, want: func(p string, _ int, _ []string) string {
+			return fmt.Sprintf("%s line 10, column 4 (x): 5000 is not allowed: %s", p, grid)
+		}},
 		{name: "a line with a field missing", at: where{"drops.csv", any}, whole: func(path string, rows [][]string) {
 			rows[1] = rows[1][:10]
 			writeRows(path, rows)
@@ -388,6 +396,18 @@ func TestReadTablesRefusesTampering(t *testing.T) {
 			want: func(p string, l int, r []string) string {
 				return fmt.Sprintf("%s line %d, column 2 (metric): \"ordrs\" is not allowed: a daily metric, one of %s", p, l, strings.Join(metrics.DailyMetrics, ", "))
 			}},
+		{name: "every metric every day, and one more row", at: where{"daily.csv", any}, whole: func(path string, rows [][]string) {
+			rows = rows[:1]
+			for d := range testDays {
+				for _, m := range metrics.DailyMetrics {
+					rows = append(rows, []string{strconv.Itoa(d), m, "1"})
+				}
+			}
+			writeRows(path, append(rows, []string{"0", "orders", "1"}))
+		}, want: func(p string, _ int, _ []string) string {
+			n := testDays * len(metrics.DailyMetrics)
+			return fmt.Sprintf("%s line %d is a row too many: a run of %d days has at most %d rows, one per day and daily metric (%d of them)", p, n+2, testDays, n, len(metrics.DailyMetrics))
+		}},
 		{name: "a daily metric twice", at: where{"daily.csv", func(r []string) bool { return r[0] == "0" && r[1] == "unmet" }}, col: 2, value: func([]string) string { return "orders" },
 			want: func(p string, l int, r []string) string {
 				return fmt.Sprintf("%s line %d, column 2 (metric): \"orders\" is not allowed: a metric not yet given for day 0 (line 2 gives orders for it)", p, l)
@@ -514,7 +534,7 @@ func TestTablesThatAreNotFiles(t *testing.T) {
 		os.WriteFile(path, []byte("{}"), 0o644)
 		os.Truncate(path, MaxManifest+1) // sparse
 		_, err := ReadManifest(dir)
-		want := fmt.Sprintf("manifest %q is larger than 96 MiB, the limit for such a file", path)
+		want := fmt.Sprintf("manifest %q is larger than 256 MiB, the limit for such a file", path)
 		if err == nil || err.Error() != want || !errors.Is(err, input.ErrBadFile) {
 			t.Errorf("got  %v\nwant %s", err, want)
 		}
