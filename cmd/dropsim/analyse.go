@@ -48,16 +48,18 @@ func parseFormats(s string) ([]string, error) {
 // analyse computes a finished run's measures from its tables in dir and
 // draws its figures, animation and report. It reads the tables back from
 // the files, so that `dropsim plot` and `dropsim run` share one path and
-// give the same results. z are p's zones; the land use is written with
-// the tables. It returns the files written, relative to dir. Cancelling
-// ctx stops it between two outputs (between two figures, or two frames of
-// the animation), returning ctx's error and the files already written.
-func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
-	tables, err := output.ReadTables(dir)
+// give the same results. z are p's zones; counts are the run's (the
+// tables are checked against them); the land use is written with the
+// tables. It returns the files written, relative to dir. Cancelling ctx
+// stops it between two outputs (between two figures, or two frames of the
+// animation), returning ctx's error and the files already written.
+func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, counts sim.Totals, land []grid.Class, version string, opt plotOptions) ([]string, *metrics.Summary, error) {
+	run := output.Run{Params: &p, Zones: z, Counts: counts}
+	tables, err := output.ReadTables(dir, run)
 	if err != nil {
 		return nil, nil, err
 	}
-	daily, err := output.ReadDaily(dir)
+	daily, err := output.ReadDaily(dir, run)
 	if err != nil {
 		return nil, nil, err
 	}

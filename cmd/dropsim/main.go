@@ -122,6 +122,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		errors.Is(err, output.ErrLocked) || errors.Is(err, input.ErrBadFile) {
 		return exitUsage
 	}
+	if errors.Is(err, output.ErrBadTable) { // a table of a run that does not match the run
+		return exitUsage
+	}
+	if errors.Is(err, input.ErrBadFile) { // a FIFO, a device, a line too long, ...
+		return exitUsage
+	}
 	return exitFail
 }
 

@@ -46,6 +46,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%s/manifest.json: %w", dir, err)
 	}
+	if err := man.CheckCounts(dir); err != nil {
+		return err
+	}
 	land, err := output.ReadLandUse(dir, p.City.Width, p.City.Height)
 	if err != nil {
 		return err
@@ -54,7 +57,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	// The GIS files of the drops are written when the run's analysis did
 	// not get to them.
 	opt := plotOptions{gis: !slices.Contains(man.Files, "drops.geojson"), plots: true, formats: formats}
-	files, summary, err := analyse(intr.Context(), dir, p, zones, land, version(), opt)
+	files, summary, err := analyse(intr.Context(), dir, p, zones, man.Counts, land, version(), opt)
 	if err != nil && intr.Signal() == nil {
 		return err
 	}

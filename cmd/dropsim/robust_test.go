@@ -85,14 +85,14 @@ func TestSignalStopsTheRunAndKeepsTheTables(t *testing.T) {
 			}
 			// The tables are whole and hold the run up to the stop: every
 			// drop placed is in drops.csv, every day closed is in daily.csv.
-			tables, err := output.ReadTables(out)
+			tables, err := output.ReadTables(out, man.Run())
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(tables.Drops) != man.Counts.Placed || man.Counts.Placed == 0 {
 				t.Errorf("drops.csv has %d drops, the manifest %d placed", len(tables.Drops), man.Counts.Placed)
 			}
-			daily, err := output.ReadDaily(out)
+			daily, err := output.ReadDaily(out, man.Run())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,9 +312,20 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, output.LockFile)); err == nil {
 		t.Error("the lock file is left")
 	}
-	// Every table under its final name is whole: the run's tables read back.
-	if _, err := output.ReadTables(out); err != nil {
+	// The tables under their final names are whole, and the manifest
+	// written before the analysis says so: plot finishes the run.
+	man, err := output.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.Complete || !man.TablesDone || !slices.Contains(man.Missing, "report.html") {
+		t.Errorf("manifest: complete %v, tables_complete %v, missing %v", man.Complete, man.TablesDone, man.Missing)
+	}
+	if _, err := output.ReadTables(out, man.Run()); err != nil {
 		t.Error(err)
+	}
+	if code, _, stderr := dropsim("plot", out); code != 0 {
+		t.Errorf("plot after the second signal: exit %d: %s", code, stderr)
 	}
 }
 

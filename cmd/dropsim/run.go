@@ -191,7 +191,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return interruptedError{sig: sig, what: fmt.Sprintf("at tick %d of %d: %s holds the tables up to there, and its manifest.json says \"complete\": false", tot.Ticks, p.Ticks(), dir)}
 	}
 	opt := plotOptions{gis: true, plots: !*noPlots, formats: formats}
-	analysed, summary, err := analyse(intr.Context(), dir, p, zones, m.G.Class, version(), opt)
+	// The tables are whole: say so before the analysis, so that a process
+	// killed while drawing leaves a run that dropsim plot can finish.
+	man.Missing = expectedOutputs(zones, opt)
+	man.Interrupted = "the analysis was under way when dropsim stopped; dropsim plot " + dir + " writes what is missing"
+	if err := writeManifest(dir, &man, files, start); err != nil {
+		return err
+	}
+	man.Missing, man.Interrupted = nil, ""
+	analysed, summary, err := analyse(intr.Context(), dir, p, zones, tot, m.G.Class, version(), opt)
 	files = append(files, analysed...)
 	if err != nil && intr.Signal() == nil {
 		return err

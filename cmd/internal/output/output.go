@@ -111,6 +111,7 @@ var (
 	DropsHeader   = []string{"drop_id", "shop", "stasher", "x", "y", "placed_tick", "end_tick", "outcome", "cause", "zone", "period"}
 	ArrestsHeader = []string{"tick", "role", "agent", "shop", "x", "y", "cause", "zone", "period"}
 	PoliceHeader  = []string{"day", "unit", "group", "x", "y"}
+	DailyHeader   = []string{"day", "metric", "value"}
 )
 
 // NewRecorder opens the tables of a run in dir (which Prepare has made
@@ -221,7 +222,7 @@ func WriteDaily(dir string, rows []metrics.DailyRow) error {
 		return err
 	}
 	w := csv.NewWriter(a.w)
-	w.Write([]string{"day", "metric", "value"})
+	w.Write(DailyHeader)
 	for _, row := range rows {
 		w.Write([]string{strconv.Itoa(row.Day), row.Metric, strconv.FormatFloat(row.Value, 'g', -1, 64)})
 	}
