@@ -33,7 +33,7 @@ const (
 // of the analysis, and with plots the density maps and images of the
 // figures and the animation's frame.
 const (
-	baseBytes     = 24 << 20 // the program and its runtime
+	baseBytes     = 32 << 20 // the program and its runtime, with room to spare
 	dropBytes     = 260      // a drop placed
 	rowBytes      = 60       // a row of police.csv or daily.csv read back
 	cellBytes     = 16       // a cell, for the analysis
@@ -126,11 +126,12 @@ func (e runEstimate) String() string {
 		aboutSize(e.Bytes), duration(e.Seconds), e.PilotDays, plural(e.PilotDays, "day", "days"), e.parts[0].what)
 }
 
-// drivers names the parts of the memory that matter, largest first.
+// drivers names the parts of the memory, largest first, down to those of
+// an eighth of the largest.
 func (e runEstimate) drivers() string {
 	var out []string
-	for i, part := range e.parts {
-		if i > 0 && part.bytes < e.parts[0].bytes/4 {
+	for _, part := range e.parts {
+		if part.bytes*8 < e.parts[0].bytes {
 			break
 		}
 		out = append(out, fmt.Sprintf("%s for %s", aboutSize(part.bytes), part.what))
