@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,7 +193,7 @@ func TestLockedDirectoryIsRefused(t *testing.T) {
 	if code != 2 || stderr != want {
 		t.Errorf("exit %d, stderr\n%q\nwant exit 2 and\n%q", code, stderr, want)
 	}
-	if after := snapshot(t, out); !maps(before, after) {
+	if after := snapshot(t, out); !maps.Equal(before, after) {
 		t.Errorf("the refused run changed the directory: %v -> %v", before, after)
 	}
 	// plot is refused too while a run holds the directory.
@@ -308,21 +309,9 @@ func TestSignalBeforeTheRunChangesNothing(t *testing.T) {
 	if code != 130 || !strings.Contains(stderr, "interrupted by SIGINT before the run started: nothing in "+out+" was changed") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
-	if after := snapshot(t, out); !maps(before, after) {
+	if after := snapshot(t, out); !maps.Equal(before, after) {
 		t.Error("the earlier run's files changed")
 	}
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || v != w {
-			return false
-		}
-	}
-	return true
 }
 
 func TestOutputAtAFileExitsTwo(t *testing.T) {

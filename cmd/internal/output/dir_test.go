@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,7 +131,7 @@ func TestInspectAndClearTouchOnlyDropsimsFiles(t *testing.T) {
 	for _, folder := range []string{"maps/", "notes/", ".git/"} {
 		want[folder] = ""
 	}
-	if got := contents(t, dir); !mapsEqual(got, want) {
+	if got := contents(t, dir); !maps.Equal(got, want) {
 		t.Errorf("after Clear the directory holds\n%v\nwant\n%v", keys(got), keys(want))
 	}
 	if b, err := os.ReadFile(filepath.Join(outside, "precious.csv")); err != nil || string(b) != "the target of a link" {
@@ -216,28 +217,9 @@ func TestRemoveTemporary(t *testing.T) {
 	half.w.WriteString("half")
 	half.w.Flush()
 	RemoveTemporary()
-	if got := contents(t, dir); !mapsEqual(got, map[string]string{"a.csv": "whole"}) {
+	if got := contents(t, dir); !maps.Equal(got, map[string]string{"a.csv": "whole"}) {
 		t.Errorf("after RemoveTemporary: %v", got)
 	}
 }
 
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
-func keys(m map[string]string) []string {
-	var k []string
-	for n := range m {
-		k = append(k, n)
-	}
-	slices.Sort(k)
-	return k
-}
+func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
