@@ -1,19 +1,19 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"dropsim/cmd/internal/scenario"
 )
 
 // TestEstimateBoundsTheRun: the estimate is at least the peak memory the
-// run really takes, measured by the kernel (the child's maximum resident
-// set size), and not wildly more, for a small city over 70 days and a
+// run really takes, measured by the kernel (the child's peak resident
+// memory, VmHWM), and not wildly more, for a small city over 70 days and a
 // large grid with few agents.
 func TestEstimateBoundsTheRun(t *testing.T) {
 	dir := t.TempDir()
@@ -29,11 +29,18 @@ func TestEstimateBoundsTheRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(os.Args[0], "run", scen, "-out", filepath.Join(dir, p.Name), "-q", "-skip-memory-check")
-		cmd.Env = append(os.Environ(), "DROPSIM_RUN_MAIN=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		cmd.Env = append(os.Environ(), "DROPSIM_RUN_MAIN=1", "DROPSIM_PRINT_PEAK=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
 			t.Fatalf("%s: %v: %s", scen, err, out)
 		}
-		peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // kB on Linux
+		var kb int64
+		if i := strings.LastIndex(string(out), "peak "); i < 0 {
+			t.Fatalf("no peak in %q", out)
+		} else if _, err := fmt.Sscanf(string(out[i:]), "peak %d kB", &kb); err != nil {
+			t.Fatal(err)
+		}
+		peak := kb << 10
 		t.Logf("%s: estimate %s, peak %s", p.Name, aboutSize(est.Bytes), aboutSize(peak))
 		if est.Bytes < peak || est.Bytes > 5*peak {
 			t.Errorf("%s: estimate %d bytes, the run's peak %d: want peak <= estimate <= 5 x peak", p.Name, est.Bytes, peak)

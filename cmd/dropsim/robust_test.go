@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -23,9 +24,26 @@ import (
 // and other users): with DROPSIM_RUN_MAIN=1 the test binary is dropsim.
 func TestMain(m *testing.M) {
 	if os.Getenv("DROPSIM_RUN_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		code := run(os.Args[1:], os.Stdout, os.Stderr)
+		if os.Getenv("DROPSIM_PRINT_PEAK") == "1" {
+			printPeak()
+		}
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
+}
+
+// printPeak writes the process's peak resident memory (VmHWM) to stderr.
+// The kernel's rusage of a child is no measure of it: a Go child starts
+// as a vfork of its parent and keeps the parent's peak through exec,
+// while VmHWM belongs to the memory the child has since exec.
+func printPeak() {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			fmt.Fprintln(os.Stderr, "peak "+strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
+		}
+	}
 }
 
 // longScenario is a run long enough to be interrupted: 3000 days.
