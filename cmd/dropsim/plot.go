@@ -68,11 +68,10 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 			listed = append(listed, f)
 		}
 	}
-	man.Missing = missing(man.Missing, listed)
+	// What this plot was asked for is what the run now needs (an earlier
+	// request for other formats no longer counts).
+	man.Missing = missing(expectedOutputs(zones, opt), listed)
 	man.Files = append(listed, "manifest.json")
-	if sig := intr.Signal(); sig != nil {
-		man.Missing = missing(expectedOutputs(zones, opt), listed)
-	}
 	man.Complete = len(man.Missing) == 0
 	man.TablesDone = true
 	if man.Complete {
