@@ -58,9 +58,34 @@ type estimatePart struct {
 	what  string
 }
 
+// worstCase is an upper bound of the memory a run of p needs, from its
+// parameters alone: every stasher places its full quota every day, and
+// the world takes more per cell and per agent than any measured one (53
+// bytes a cell, 70 a buyer). When even this fits easily, a run needs no
+// pilot to be let through.
+func worstCase(p sim.Params, plots bool) int64 {
+	cells := int64(p.City.Width) * int64(p.City.Height)
+	units := int64(0)
+	for _, g := range p.Police.Groups {
+		units += int64(g.Count)
+	}
+	days := int64(p.Days)
+	drops := int64(p.Organization.Stashers) * int64(p.Stasher.Quota) * days * 5 / 4 // recruits may add to a day's quota
+	b := int64(baseBytes) + cells*(64+cellBytes) + int64(p.Buyers.Count)*256 + int64(p.Organization.Stashers)*(16<<10) +
+		drops*dropBytes + (units+dailyRowsADay)*days*rowBytes
+	if plots {
+		b += figureBytes + cells*plotCellBytes
+	}
+	return b
+}
+
+// pilots counts the pilots played, for the tests.
+var pilots int
+
 // estimateRun plays the pilot of p and extrapolates. plots says whether
 // figures, animation and report are drawn.
 func estimateRun(p sim.Params, seed uint64, plots bool) (runEstimate, error) {
+	pilots++
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)

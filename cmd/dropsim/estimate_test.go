@@ -42,6 +42,9 @@ func TestEstimateBoundsTheRun(t *testing.T) {
 		}
 		peak := kb << 10
 		t.Logf("%s: estimate %s, peak %s", p.Name, aboutSize(est.Bytes), aboutSize(peak))
+		if w := worstCase(p, true); w < est.Bytes {
+			t.Errorf("%s: the worst case %d is below the estimate %d", p.Name, w, est.Bytes)
+		}
 		if est.Bytes < peak || est.Bytes > 5*peak {
 			t.Errorf("%s: estimate %d bytes, the run's peak %d: want peak <= estimate <= 5 x peak", p.Name, est.Bytes, peak)
 		}
@@ -53,9 +56,16 @@ func TestEstimateBoundsTheRun(t *testing.T) {
 // estimate; -skip-memory-check goes on.
 func TestRunRefusesWhatDoesNotFit(t *testing.T) {
 	defer func(f func() (int64, bool)) { machineMemory = f }(machineMemory)
-	machineMemory = func() (int64, bool) { return 50 << 20, true }
 	scen := short(t)
 	out := filepath.Join(t.TempDir(), "out")
+	// Where even the worst case fits twice, no pilot is played.
+	machineMemory = func() (int64, bool) { return 64 << 30, true }
+	n := pilots
+	if code, _, stderr := dropsim("run", scen, "-out", out, "-q", "-no-plots"); code != 0 || pilots != n {
+		t.Fatalf("a run that fits: exit %d, %d pilots: %s", code, pilots-n, stderr)
+	}
+	os.RemoveAll(out)
+	machineMemory = func() (int64, bool) { return 50 << 20, true }
 	code, _, stderr := dropsim("run", scen, "-out", out, "-q")
 	if code != 2 || strings.Count(stderr, "\n") != 1 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -68,6 +78,9 @@ func TestRunRefusesWhatDoesNotFit(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("the refused run made its output directory")
+	}
+	if pilots != n+1 {
+		t.Errorf("%d pilots for the run that does not fit, want 1", pilots-n)
 	}
 	if code, _, stderr := dropsim("run", scen, "-out", out, "-q", "-no-plots", "-skip-memory-check"); code != 0 {
 		t.Errorf("with -skip-memory-check: exit %d: %s", code, stderr)

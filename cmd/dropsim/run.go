@@ -232,7 +232,7 @@ var machineMemory = availableMemory
 // checkMemory refuses a run whose estimate exceeds the memory available.
 func checkMemory(path string, p sim.Params, plots bool) error {
 	avail, ok := machineMemory()
-	if !ok {
+	if !ok || worstCase(p, plots) <= avail/2 {
 		return nil
 	}
 	est, err := estimateRun(p, p.Seed, plots)
