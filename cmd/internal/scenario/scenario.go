@@ -91,12 +91,8 @@ func Load(path string) (sim.Params, error) {
 		}
 	}
 	data, err := input.ReadAll(path, "scenario file", MaxFileSize)
-	if err != nil {
-		var ie *input.Error
-		if errors.As(err, &ie) {
-			return sim.Params{}, fileError("%s", ie.Msg)
-		}
-		return sim.Params{}, err
+	if err != nil { // always an *input.Error, a sentence naming the file
+		return sim.Params{}, fileError("%s", err.Error())
 	}
 	return parse(path, data, func(p *sim.Params, d *decoder) { loadMaps(p, filepath.Dir(path), d) })
 }
