@@ -1,0 +1,82 @@
+package metrics
+
+// Statistics over replicates: the rows a sweep writes in summary.csv,
+// contrasts.csv, calibration.csv and sensitivity.csv, and draws.
+
+// Interval is a mean over replicates with its 95% t interval. Undefined
+// counts the replicates where the measure was undefined (e.g. a WDQ with
+// no drops in the buffer); they are left out of N and of every number.
+type Interval struct {
+	N         int
+	Undefined int
+	Mean      float64
+	SD, SE    float64 // sample SD (n-1); SE = SD/sqrt(N)
+	Lo, Hi    float64 // mean -/+ t(0.975, N-1) SE
+	// HasMean is false when N is 0; HasCI is false when N < 2 (no SD).
+	HasMean, HasCI bool
+}
+
+// SummaryRow is one line of summary.csv: a measure of one arm at one
+// design point over its replicates.
+type SummaryRow struct {
+	Arm     string
+	Point   int
+	Measure string
+	Interval
+}
+
+// ContrastRow is one line of contrasts.csv: an arm against the baseline
+// at the same design point. Paired is the mean of the per-seed
+// differences arm - baseline (replicates where both are defined); Unpaired
+// is the Welch interval of the difference of the two means, as if the
+// runs had independent seeds. WidthRatio is the paired interval's width
+// over the unpaired one's (below 1: what common random numbers save);
+// HasRatio is false when either width is undefined or the unpaired is 0.
+type ContrastRow struct {
+	Arm        string
+	Point      int
+	Measure    string
+	Paired     Interval
+	Unpaired   Interval
+	WidthRatio float64
+	HasRatio   bool
+}
+
+// CalibrationRow is one line of calibration.csv: how often a single run's
+// WDD z of a series exceeds 1.96 in absolute value among the baseline
+// arm's replicates, where no effect exists; a calibrated test gives 5%.
+type CalibrationRow struct {
+	Arm     string // the baseline arm
+	Point   int
+	Series  string
+	Runs    int     // replicates with a defined z
+	Exceed  int     // of which |z| > 1.96
+	Rate    float64 // Exceed / Runs
+	Lo, Hi  float64 // 95% Wilson interval of the rate
+	HasRate bool
+}
+
+// SensitivityRow is one line of sensitivity.csv: the Morris elementary
+// effects of a parameter on a measure, over trajectories and replicates.
+// Effects are in the measure's units per unit of the parameter's range
+// scaled to [0, 1]: EE = (y(x + delta e_i) - y(x)) / delta.
+type SensitivityRow struct {
+	Arm       string
+	Parameter string
+	Measure   string
+	N         int     // elementary effects used
+	MuStar    float64 // mean of |EE|
+	Mu        float64 // mean of EE
+	Sigma     float64 // sample SD of EE (n-1); 0 when N < 2
+	HasSigma  bool
+}
+
+// DailyBandRow is a day of a daily metric of one arm at one design point:
+// the mean over replicates with its 95% interval.
+type DailyBandRow struct {
+	Arm    string
+	Point  int
+	Metric string
+	Day    int
+	Interval
+}
