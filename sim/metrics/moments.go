@@ -57,7 +57,11 @@ func (m Moments) Interval(undefined int) Interval {
 // two samples. When both variances are 0 the interval is the difference
 // itself.
 func Welch(a, b Moments) Interval {
-	iv := Interval{N: a.N + b.N, Mean: a.Mean - b.Mean, HasMean: a.N >= 1 && b.N >= 1}
+	iv := Interval{N: a.N + b.N}
+	if a.N == 0 || b.N == 0 {
+		return iv
+	}
+	iv.Mean, iv.HasMean = a.Mean-b.Mean, true
 	if a.N < 2 || b.N < 2 {
 		return iv
 	}
@@ -72,17 +76,4 @@ func Welch(a, b Moments) Interval {
 	h := tQuantile(df) * iv.SE
 	iv.Lo, iv.Hi = iv.Mean-h, iv.Mean+h
 	return iv
-}
-
-// Wilson is the 95% Wilson score interval of a proportion k/n.
-func Wilson(k, n int) (lo, hi float64, ok bool) {
-	if n == 0 {
-		return 0, 0, false
-	}
-	z := distuv.UnitNormal.Quantile(0.975)
-	p, nf := float64(k)/float64(n), float64(n)
-	den := 1 + z*z/nf
-	c := (p + z*z/(2*nf)) / den
-	h := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return max(0, c-h), min(1, c+h), true
 }

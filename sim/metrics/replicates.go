@@ -4,10 +4,8 @@ package metrics
 // contrasts.csv, calibration.csv and sensitivity.csv, and draws.
 
 import (
-	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -23,85 +21,6 @@ type Interval struct {
 	// HasMean is false when N is 0; HasCI is false when N < 2 (no SD).
 	// SD, SE, Lo and Hi are 0 when HasCI is false.
 	HasMean, HasCI bool
-}
-
-// tHalf is the 0.975 quantile of Student's t with nu degrees of freedom:
-// the half-width of a 95% interval in standard errors.
-func tHalf(nu float64) float64 {
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(0.975)
-}
-
-// Replicates is the mean of xs, one value per replicate where the measure
-// is defined, with its 95% t interval: SD the sample SD (n-1), SE =
-// SD/sqrt(N), Lo and Hi = Mean -/+ t(0.975, N-1) SE. undefined is the
-// number of replicates left out (it is only recorded). The values must be
-// finite: the caller drops the undefined ones, it does not pass NaN. With
-// N = 1 there is a mean and no interval; with N >= 2 and every value the
-// same the interval is the mean (SD 0, HasCI true).
-func Replicates(xs []float64, undefined int) Interval {
-	iv := Interval{N: len(xs), Undefined: undefined}
-	if iv.N == 0 {
-		return iv
-	}
-	iv.Mean, iv.HasMean = stat.Mean(xs, nil), true
-	if iv.N < 2 {
-		return iv
-	}
-	iv.SD = stat.StdDev(xs, nil)
-	iv.SE = iv.SD / math.Sqrt(float64(iv.N))
-	h := tHalf(float64(iv.N-1)) * iv.SE
-	iv.Lo, iv.Hi, iv.HasCI = iv.Mean-h, iv.Mean+h, true
-	return iv
-}
-
-// PairedDifference is Replicates of the per-replicate differences a[i] -
-// b[i] (the same seed in both arms: common random numbers). It panics when
-// a and b differ in length, which is a programming error; the caller keeps
-// only the replicates where both are defined and sets Undefined.
-func PairedDifference(a, b []float64) Interval {
-	if len(a) != len(b) {
-		panic(fmt.Sprintf("metrics.PairedDifference: %d values against %d", len(a), len(b)))
-	}
-	d := make([]float64, len(a))
-	for i := range a {
-		d[i] = a[i] - b[i]
-	}
-	return Replicates(d, 0)
-}
-
-// WelchDifference is the difference of the means mean(a) - mean(b) as if a
-// and b were independent samples, with the Welch interval: SE =
-// sqrt(va/na + vb/nb) (sample variances, n-1) and t(0.975, nu) with the
-// Welch-Satterthwaite degrees of freedom
-//
-//	nu = (va/na + vb/nb)^2 / ((va/na)^2/(na-1) + (vb/nb)^2/(nb-1)).
-//
-// N is na + nb and Undefined 0 (the caller sets it). SD is 0: there is no
-// one sample whose SD it would be. HasMean needs na, nb >= 1 and HasCI na,
-// nb >= 2; when both samples are constant (SE = 0, nu undefined) the
-// interval collapses to the mean, Lo = Hi = Mean with HasCI true, as
-// Replicates does for a constant sample.
-func WelchDifference(a, b []float64) Interval {
-	na, nb := len(a), len(b)
-	iv := Interval{N: na + nb}
-	if na == 0 || nb == 0 {
-		return iv
-	}
-	iv.Mean, iv.HasMean = stat.Mean(a, nil)-stat.Mean(b, nil), true
-	if na < 2 || nb < 2 {
-		return iv
-	}
-	sa := stat.Variance(a, nil) / float64(na)
-	sb := stat.Variance(b, nil) / float64(nb)
-	iv.SE, iv.HasCI = math.Sqrt(sa+sb), true
-	if iv.SE == 0 {
-		iv.Lo, iv.Hi = iv.Mean, iv.Mean
-		return iv
-	}
-	nu := (sa + sb) * (sa + sb) / (sa*sa/float64(na-1) + sb*sb/float64(nb-1))
-	h := tHalf(nu) * iv.SE
-	iv.Lo, iv.Hi = iv.Mean-h, iv.Mean+h
-	return iv
 }
 
 // WidthRatio is the width of the paired interval over the unpaired one's
@@ -144,25 +63,6 @@ func WilsonInterval(k, n int) (lo, hi float64, ok bool) {
 		hi = 1
 	}
 	return lo, hi, true
-}
-
-// Sensitivity summarises the elementary effects of one parameter (Morris;
-// Campolongo et al.'s mu*): muStar the mean of |EE|, mu the mean of EE and
-// sigma their sample SD (n-1), hasSigma false (sigma 0) when there are
-// fewer than 2 effects. With no effects every number is 0.
-func Sensitivity(ee []float64) (muStar, mu, sigma float64, hasSigma bool) {
-	if len(ee) == 0 {
-		return 0, 0, 0, false
-	}
-	abs := make([]float64, len(ee))
-	for i, e := range ee {
-		abs[i] = math.Abs(e)
-	}
-	muStar, mu = stat.Mean(abs, nil), stat.Mean(ee, nil)
-	if len(ee) < 2 {
-		return muStar, mu, 0, false
-	}
-	return muStar, mu, stat.StdDev(ee, nil), true
 }
 
 // SummaryRow is one line of summary.csv: a measure of one arm at one

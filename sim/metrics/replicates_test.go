@@ -89,7 +89,7 @@ func TestReplicatesByHand(t *testing.T) {
 		{"none", nil, Interval{Undefined: 2}},
 	}
 	for _, c := range cases {
-		checkInterval(t, c.name, Replicates(c.xs, 2), c.want, 1e-12)
+		checkInterval(t, c.name, replicates(c.xs, 2), c.want, 1e-12)
 	}
 }
 
@@ -97,7 +97,7 @@ func TestPairedDifferenceByHand(t *testing.T) {
 	// a - b = {5-1, 7-4, 9-6} = {4, 3, 3}: mean 10/3; deviations 2/3, -1/3,
 	// -1/3, squares 4/9 + 1/9 + 1/9 = 6/9, SD = sqrt(6/9 / 2) = sqrt(1/3);
 	// SE = sqrt(1/3)/sqrt3 = 1/3; 10/3 -/+ t2/3 = 1.899116, 4.767551.
-	got := PairedDifference([]float64{5, 7, 9}, []float64{1, 4, 6})
+	got := pairedDifference([]float64{5, 7, 9}, []float64{1, 4, 6})
 	want := Interval{N: 3, Mean: 10.0 / 3, SD: math.Sqrt(1.0 / 3), SE: 1.0 / 3,
 		Lo: 10.0/3 - t2/3, Hi: 10.0/3 + t2/3, HasMean: true, HasCI: true}
 	checkInterval(t, "paired", got, want, 1e-12)
@@ -111,7 +111,7 @@ func TestPairedDifferenceByHand(t *testing.T) {
 					t.Errorf("no panic on %d values against %d", len(c[0]), len(c[1]))
 				}
 			}()
-			PairedDifference(c[0], c[1])
+			pairedDifference(c[0], c[1])
 		}()
 	}
 }
@@ -144,14 +144,14 @@ func TestWelchDifferenceByHand(t *testing.T) {
 		{"empty", nil, []float64{1, 3}, Interval{N: 2}},
 	}
 	for _, c := range cases {
-		checkInterval(t, c.name, WelchDifference(c.a, c.b), c.want, 1e-12)
+		checkInterval(t, c.name, welchDifference(c.a, c.b), c.want, 1e-12)
 	}
 
 	// A fractional nu, checked through the CDF rather than the quantile:
 	// a = {0, 2}: va/na = 1; b = {0, 1, 2}: vb = 1, vb/nb = 1/3;
 	// nu = (4/3)^2 / (1/1 + (1/9)/2) = (16/9) / (19/18) = 32/19;
 	// SE = sqrt(4/3); the half-width over SE must be t with F(t) = 0.975.
-	iv := WelchDifference([]float64{0, 2}, []float64{0, 1, 2})
+	iv := welchDifference([]float64{0, 2}, []float64{0, 1, 2})
 	if !within(iv.Mean, 0, 1e-15) || !within(iv.SE, math.Sqrt(4.0/3), 1e-15) || !iv.HasCI {
 		t.Fatalf("fractional: %+v", iv)
 	}
@@ -193,7 +193,7 @@ func TestCommonRandomNumbersNarrowThePairedInterval(t *testing.T) {
 	b := []float64{101.5, 200.5, 301.5, 400.5}
 	// Paired: b - a = {1.5, 0.5, 1.5, 0.5}, mean 1, squares of deviations
 	// 4 x 0.25 = 1, SD = sqrt(1/3), SE = sqrt(1/3)/2 = 0.288675.
-	paired := PairedDifference(b, a)
+	paired := pairedDifference(b, a)
 	seP := math.Sqrt(1.0/3) / 2
 	if !within(paired.Mean, 1, 1e-12) || !within(paired.SE, seP, 1e-12) || !paired.HasCI {
 		t.Fatalf("paired %+v", paired)
@@ -207,7 +207,7 @@ func TestCommonRandomNumbersNarrowThePairedInterval(t *testing.T) {
 	// = 50000/3; b's deviations -149.5, -50.5, 50.5, 149.5, vb = 49801/3;
 	// SE = sqrt((50000 + 49801)/12) = sqrt(8316.75) = 91.196217;
 	// nu = 3 (99801)^2 / (50000^2 + 49801^2) = 5.99998.
-	unpaired := WelchDifference(b, a)
+	unpaired := welchDifference(b, a)
 	seU := math.Sqrt(99801.0 / 12)
 	nu := 3 * 99801.0 * 99801 / (50000.0*50000 + 49801.0*49801)
 	if !within(unpaired.Mean, 1, 1e-12) || !within(unpaired.SE, seU, 1e-9) || unpaired.N != 8 || !unpaired.HasCI {
@@ -270,16 +270,54 @@ func TestWilsonInterval(t *testing.T) {
 func TestSensitivityByHand(t *testing.T) {
 	// {1, -2, 3}: mu* = (1+2+3)/3 = 2; mu = 2/3; deviations 1/3, -8/3, 7/3,
 	// squares (1 + 64 + 49)/9 = 114/9, over 2 = 19/3: sigma = sqrt(19/3) = 2.516611.
-	ms, m, s, ok := Sensitivity([]float64{1, -2, 3})
+	ms, m, s, ok := sensitivity([]float64{1, -2, 3})
 	if !within(ms, 2, 1e-15) || !within(m, 2.0/3, 1e-15) || !within(s, math.Sqrt(19.0/3), 1e-15) || !ok {
 		t.Errorf("{1, -2, 3}: %v %v %v %v", ms, m, s, ok)
 	}
-	ms, m, s, ok = Sensitivity([]float64{-4})
+	ms, m, s, ok = sensitivity([]float64{-4})
 	if ms != 4 || m != -4 || s != 0 || ok {
 		t.Errorf("{-4}: %v %v %v %v, want 4 -4 0 false", ms, m, s, ok)
 	}
-	ms, m, s, ok = Sensitivity(nil)
+	ms, m, s, ok = sensitivity(nil)
 	if ms != 0 || m != 0 || s != 0 || ok {
 		t.Errorf("none: %v %v %v %v", ms, m, s, ok)
 	}
+}
+
+// The functions below put slices through the one-pass Moments the sweep
+// uses, so that the hand-computed cases above check them.
+
+func momentsOf(xs []float64) Moments {
+	var m Moments
+	for _, x := range xs {
+		m.Add(x)
+	}
+	return m
+}
+
+func replicates(xs []float64, undefined int) Interval { return momentsOf(xs).Interval(undefined) }
+
+func pairedDifference(a, b []float64) Interval {
+	if len(a) != len(b) {
+		panic("pairedDifference: lengths differ")
+	}
+	var m Moments
+	for i := range a {
+		m.Add(a[i] - b[i])
+	}
+	return m.Interval(0)
+}
+
+func welchDifference(a, b []float64) Interval { return Welch(momentsOf(a), momentsOf(b)) }
+
+func sensitivity(ee []float64) (muStar, mu, sigma float64, hasSigma bool) {
+	var raw, abs Moments
+	for _, e := range ee {
+		raw.Add(e)
+		abs.Add(math.Abs(e))
+	}
+	if raw.N >= 2 {
+		sigma, hasSigma = math.Sqrt(raw.Variance()), true
+	}
+	return abs.Mean, raw.Mean, sigma, hasSigma
 }

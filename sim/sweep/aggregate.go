@@ -202,16 +202,14 @@ func (s *Summaries) Rows(params []string) ([]metrics.SummaryRow, []metrics.Contr
 				c := metrics.ContrastRow{Arm: arm, Point: p, Measure: name,
 					Paired:   s.diff[a][p][m].Interval(0),
 					Unpaired: metrics.Welch(s.mom[a][p][m], s.mom[s.baseline][p][m])}
-				if c.Paired.HasCI && c.Unpaired.HasCI && c.Unpaired.Hi > c.Unpaired.Lo {
-					c.WidthRatio, c.HasRatio = (c.Paired.Hi-c.Paired.Lo)/(c.Unpaired.Hi-c.Unpaired.Lo), true
-				}
+				c.WidthRatio, c.HasRatio = metrics.WidthRatio(c.Paired, c.Unpaired)
 				con = append(con, c)
 			}
 		}
 		for k, series := range CalibrationSeries {
 			c := s.calib[p][k]
 			row := metrics.CalibrationRow{Arm: s.plan.Arms[s.baseline], Point: p, Series: series, Runs: c.runs, Exceed: c.exceed}
-			if lo, hi, ok := metrics.Wilson(c.exceed, c.runs); ok {
+			if lo, hi, ok := metrics.WilsonInterval(c.exceed, c.runs); ok {
 				row.Rate, row.Lo, row.Hi, row.HasRate = float64(c.exceed)/float64(c.runs), lo, hi, true
 			}
 			cal = append(cal, row)

@@ -281,36 +281,3 @@ func morrisPoints(d Design, ps []Parameter) ([]Point, error) {
 	}
 	return points, nil
 }
-
-// ElementaryEffects returns, for each parameter, the Morris elementary
-// effects EE = (y[s] - y[s-1]) / (Unit[s][i] - Unit[s-1][i]) of every pair
-// of consecutive points s-1, s of a trajectory where both are defined, i
-// being the parameter moved at s (Point.Moved). points are a Morris
-// design's in ID order (as Points gives them); y and defined have one
-// entry per point, and defined may be nil when every y is defined. Pairs
-// that are not consecutive steps of one trajectory give nothing, so the
-// points of other designs give no effects. The result has one slice per
-// parameter (len(points[0].Unit)), in trajectory order; nil when there are
-// no points. It panics when y or defined does not match points in length.
-func ElementaryEffects(points []Point, y []float64, defined []bool) [][]float64 {
-	if len(y) != len(points) || (defined != nil && len(defined) != len(points)) {
-		panic(fmt.Sprintf("sweep.ElementaryEffects: %d points, %d values, %d defined", len(points), len(y), len(defined)))
-	}
-	if len(points) == 0 {
-		return nil
-	}
-	ok := func(i int) bool { return defined == nil || defined[i] }
-	ee := make([][]float64, len(points[0].Unit))
-	for s := 1; s < len(points); s++ {
-		cur, prev := &points[s], &points[s-1]
-		if cur.Moved < 0 || cur.Trajectory != prev.Trajectory || cur.Step != prev.Step+1 {
-			continue
-		}
-		if !ok(s) || !ok(s-1) {
-			continue
-		}
-		i := cur.Moved
-		ee[i] = append(ee[i], (y[s]-y[s-1])/(cur.Unit[i]-prev.Unit[i]))
-	}
-	return ee
-}

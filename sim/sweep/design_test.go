@@ -376,7 +376,7 @@ func TestElementaryEffectsLinearByHand(t *testing.T) {
 	for i, pt := range pts {
 		y[i] = 3*pt.Unit[0] - 2*pt.Unit[1]
 	}
-	ee := ElementaryEffects(pts, y, nil)
+	ee := elementaryEffects(pts, y, nil)
 	want := [][]float64{{3, 3}, {-2, -2}}
 	if !slices.EqualFunc(ee, want, slices.Equal) {
 		t.Errorf("effects %v, want %v", ee, want)
@@ -400,7 +400,7 @@ func TestElementaryEffectsLinearOnMorrisDesign(t *testing.T) {
 				y[j] += a[i] * pt.Unit[i]
 			}
 		}
-		ee := ElementaryEffects(pts, y, nil)
+		ee := elementaryEffects(pts, y, nil)
 		for i := range a {
 			if len(ee[i]) != 6 {
 				t.Fatalf("p=%d parameter %d: %d effects, want one per trajectory", p, i, len(ee[i]))
@@ -433,17 +433,17 @@ func TestElementaryEffectsNonlinearAndUndefined(t *testing.T) {
 		y[i] = pt.Unit[0]*pt.Unit[1] + pt.Unit[1]*pt.Unit[1]
 	}
 	defined := []bool{true, true, true, true, true, false, false, true, true}
-	ee := ElementaryEffects(pts, y, defined)
+	ee := elementaryEffects(pts, y, defined)
 	want := [][]float64{{0.5, 0.5}, {2, 2.5}}
 	if !slices.EqualFunc(ee, want, slices.Equal) {
 		t.Errorf("effects %v, want %v", ee, want)
 	}
 	// Points of another design give no effects.
 	f := []Point{{ID: 0, Trajectory: -1, Moved: -1, Unit: []float64{0}}, {ID: 1, Trajectory: -1, Moved: -1, Unit: []float64{1}}}
-	if ee := ElementaryEffects(f, []float64{0, 1}, nil); len(ee) != 1 || len(ee[0]) != 0 {
+	if ee := elementaryEffects(f, []float64{0, 1}, nil); len(ee) != 1 || len(ee[0]) != 0 {
 		t.Errorf("factorial points gave effects %v", ee)
 	}
-	if ee := ElementaryEffects(nil, nil, nil); ee != nil {
+	if ee := elementaryEffects(nil, nil, nil); ee != nil {
 		t.Errorf("no points gave %v", ee)
 	}
 }
@@ -458,7 +458,7 @@ func TestElementaryEffectsSkipsNonConsecutive(t *testing.T) {
 		morrisPoint(4, 1, 1, 0, 1, 0), // another trajectory: no effect
 		morrisPoint(5, 1, 2, 1, 1, 1), // y 4 -> 7 over +1: EE1 = 3
 	}
-	ee := ElementaryEffects(pts, []float64{1, 2, 4, 7}, nil)
+	ee := elementaryEffects(pts, []float64{1, 2, 4, 7}, nil)
 	want := [][]float64{nil, {3}}
 	if !slices.EqualFunc(ee, want, slices.Equal) {
 		t.Errorf("effects %v, want %v", ee, want)
@@ -481,7 +481,7 @@ func TestElementaryEffectsLengthMismatchPanics(t *testing.T) {
 					t.Errorf("%s for 2 points: no panic", c.name)
 				}
 			}()
-			ElementaryEffects(pts, c.y, c.defined)
+			elementaryEffects(pts, c.y, c.defined)
 		}()
 	}
 }
