@@ -1,0 +1,133 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Stream is a CSV table that a sweep appends to one row at a time, each
+// row flushed as it is written, so that an interrupted sweep keeps every
+// row it finished and -resume goes on from there. It is the one kind of
+// file dropsim writes in place rather than atomically: its rows are the
+// record of the work done.
+type Stream struct {
+	f *os.File
+	w *csv.Writer // buffered; flushed to f after every row
+}
+
+// OpenStream opens dir/name for appending rows with this header, creating
+// it with the header if it does not exist. An existing file must start
+// with the same header; a last line cut short (a process killed while
+// writing it) is cut off, so the table holds only whole rows.
+func OpenStream(dir, name string, header []string) (*Stream, error) {
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if fi.Size() > 0 {
+		keep, err := wholeRows(f, path, header)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Truncate(keep); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	if _, err := f.Seek(0, io.SeekEnd); err != nil {
+		f.Close()
+		return nil, err
+	}
+	s := &Stream{f: f, w: csv.NewWriter(f)}
+	if fi.Size() == 0 {
+		if err := s.Write(header); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// wholeRows checks the header of the table in f and returns the length of
+// its whole lines (through its last newline).
+func wholeRows(f *os.File, path string, header []string) (int64, error) {
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return 0, err
+	}
+	end := bytes.LastIndexByte(data, '\n') + 1
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	got, err := csv.NewReader(bytes.NewReader(first)).Read()
+	if err != nil || !slices.Equal(got, header) {
+		return 0, &TableError{Path: path, Msg: fmt.Sprintf("%s does not start with the header of the table this sweep writes (%s...); it was not written by this sweep, so it is left as it is: give another -out", path, strings.Join(header[:min(4, len(header))], ","))}
+	}
+	return int64(end), nil
+}
+
+// Write appends a row and flushes it to the file.
+func (s *Stream) Write(row []string) error {
+	if err := s.w.Write(row); err != nil {
+		return err
+	}
+	s.w.Flush()
+	return s.w.Error()
+}
+
+// Close flushes and closes the table, syncing it to the disk.
+func (s *Stream) Close() error {
+	s.w.Flush()
+	err := errors.Join(s.w.Error(), s.f.Sync())
+	return errors.Join(err, s.f.Close())
+}
+
+// ReadStream reads the rows of dir/name after its header, which must be
+// header, calling row for each with its line number. A last line cut short
+// is left out, as OpenStream would cut it.
+func ReadStream(dir, name string, header []string, row func(line int, rec []string) error) error {
+	path := filepath.Join(dir, name)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	keep, err := wholeRows(f, path, header)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r := csv.NewReader(bufio.NewReader(io.LimitReader(f, keep)))
+	r.FieldsPerRecord = len(header)
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		return err
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return &TableError{Path: path, Msg: fmt.Sprintf("%s line %d: %v; the table was changed after the sweep wrote it", path, line, err)}
+		}
+		if err := row(line, rec); err != nil {
+			return err
+		}
+	}
+}
