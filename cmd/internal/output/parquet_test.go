@@ -14,6 +14,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -266,8 +267,45 @@ func TestCSVToParquetSchema(t *testing.T) {
 			t.Fatalf("run %d read as %+v, want %q", i, got, rec)
 		}
 		if (got.Arrests == nil) != (rec[4] == "") || (got.WDQ == nil) != (rec[3] == "") {
-			t.Fatalf("run %d: arrests %v, wdq %v for the cells %q, %q: an empty cell reads as null, and only an empty cell", i, got.Arrests, got.WDQ, rec[4], rec[3])
+			t.Fatalf("run %d: arrests %s, wdq %s for the cells %q, %q: an empty cell reads as null, and only an empty cell", i, orNull(got.Arrests), orNull(got.WDQ), rec[4], rec[3])
 		}
+	}
+}
+
+func orNull[T any](p *T) string {
+	if p == nil {
+		return "null"
+	}
+	return fmt.Sprint(*p)
+}
+
+// TestCSVToParquetRowGroupBytes: a row group ends at about 32 MiB of
+// cells however few its rows: here 1,024 rows of 32 KiB strings.
+func TestCSVToParquetRowGroupBytes(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("0123456789abcdef", 32<<10/16-1) // 8 bytes counted for each cell besides its text
+	writeCSV(t, dir, "wide.csv", []string{"run", "text"}, 1500, func(i int) []string {
+		return []string{strconv.Itoa(i), long}
+	})
+	if err := CSVToParquet(dir, "wide.csv", "wide.parquet", sweepKinds); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "wide.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []int64
+	for _, rg := range pf.Metadata().RowGroups {
+		groups = append(groups, rg.NumRows)
+	}
+	if !slices.Equal(groups, []int64{1024, 476}) {
+		t.Errorf("row groups of %v rows, want [1024 476]", groups)
 	}
 }
 
