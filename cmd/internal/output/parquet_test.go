@@ -22,6 +22,22 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
+// Each mechanism of CSVToParquet was broken once on purpose and the test
+// that caught it is named here, so that a test changed later still
+// guards its mechanism:
+//   - nulls written as 0, or empty strings as nulls: Schema (and RoundTrip
+//     for the first);
+//   - columns in the order of their names (a parquet.Group): RoundTrip,
+//     Schema;
+//   - writing under the final name, or not removing the temporary file of
+//     a failed conversion: BadCells, BadTables;
+//   - one row group for the whole table: MemoryDoesNotGrowWithRows,
+//     Schema, RowGroupBytes; no bound on a row group's bytes: RowGroupBytes;
+//   - a bad cell's line counted as records, not lines; overflow called
+//     "not a number": BadCells;
+//   - reusing the string cells' buffer before the writer has them, or
+//     ReadParquetRows formatting floats otherwise than the CSV: RoundTrip.
+
 // sweepHeader is a runs.csv-like table whose columns are not in the order
 // of their names, so that a schema sorted by name would show.
 var sweepHeader = []string{"run", "design", "seed", "wdq", "arrests", "note", "area"}
