@@ -499,9 +499,9 @@ func naText(iv metrics.Interval) string {
 var (
 	sweepMaxH     = 25 * vg.Centimeter // the tallest sweep figure
 	sweepLabelMax = 5 * vg.Centimeter  // the widest row label of a dot-and-whisker chart
-	sweepTitleH  = vg.Points(26)      // a figure's title with its margins
-	sweepPanelEx = vg.Points(54)      // a panel's title and x axis
-	sweepPadY    = vg.Points(10)
+	sweepTitleH   = vg.Points(26)      // a figure's title with its margins
+	sweepPanelEx  = vg.Points(54)      // a panel's title and x axis
+	sweepPadY     = vg.Points(10)
 )
 
 // drawGrid draws a figure of panels in rows of cols (nil panels leave
