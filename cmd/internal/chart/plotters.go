@@ -840,8 +840,9 @@ func (w *whiskers) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		return vg.Point{X: trX(v), Y: trY(pos)}
 	}
+	ok := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	for _, it := range w.items {
-		if it.hasCI {
+		if it.hasCI && ok(it.lo) && ok(it.hi) {
 			a, b := at(it.pos, it.lo), at(it.pos, it.hi)
 			c.StrokeLines(w.line, c.ClipLinesXY([]vg.Point{a, b})...)
 			if w.capLen > 0 {
@@ -857,7 +858,7 @@ func (w *whiskers) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 			}
 		}
-		if it.hasMean && w.glyph != nil {
+		if it.hasMean && ok(it.mean) && w.glyph != nil {
 			if m := at(it.pos, it.mean); c.Contains(m) {
 				if w.edge != nil {
 					c.DrawGlyph(*w.edge, m)
@@ -912,7 +913,7 @@ func (w *whiskers) Thumbnail(c *draw.Canvas) {
 }
 
 // band fills the area between lo and hi along xs, broken where lo or hi
-// is NaN (an undefined interval).
+// is NaN (an undefined interval) or infinite.
 type band struct {
 	xs, lo, hi []float64
 	fill       color.Color
@@ -936,7 +937,7 @@ func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
 		run = run[:0]
 	}
 	for i := range b.xs {
-		if math.IsNaN(b.lo[i]) || math.IsNaN(b.hi[i]) {
+		if !finite(b.lo[i], b.hi[i]) {
 			flush()
 			continue
 		}
@@ -948,7 +949,7 @@ func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
 func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
 	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for i := range b.xs {
-		if math.IsNaN(b.lo[i]) || math.IsNaN(b.hi[i]) {
+		if !finite(b.lo[i], b.hi[i]) {
 			continue
 		}
 		xmin, xmax = min(xmin, b.xs[i]), max(xmax, b.xs[i])

@@ -623,3 +623,48 @@ func TestSweepReportInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepNonFinite gives the figures and the report rows whose values
+// are NaN or infinite though marked defined: nothing is drawn for them,
+// and no NaN or Inf is written.
+func TestSweepNonFinite(t *testing.T) {
+	s := synthFactorial()
+	bad := func(iv *metrics.Interval, k int) {
+		switch k % 3 {
+		case 0:
+			iv.Mean = math.NaN()
+		case 1:
+			iv.Lo = math.Inf(-1)
+		case 2:
+			iv.Hi = math.NaN()
+		}
+	}
+	for i := range s.Summary {
+		bad(&s.Summary[i].Interval, i)
+	}
+	for i := range s.Contrasts {
+		bad(&s.Contrasts[i].Paired, i)
+		bad(&s.Contrasts[i].Unpaired, i+1)
+		s.Contrasts[i].WidthRatio = math.Inf(1)
+	}
+	for i := range s.Daily {
+		bad(&s.Daily[i].Interval, i)
+	}
+	s.Calibration[0].Rate = math.NaN()
+	figs, err := SweepFigures(context.Background(), s, []string{"svg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		if bytes.Contains(f.Data["svg"], []byte("NaN")) || bytes.Contains(f.Data["svg"], []byte("Inf")) {
+			t.Errorf("%s: the SVG holds NaN or Inf", f.Name)
+		}
+	}
+	doc, err := SweepReport(s, figs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reportHasNaN(string(doc)) {
+		t.Error("the report holds NaN or Inf")
+	}
+}
