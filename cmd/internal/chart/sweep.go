@@ -288,7 +288,7 @@ func (pl *sweepPlan) plan() {
 	}
 }
 
-// pick is the first n of the measures that have, and how many have.
+// pick is the first n of the measures for which has is true.
 func (pl *sweepPlan) pick(n int, has func(m string) bool) []string {
 	var out []string
 	for _, m := range pl.measures {
@@ -299,6 +299,7 @@ func (pl *sweepPlan) pick(n int, has func(m string) bool) []string {
 	return out[:min(n, len(out))]
 }
 
+// count is the number of measures for which has is true.
 func (pl *sweepPlan) count(has func(m string) bool) int {
 	n := 0
 	for _, m := range pl.measures {
