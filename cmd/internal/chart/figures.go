@@ -39,12 +39,9 @@ var (
 // format is begun; Figures waits for those being drawn and returns ctx's
 // error (wrapped).
 func Figures(ctx context.Context, r *Run, formats []string) ([]Figure, error) {
-	want := map[string]bool{"png": true}
-	for _, f := range formats {
-		if !slices.Contains(Formats, f) {
-			return nil, fmt.Errorf("chart: unknown figure format %q (known: %s)", f, strings.Join(Formats, ", "))
-		}
-		want[f] = true
+	want, err := wantFormats(formats)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("chart: figures: %w", err)
@@ -54,6 +51,19 @@ func Figures(ctx context.Context, r *Run, formats []string) ([]Figure, error) {
 		return nil, err
 	}
 	return renderFigures(ctx, specs, want, runtime.GOMAXPROCS(0))
+}
+
+// wantFormats is the set of formats to draw: those asked for, and "png"
+// for the report.
+func wantFormats(formats []string) (map[string]bool, error) {
+	want := map[string]bool{"png": true}
+	for _, f := range formats {
+		if !slices.Contains(Formats, f) {
+			return nil, fmt.Errorf("chart: unknown figure format %q (known: %s)", f, strings.Join(Formats, ", "))
+		}
+		want[f] = true
+	}
+	return want, nil
 }
 
 // renderFigures renders each figure of specs in each format of want, with

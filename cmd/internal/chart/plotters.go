@@ -812,3 +812,306 @@ func boundary(w, h int, in func(x, y int) bool) [][][2]float64 {
 	slices.SortStableFunc(out, func(a, b [][2]float64) int { return len(b) - len(a) })
 	return out
 }
+
+// whisker is an interval drawn by whiskers: at pos (a row's height, or an
+// x position), from lo to hi with a mark at mean.
+type whisker struct {
+	pos, mean, lo, hi float64
+	hasMean, hasCI    bool
+}
+
+// whiskers draws intervals as lines from lo to hi with a glyph at the
+// mean: horizontal at the height pos (a dot-and-whisker chart), or, when
+// vertical, at the x position pos (error bars).
+type whiskers struct {
+	items    []whisker
+	vertical bool
+	line     draw.LineStyle
+	capLen   vg.Length        // half the length of the end caps; 0 for none
+	glyph    *draw.GlyphStyle // at the mean; nil for none
+	edge     *draw.GlyphStyle // drawn first under the glyph, as an outline
+}
+
+func (w *whiskers) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	at := func(pos, v float64) vg.Point {
+		if w.vertical {
+			return vg.Point{X: trX(pos), Y: trY(v)}
+		}
+		return vg.Point{X: trX(v), Y: trY(pos)}
+	}
+	ok := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	for _, it := range w.items {
+		if it.hasCI && ok(it.lo) && ok(it.hi) {
+			a, b := at(it.pos, it.lo), at(it.pos, it.hi)
+			c.StrokeLines(w.line, c.ClipLinesXY([]vg.Point{a, b})...)
+			if w.capLen > 0 {
+				for _, e := range []vg.Point{a, b} {
+					if !c.Contains(e) {
+						continue
+					}
+					if w.vertical {
+						c.StrokeLine2(w.line, e.X-w.capLen, e.Y, e.X+w.capLen, e.Y)
+					} else {
+						c.StrokeLine2(w.line, e.X, e.Y-w.capLen, e.X, e.Y+w.capLen)
+					}
+				}
+			}
+		}
+		if it.hasMean && ok(it.mean) && w.glyph != nil {
+			if m := at(it.pos, it.mean); c.Contains(m) {
+				if w.edge != nil {
+					c.DrawGlyph(*w.edge, m)
+				}
+				c.DrawGlyph(*w.glyph, m)
+			}
+		}
+	}
+}
+
+func (w *whiskers) DataRange() (xmin, xmax, ymin, ymax float64) {
+	pmin, pmax, vmin, vmax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, it := range w.items {
+		vals := []float64{}
+		if it.hasMean {
+			vals = append(vals, it.mean)
+		}
+		if it.hasCI {
+			vals = append(vals, it.lo, it.hi)
+		}
+		for _, v := range vals {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				vmin, vmax = min(vmin, v), max(vmax, v)
+				pmin, pmax = min(pmin, it.pos), max(pmax, it.pos)
+			}
+		}
+	}
+	if w.vertical {
+		return pmin, pmax, vmin, vmax
+	}
+	return vmin, vmax, pmin, pmax
+}
+
+func (w *whiskers) Thumbnail(c *draw.Canvas) {
+	mid := c.Center()
+	if w.vertical {
+		c.StrokeLine2(w.line, mid.X, c.Min.Y, mid.X, c.Max.Y)
+	} else {
+		c.StrokeLine2(w.line, c.Min.X+vg.Points(1), mid.Y, c.Max.X-vg.Points(1), mid.Y)
+		if w.capLen > 0 {
+			for _, x := range []vg.Length{c.Min.X + vg.Points(1), c.Max.X - vg.Points(1)} {
+				c.StrokeLine2(w.line, x, mid.Y-w.capLen, x, mid.Y+w.capLen)
+			}
+		}
+	}
+	if w.glyph != nil {
+		if w.edge != nil {
+			c.DrawGlyph(*w.edge, mid)
+		}
+		c.DrawGlyph(*w.glyph, mid)
+	}
+}
+
+// band fills the area between lo and hi along xs, broken where lo or hi
+// is NaN (an undefined interval) or infinite.
+type band struct {
+	xs, lo, hi []float64
+	fill       color.Color
+}
+
+func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var run []int
+	flush := func() {
+		if len(run) >= 2 {
+			pts := make([]vg.Point, 0, 2*len(run))
+			for _, i := range run {
+				pts = append(pts, vg.Point{X: trX(b.xs[i]), Y: trY(b.lo[i])})
+			}
+			for k := len(run) - 1; k >= 0; k-- {
+				i := run[k]
+				pts = append(pts, vg.Point{X: trX(b.xs[i]), Y: trY(b.hi[i])})
+			}
+			c.FillPolygon(b.fill, c.ClipPolygonXY(pts))
+		}
+		run = run[:0]
+	}
+	for i := range b.xs {
+		if !finite(b.lo[i], b.hi[i]) {
+			flush()
+			continue
+		}
+		run = append(run, i)
+	}
+	flush()
+}
+
+func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range b.xs {
+		if !finite(b.lo[i], b.hi[i]) {
+			continue
+		}
+		xmin, xmax = min(xmin, b.xs[i]), max(xmax, b.xs[i])
+		ymin, ymax = min(ymin, b.lo[i]), max(ymax, b.hi[i])
+	}
+	return
+}
+
+func (b *band) Thumbnail(c *draw.Canvas) { swatchThumb(c, b.fill, nil) }
+
+// hrules draws horizontal lines at heights ys over the whole width of a
+// panel (the separators between the rows of a dot-and-whisker chart, or a
+// reference level).
+type hrules struct {
+	ys    []float64
+	style draw.LineStyle
+}
+
+func (h *hrules) Plot(c draw.Canvas, p *plot.Plot) {
+	_, trY := p.Transforms(&c)
+	for _, y := range h.ys {
+		if Y := trY(y); Y > c.Min.Y+vg.Points(0.5) && Y < c.Max.Y-vg.Points(0.5) {
+			c.StrokeLine2(h.style, c.Min.X, Y, c.Max.X, Y)
+		}
+	}
+}
+
+func (h *hrules) Thumbnail(c *draw.Canvas) { lineThumb(c, h.style) }
+
+// rowTicks labels the rows of a dot-and-whisker chart: row i (from the
+// top) lies at y = len-1-i.
+type rowTicks []string
+
+func (r rowTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := make([]plot.Tick, len(r))
+	for i, l := range r {
+		if l == "" {
+			l = " " // an empty label would make a minor tick
+		}
+		ts[i] = plot.Tick{Value: float64(len(r) - 1 - i), Label: l}
+	}
+	return ts
+}
+
+// textNote is a short text in a panel: left-aligned just right of x, or
+// centred in the panel when x is NaN, at the height y.
+type textNote struct {
+	x, y float64
+	text string
+}
+
+// notes draws text notes in a panel ("n/a" where a value is undefined,
+// counts beside intervals).
+type notes struct {
+	items []textNote
+	style text.Style
+}
+
+func (n *notes) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, it := range n.items {
+		sty := n.style
+		sty.YAlign = draw.YCenter
+		pt := vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: trY(it.y)}
+		if math.IsNaN(it.x) {
+			sty.XAlign = draw.XCenter
+		} else {
+			sty.XAlign = draw.XLeft
+			pt.X = trX(it.x) + vg.Points(4)
+			if w := sty.Width(it.text); pt.X+w > c.Max.X { // no room on the right: on the left
+				pt.X = trX(it.x) - vg.Points(4)
+				sty.XAlign = draw.XRight
+			}
+		}
+		c.FillText(sty, pt, it.text)
+	}
+}
+
+// labelledPoints draws glyphs with a text label each, placed beside the
+// glyph where it overlaps no label placed before it (right, left, above,
+// below, then the diagonals; right when none is free).
+type labelledPoints struct {
+	xy     [][2]float64
+	glyphs []draw.GlyphStyle
+	labels []string
+	hollow []bool // drawn as a ring (a value undefined)
+	style  text.Style
+}
+
+func (l *labelledPoints) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var placed []vg.Rectangle
+	overlaps := func(r vg.Rectangle) bool {
+		if r.Min.X < c.Min.X || r.Max.X > c.Max.X || r.Min.Y < c.Min.Y || r.Max.Y > c.Max.Y {
+			return true
+		}
+		for _, q := range placed {
+			if r.Min.X < q.Max.X && q.Min.X < r.Max.X && r.Min.Y < q.Max.Y && q.Min.Y < r.Max.Y {
+				return true
+			}
+		}
+		return false
+	}
+	ext := l.style.FontExtents()
+	th := ext.Ascent + ext.Descent
+	for i, q := range l.xy {
+		pt := vg.Point{X: trX(q[0]), Y: trY(q[1])}
+		if !c.Contains(pt) {
+			continue
+		}
+		g := l.glyphs[i]
+		if l.hollow[i] {
+			g.Shape = draw.RingGlyph{}
+		}
+		c.DrawGlyph(g, pt)
+		if l.labels[i] == "" {
+			continue
+		}
+		w := l.style.Width(l.labels[i])
+		gap := g.Radius + vg.Points(2)
+		// The lower left corners of the candidate boxes.
+		cands := []vg.Point{
+			{X: pt.X + gap, Y: pt.Y - th/2}, {X: pt.X - gap - w, Y: pt.Y - th/2},
+			{X: pt.X - w/2, Y: pt.Y + gap}, {X: pt.X - w/2, Y: pt.Y - gap - th},
+			{X: pt.X + gap, Y: pt.Y + gap}, {X: pt.X + gap, Y: pt.Y - gap - th},
+			{X: pt.X - gap - w, Y: pt.Y + gap}, {X: pt.X - gap - w, Y: pt.Y - gap - th},
+		}
+		box := vg.Rectangle{Min: cands[0], Max: vg.Point{X: cands[0].X + w, Y: cands[0].Y + th}}
+		for _, m := range cands {
+			r := vg.Rectangle{Min: m, Max: vg.Point{X: m.X + w, Y: m.Y + th}}
+			if !overlaps(r) {
+				box = r
+				break
+			}
+		}
+		placed = append(placed, box)
+		sty := l.style
+		sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+		c.FillText(sty, vg.Point{X: box.Min.X, Y: (box.Min.Y + box.Max.Y) / 2}, l.labels[i])
+	}
+}
+
+func (l *labelledPoints) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, q := range l.xy {
+		xmin, xmax = min(xmin, q[0]), max(xmax, q[0])
+		ymin, ymax = min(ymin, q[1]), max(ymax, q[1])
+	}
+	return
+}
+
+// refLine is the line y = slope x, drawn across a panel.
+type refLine struct {
+	slope float64
+	style draw.LineStyle
+}
+
+func (r *refLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0, x1 := p.X.Min, p.X.Max
+	pts := []vg.Point{{X: trX(x0), Y: trY(r.slope * x0)}, {X: trX(x1), Y: trY(r.slope * x1)}}
+	c.StrokeLines(r.style, c.ClipLinesXY(pts)...)
+}
+
+func (r *refLine) Thumbnail(c *draw.Canvas) { lineThumb(c, r.style) }

@@ -18,7 +18,12 @@ import (
 //go:embed report.html.tmpl
 var reportTemplateText string
 
-var reportTemplate = template.Must(template.New("report").Parse(reportTemplateText))
+// reportStyleText is the style sheet the run and sweep reports share.
+//
+//go:embed report_style.html.tmpl
+var reportStyleText string
+
+var reportTemplate = template.Must(template.Must(template.New("report").Parse(reportTemplateText)).Parse(reportStyleText))
 
 // Report renders the self-contained report.html of a run: the scenario in
 // brief, the measures table with their definitions, and every figure (each

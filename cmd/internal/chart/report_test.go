@@ -451,7 +451,34 @@ func TestReportInBrowser(t *testing.T) {
 	}
 
 	// (a) A screenshot that is not blank.
-	shot := filepath.Join(dir, "screenshot.png")
+	checkScreenshot(t, bin, page, filepath.Join(dir, "screenshot.png"))
+
+	// (b) The DOM after load: every image decoded, and the measures there.
+	dom := string(runBrowser(t, bin, page, "--dump-dom"))
+	m := regexp.MustCompile(`<body[^>]*\sdata-images-ok="(\d+)"[^>]*>`).FindStringSubmatch(dom)
+	n := regexp.MustCompile(`<body[^>]*\sdata-images-total="(\d+)"[^>]*>`).FindStringSubmatch(dom)
+	if m == nil || n == nil {
+		t.Fatalf("the body has no data-images-ok and data-images-total: did the load script run? DOM starts:\n%s", headOf(dom, 2000))
+	}
+	ok, _ := strconv.Atoi(m[1])
+	tot, _ := strconv.Atoi(n[1])
+	if want := len(figs) + 1; ok != tot || tot != want {
+		t.Errorf("%d of %d images decoded, want all of %d (figures + the animation)", ok, tot, want)
+	}
+	for _, want := range []string{`id="measures-table"`, "Success measure", "WDD, total", "Drops placed", "Nearest-neighbour index"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered page lacks %q", want)
+		}
+	}
+	if s := r.Summary.Series[0]; !strings.Contains(dom, fmt.Sprintf(`data-m="%s.Rb">%d<`, s.Series, int(s.Counts.Rb))) {
+		t.Errorf("the rendered measures table lacks Rb = %v", s.Counts.Rb)
+	}
+}
+
+// checkScreenshot takes a 1280 x 2400 screenshot of the page with
+// headless chromium into shot, and fails if it looks blank.
+func checkScreenshot(t *testing.T, bin, page, shot string) {
+	t.Helper()
 	runBrowser(t, bin, page, "--window-size=1280,2400", "--screenshot="+shot)
 	f, err := os.Open(shot)
 	if err != nil {
@@ -482,27 +509,6 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if len(colours) < 100 || share < 0.03 {
 		t.Errorf("the screenshot looks blank: %d colours, %.1f%% non-white pixels", len(colours), 100*share)
-	}
-
-	// (b) The DOM after load: every image decoded, and the measures there.
-	dom := string(runBrowser(t, bin, page, "--dump-dom"))
-	m := regexp.MustCompile(`<body[^>]*\sdata-images-ok="(\d+)"[^>]*>`).FindStringSubmatch(dom)
-	n := regexp.MustCompile(`<body[^>]*\sdata-images-total="(\d+)"[^>]*>`).FindStringSubmatch(dom)
-	if m == nil || n == nil {
-		t.Fatalf("the body has no data-images-ok and data-images-total: did the load script run? DOM starts:\n%s", headOf(dom, 2000))
-	}
-	ok, _ := strconv.Atoi(m[1])
-	tot, _ := strconv.Atoi(n[1])
-	if want := len(figs) + 1; ok != tot || tot != want {
-		t.Errorf("%d of %d images decoded, want all of %d (figures + the animation)", ok, tot, want)
-	}
-	for _, want := range []string{`id="measures-table"`, "Success measure", "WDD, total", "Drops placed", "Nearest-neighbour index"} {
-		if !strings.Contains(dom, want) {
-			t.Errorf("the rendered page lacks %q", want)
-		}
-	}
-	if s := r.Summary.Series[0]; !strings.Contains(dom, fmt.Sprintf(`data-m="%s.Rb">%d<`, s.Series, int(s.Counts.Rb))) {
-		t.Errorf("the rendered measures table lacks Rb = %v", s.Counts.Rb)
 	}
 }
 
