@@ -24,18 +24,34 @@ type decoder struct {
 	// nameFile is the file name the scenario's name was taken from, when
 	// the file does not set name.
 	nameFile string
+	// root is the type of the file's top level; nil for sim.Params.
+	root reflect.Type
+	// setBy and addedBy hold the keys whose value an override set and the
+	// list entries one added, so that their problems name the override.
+	setBy, addedBy map[string]setRef
 }
 
 func (d *decoder) problem(key, msg string) {
+	if d.bad == nil {
+		d.bad = map[string]bool{}
+	}
+	d.bad[key] = true
+	if ref, _, ok := d.overrideOf(key, false); ok {
+		d.probs = append(d.probs, Problem{File: d.file, Set: ref.text, SetIndex: ref.index, Key: key, Msg: msg})
+		return
+	}
 	line, written, _ := d.keys.locate(key)
 	if !written { // cannot happen for keys read from the file; never give a wrong line
 		line = 0
 	}
 	d.probs = append(d.probs, Problem{File: d.file, Line: line, Key: key, Msg: msg})
-	if d.bad == nil {
-		d.bad = map[string]bool{}
+}
+
+func (d *decoder) rootType() reflect.Type {
+	if d.root == nil {
+		return reflect.TypeFor[sim.Params]()
 	}
-	d.bad[key] = true
+	return d.root
 }
 
 // table decodes the TOML table m onto the struct rv; path is the table's
@@ -45,7 +61,7 @@ func (d *decoder) table(m map[string]any, rv reflect.Value, path string) {
 		key := join(path, name)
 		f, ok := fieldByTag(rv.Type(), name)
 		if !ok {
-			d.problem(key, unknownKey(key, name, path, rv.Type()))
+			d.problem(key, unknownKey(key, name, path, rv.Type(), d.rootType()))
 			continue
 		}
 		d.value(m[name], rv.FieldByIndex(f.Index), key)
