@@ -48,6 +48,7 @@ func TestSetsChangeParams(t *testing.T) {
 			func(p *sim.Params) { p.Police.Groups[0].Strategy, p.Police.Groups[0].Area = "random", nil }},
 		{"quoted text", crackdown, []string{`police.group[2].name="night shift"`}, func(p *sim.Params) { p.Police.Groups[1].Name = "night shift" }},
 		{"a bare word with a space", crackdown, []string{`police.group[2].name=night shift`}, func(p *sim.Params) { p.Police.Groups[1].Name = "night shift" }},
+		{"an empty table changes nothing", []byte("[stasher]\nquota = 30\n"), []string{"stasher={}"}, func(p *sim.Params) {}},
 		{"later sets of a key win", baseline, []string{"buyers.count=10", "buyers.count=20"}, func(p *sim.Params) { p.Buyers.Count = 20 }},
 		{"name set, not taken from the file", []byte("days = 30\n"), []string{"name=trial"}, func(p *sim.Params) { p.Name = "trial" }},
 		{"days reach the groups' default end", []byte("[[police.group]]\ncount = 3\n"), []string{"days=50"},
