@@ -261,14 +261,22 @@ func parse(filename string, data []byte, sets []string, loadMap func(p *sim.Para
 	return sim.Params{}, &Error{Problems: d.probs}
 }
 
-// sortProblems puts problems in line order, those without a line last.
+// sortProblems puts problems in line order, those without a line after,
+// and the overrides' last, in the order of the sets.
 func sortProblems(probs []Problem) {
-	sort.SliceStable(probs, func(i, j int) bool {
-		a, b := probs[i].Line, probs[j].Line
-		if a == 0 || b == 0 {
-			return a != 0 && b == 0
+	rank := func(p Problem) (int, int) {
+		switch {
+		case p.Set != "":
+			return 2, p.SetIndex
+		case p.Line == 0:
+			return 1, 0
 		}
-		return a < b
+		return 0, p.Line
+	}
+	sort.SliceStable(probs, func(i, j int) bool {
+		ri, ki := rank(probs[i])
+		rj, kj := rank(probs[j])
+		return ri < rj || ri == rj && ki < kj
 	})
 }
 

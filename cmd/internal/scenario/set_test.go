@@ -147,6 +147,11 @@ func TestSetProblems(t *testing.T) {
 			`-set buyers.count=abc: buyers.count has the wrong type: ...`,
 			"-set buyers.speed=0: buyers.speed = 0 is not allowed: ...",
 		}},
+		{"problems of the sets in the order of the sets", crackdown, []string{"police.group[4].count=3", "buyers.count", "buyers.count=x"}, []string{
+			"-set police.group[4].count=3: the scenario has 2 police groups; ...",
+			"-set buyers.count: " + setExample,
+			"-set buyers.count=x: buyers.count has the wrong type: ...",
+		}},
 		{"a syntax error in the file and a bad set", "days 4\n", []string{"buyers.count"}, []string{
 			"s.toml line 1: the TOML syntax is wrong: ...",
 			"-set buyers.count: " + setExample,
