@@ -228,3 +228,28 @@ func TestSourceReadsOnce(t *testing.T) {
 		t.Errorf("a missing map named by an override: %v, want its path in the scenario's folder", err)
 	}
 }
+
+// TestSharedZonesOfCrackdown: the default city without police, given the
+// shared zones of scenarios/crackdown.toml (an area group's), has its zones.
+func TestSharedZonesOfCrackdown(t *testing.T) {
+	c, err := Load("../../../scenarios/crackdown.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sim.DefaultParams()
+	q.Zones = c.SharedZones()
+	if err := q.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	got, want := q.BuildZones(), c.BuildZones()
+	if got.Cells != want.Cells || got.BeforeStart != 0 || got.SplitDay != 60 || got.AfterStart != 60 || got.AfterEnd != 120 {
+		t.Errorf("cells %v, periods [%d, %d) [%d, %d); want %v, [0, 60) [60, 120)", got.Cells, got.BeforeStart, got.SplitDay, got.AfterStart, got.AfterEnd, want.Cells)
+	}
+	for y := range want.H {
+		for x := range want.W {
+			if got.At(x, y) != want.At(x, y) {
+				t.Fatalf("cell (%d, %d) is %s, want %s", x, y, got.At(x, y), want.At(x, y))
+			}
+		}
+	}
+}
