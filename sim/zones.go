@@ -173,8 +173,8 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 // without a treatment area gets its zones back unchanged. p must be valid.
 func (p *Params) SharedZones() ZoneParams {
 	zp := p.Zones
-	key, rect, poly, _ := p.treatmentSource()
-	if key == "" || rect == nil && poly == nil { // no area, or a zones.group that names none
+	_, rect, poly, _ := p.treatmentSource()
+	if rect == nil && poly == nil { // no area, or a zones.group that names none
 		return zp
 	}
 	z := p.BuildZones()
