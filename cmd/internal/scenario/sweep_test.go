@@ -170,6 +170,9 @@ func TestSweepProblems(t *testing.T) {
 		{"wrong type", "replicates = \"many\"\n" + arms, nil, []string{
 			`sweep.toml line 1: replicates has the wrong type: it must be a whole number (e.g. 30), not the text "many"`,
 		}},
+		{"a value of the wrong type is reported once", "[[arm]]\nname = 3\nscenario = \"baseline.toml\"\n", nil, []string{
+			`sweep.toml line 2: arm[1].name has the wrong type: it must be text in double quotes (e.g. "random"), not 3`,
+		}},
 		{"no arm", "replicates = 5\n", nil, []string{
 			`sweep.toml: a sweep needs at least one [[arm]], each with a name and a scenario file, e.g. [[arm]] name = "baseline" scenario = "baseline.toml"`,
 		}},
