@@ -65,6 +65,9 @@ type Arm struct {
 	src      *Source
 }
 
+// maxShared bounds the shared zones kept, one per design point.
+const maxShared = 4096
+
 type sharedZones struct {
 	zones sim.ZoneParams
 	from  int // the arm they come from; -1 when no arm has a treatment area
@@ -455,6 +458,9 @@ func (r *sweepReader) parameters(s *Sweep, params []paramFile, tables []map[stri
 				r.badValue(k+".integer", false, fmt.Sprintf("integer = false only for a key that takes fractions; %s is %s", key, want(t, key)))
 			}
 		}
+		if !slices.Contains(sweep.Designs, kind) {
+			continue // the levels a parameter needs depend on the design, which is refused already
+		}
 		r.levels(k, m, kind, t, &par, pf)
 		if len(r.d.probs) > before {
 			continue
@@ -792,8 +798,8 @@ func (s *Sweep) zonesFor(levels []sweep.Level) (sim.ZoneParams, int, error) {
 			break
 		}
 	}
-	if s.shared == nil {
-		s.shared = map[string]sharedZones{}
+	if s.shared == nil || len(s.shared) >= maxShared {
+		s.shared = map[string]sharedZones{} // a large design: start again rather than grow without bound
 	}
 	s.shared[key] = sz
 	return cloneZones(sz.zones), sz.from, nil

@@ -202,7 +202,7 @@ func TestSweepProblems(t *testing.T) {
 		{"baseline not an arm", "baseline = \"base\"\n" + arms, nil, []string{
 			`sweep.toml line 1: baseline = "base" is not allowed: the name of an arm: "baseline" or "crackdown"`,
 		}},
-		{"unknown design", "design = \"grid\"\n" + arms, nil, []string{
+		{"unknown design", "design = \"grid\"\n" + arms + "[[parameter]]\nkey = \"buyers.count\"\nvalues = [1]\n", nil, []string{
 			`sweep.toml line 1: design = "grid" is not allowed: one of "factorial", "lhs" or "morris"`,
 		}},
 		{"lhs without samples, with values", "design = \"lhs\"\n" + arms + "[[parameter]]\nkey = \"buyers.count\"\nvalues = [1, 2]\n", nil, []string{
