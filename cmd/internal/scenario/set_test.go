@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +12,7 @@ import (
 	"dropsim/sim"
 )
 
-func readShipped(t *testing.T, name string) []byte {
+func readShipped(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile("../../../scenarios/" + name)
 	if err != nil {
@@ -252,4 +253,36 @@ func TestSharedZonesOfCrackdown(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseSet: no override makes ParseSet panic or fail without a problem
+// naming it, and what it resolves reads back through Encode and Parse.
+func FuzzParseSet(f *testing.F) {
+	crackdown := readShipped(f, "crackdown.toml")
+	for _, set := range []string{"buyers.count=40", "police.group[3].strategy=area", "city.landuse.park={ cover = 0.5 }",
+		"police.group[0].x=1", "zones.polygon=[[1, 2], [3, 4], [5, 1]]", "a..b=1", "police.group=[{count=2}]", "city.legend.x=water",
+		"buyers.diurnal=" + strings.Repeat("[", 40)} {
+		f.Add(crackdown, set)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, set string) {
+		p, err := ParseSet("f.toml", data, []string{set})
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || len(e.Problems) == 0 {
+				t.Fatalf("error %v (%T) is not a *scenario.Error with problems", err, err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, p); err != nil {
+			t.Fatal(err)
+		}
+		q, err := Parse("g.toml", buf.Bytes())
+		if err != nil {
+			t.Fatalf("%v\nin\n%s", err, buf.String())
+		}
+		if !p.Equal(q) {
+			t.Errorf("round trip changed the parameters")
+		}
+	})
 }
