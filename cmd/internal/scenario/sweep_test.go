@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"dropsim/sim"
@@ -438,6 +439,33 @@ func sameZoneLabels(t *testing.T, arm string, got, want *sim.Zones) {
 			if got.At(x, y) != want.At(x, y) {
 				t.Fatalf("arm %s: cell (%d, %d) is %s, want %s", arm, x, y, got.At(x, y), want.At(x, y))
 			}
+		}
+	}
+}
+
+// TestSweepParamsConcurrent: workers resolve runs at once (run with -race).
+func TestSweepParamsConcurrent(t *testing.T) {
+	s, err := LoadSweep(inSweepDir(t, "sweep.toml", goodSweep), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 12)
+	for i := range 12 {
+		wg.Go(func() {
+			levels := []sweep.Level{sweep.NumLevel(float64(5*(1+i%3)), true), sweep.NumLevel(0.5+0.5*float64(i%4), false)}
+			p, err := s.Params(i%3, levels)
+			if err == nil && !p.BuildZones().HasTreatment {
+				err = errors.New("no treatment area")
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
 		}
 	}
 }
