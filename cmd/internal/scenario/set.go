@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -141,7 +142,8 @@ func parseValue(v string) (any, string) {
 	}
 	if err != nil && v != "" && strings.ContainsRune(`[{"'`, rune(v[0])) {
 		msg := err.Error()
-		if pe, ok := err.(toml.ParseError); ok {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
 			msg = pe.Message
 		}
 		return nil, "the value is not a TOML value: " + msg + " (a list is written [1, 2], a table { cover = 0.5 }, text in double quotes or as a bare word)"

@@ -369,11 +369,11 @@ func (r *sweepReader) arms(s *Sweep, arms []armFile) bool {
 		for _, p := range e.Problems {
 			switch {
 			case p.SetIndex > len(a.Set): // a set of the command line: said once for all the arms it fails in
-				s := p.String()
-				if _, seen := cmdProbs[s]; !seen {
+				sentence := p.String()
+				if _, seen := cmdProbs[sentence]; !seen {
 					cmdOrder = append(cmdOrder, p)
 				}
-				cmdProbs[s] = append(cmdProbs[s], a.Name)
+				cmdProbs[sentence] = append(cmdProbs[sentence], a.Name)
 			case p.SetIndex > 0:
 				r.bad(k+".set", fmt.Sprintf("%s: set %q: %s", label, p.Set, p.Msg))
 			default:
