@@ -35,7 +35,7 @@ bench:
 # Each fuzz target for FUZZTIME (CI: 20 s each): scenario decoding and the
 # map parsers must not panic, hang or allocate beyond their bound.
 FUZZTIME ?= 20s
-FUZZ_TARGETS := FuzzParse:./cmd/internal/scenario/ FuzzReadASC:./cmd/internal/gis/ FuzzReadASCII:./cmd/internal/citymap/ FuzzReadASCMap:./cmd/internal/citymap/
+FUZZ_TARGETS := FuzzParse:./cmd/internal/scenario/ FuzzParseSet:./cmd/internal/scenario/ FuzzReadASC:./cmd/internal/gis/ FuzzReadASCII:./cmd/internal/citymap/ FuzzReadASCMap:./cmd/internal/citymap/
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t%%:*} for $(FUZZTIME)"; \

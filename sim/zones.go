@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -159,6 +160,38 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 		}
 	}
 	return key, rect, poly, group
+}
+
+// SharedZones returns p's zones written out so that another scenario on
+// the same grid and days, with other police groups or none, gets exactly
+// the same treatment area, buffer, control and before and after periods:
+// the treatment rectangle or polygon itself instead of a police group's
+// area (Group cleared), and SplitDay, BeforeDays and AfterDays as resolved
+// (GapDays and the rest are copied). This is how the arms of a sweep are
+// measured on one set of zones. Only the intervention window of figures,
+// which comes from a police group, is not carried over. A scenario
+// without a treatment area gets its zones back unchanged. p must be valid.
+func (p *Params) SharedZones() ZoneParams {
+	zp := p.Zones
+	_, rect, poly, _ := p.treatmentSource()
+	if rect == nil && poly == nil { // no area, or a zones.group that names none
+		return zp
+	}
+	z := p.BuildZones()
+	zp.Group = ""
+	zp.Treatment, zp.Polygon = slices.Clone(rect), nil
+	if poly != nil {
+		zp.Treatment, zp.Polygon = nil, make([][]int, len(poly))
+		for i, v := range poly {
+			zp.Polygon[i] = slices.Clone(v)
+		}
+	}
+	zp.Control, zp.BufferControl = slices.Clone(zp.Control), slices.Clone(zp.BufferControl)
+	if z.HasPeriods {
+		zp.SplitDay = z.SplitDay
+		zp.BeforeDays, zp.AfterDays = z.PeriodDays()
+	}
+	return zp
 }
 
 // buildZones resolves the zones and reports problems as ParamErrors. It

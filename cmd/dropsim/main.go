@@ -2,10 +2,10 @@
 // markets under police strategies and writes tidy tables of the results,
 // displacement measures, GIS files, figures and an HTML report.
 //
-//	dropsim run SCENARIO [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]
+//	dropsim run SCENARIO [-set KEY=VALUE]... [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]
 //	dropsim plot OUTDIR [-formats png,svg,pdf]
 //	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
-//	dropsim validate SCENARIO
+//	dropsim validate SCENARIO [-set KEY=VALUE]...
 //	dropsim version
 //	dropsim help
 package main
@@ -53,23 +53,32 @@ const helpText = `dropsim simulates contactless ("stash") drug markets on a city
 police strategies displace their drop sites.
 
 Usage:
-  dropsim run SCENARIO [-seed N] [-out DIR] [-force]   play a scenario; write tables, measures,
-           [-no-plots] [-formats png,svg,pdf] [-q]     GIS files, figures and report.html
+  dropsim run SCENARIO [-set KEY=VALUE]... [-seed N]   play a scenario; write tables, measures,
+           [-out DIR] [-force] [-no-plots]             GIS files, figures and report.html
+           [-formats png,svg,pdf] [-q]
   dropsim plot OUTDIR [-formats png,svg,pdf]           rebuild measures, figures and report
                                                        from a finished run's tables
   dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
            -cb N -ca N [-dcb N -dca N] [-json]         from counts of a real intervention
   dropsim displacement -csv FILE [-json]               the same for each row of a CSV file
-  dropsim validate SCENARIO                            check a scenario, print it resolved
+  dropsim validate SCENARIO [-set KEY=VALUE]...        check a scenario, print it resolved
   dropsim version                                      the version of dropsim
   dropsim help                                         this text
 
 Examples:
   dropsim run scenarios/crackdown.toml
   dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7 -formats png
+  dropsim run scenarios/crackdown.toml -set 'police.group[1].count=40' -set buyers.count=5000 -out outputs/crackdown-40
   dropsim plot outputs/crackdown -formats pdf
   dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010
   dropsim validate scenarios/baseline.toml > resolved.toml
+
+-set KEY=VALUE changes one key of the scenario for this run, as if the file said
+so: KEY is spelled as in the file (stasher.quota, police.group[2].strategy, groups
+numbered from 1; police.group[N] one past the last adds a group), VALUE is a TOML
+value or a bare word taken as text. Give it as often as needed; the manifest
+records the overrides. Quote it where the shell would read it (zsh takes [1]
+for a pattern): -set 'police.group[1].count=40'.
 
 -force replaces only dropsim's own files: those the earlier run's manifest.json
 lists, the fixed output names, its figures in figures/ and temporary files of a
@@ -148,13 +157,14 @@ func newFlags(name, args, example string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// load parses the flags and loads the one scenario file named.
-func load(fs *flag.FlagSet, args []string) (string, sim.Params, error) {
+// load parses the flags and loads the one scenario file named, with the
+// -set overrides collected in sets.
+func load(fs *flag.FlagSet, args []string, sets *sets) (string, sim.Params, error) {
 	path, err := parse(fs, args, "scenario file")
 	if err != nil {
 		return "", sim.Params{}, err
 	}
-	p, err := scenario.Load(path)
+	p, err := scenario.LoadSet(path, *sets)
 	return path, p, err
 }
 
@@ -182,8 +192,9 @@ func parse(fs *flag.FlagSet, args []string, what string) (string, error) {
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", "SCENARIO", "dropsim validate scenarios/crackdown.toml > resolved.toml", stderr)
-	path, p, err := load(fs, args)
+	fs := newFlags("validate", "SCENARIO [-set KEY=VALUE]...", "dropsim validate scenarios/crackdown.toml -set 'police.group[1].count=40' > resolved.toml", stderr)
+	overrides := addSets(fs)
+	path, p, err := load(fs, args, overrides)
 	if err != nil {
 		return err
 	}
@@ -194,7 +205,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "dropsim: %s is valid; a run %s\n", path, est)
+	fmt.Fprintf(stderr, "dropsim: %s%s is valid; a run %s\n", path, overrides.words(), est)
 	return nil
 }
 

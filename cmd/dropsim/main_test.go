@@ -225,6 +225,7 @@ func TestValidatePrintsWhatRunAccepts(t *testing.T) {
 }
 
 // TestHelpAndVersion: dropsim help shows every run flag (-q was missing),
+// validate -h shows -set,
 // a command without flags has no empty "Flags:" heading, and dropsim
 // version prints the version the manifest records.
 func TestHelpAndVersion(t *testing.T) {
@@ -233,8 +234,14 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("help (exit %d):\n%s", code, help)
 	}
 	code, _, usage := dropsim("validate", "-h")
-	if code != 0 || strings.Contains(usage, "Flags:") || !strings.Contains(usage, "Usage: dropsim validate SCENARIO") {
+	if code != 0 || !strings.Contains(usage, "-set KEY=VALUE") || !strings.Contains(usage, "Usage: dropsim validate SCENARIO [-set KEY=VALUE]...") {
 		t.Errorf("validate -h (exit %d):\n%s", code, usage)
+	}
+	// Every command has flags now; one without gets no empty heading.
+	var b bytes.Buffer
+	newFlags("none", "ARG", "dropsim none x", &b).Usage()
+	if strings.Contains(b.String(), "Flags:") || !strings.Contains(b.String(), "Usage: dropsim none ARG") {
+		t.Errorf("usage of a command without flags:\n%s", b.String())
 	}
 	code, _, usage = dropsim("run", "-h")
 	if code != 0 || !strings.Contains(usage, "Flags:") || !strings.Contains(usage, "-q\tno progress bar") {

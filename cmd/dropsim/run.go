@@ -73,7 +73,8 @@ const forceHelp = "replace the results of an earlier run in the output directory
 	"the figures dropsim writes in figures/, and temporary files of a killed run; every other file and folder stays"
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "SCENARIO [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf] [-q]", "dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7", stderr)
+	fs := newFlags("run", "SCENARIO [-set KEY=VALUE]... [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf] [-q]", "dropsim run scenarios/crackdown.toml -set 'police.group[1].count=40' -seed 7 -out outputs/crackdown-seed7", stderr)
+	overrides := addSets(fs)
 	seed := fs.Uint64("seed", 0, "random seed (default: the scenario's seed)")
 	out := fs.String("out", "", "output directory (default: outputs/<scenario name>)")
 	force := fs.Bool("force", false, forceHelp)
@@ -81,7 +82,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	noPlots := fs.Bool("no-plots", false, "write tables, measures and GIS files only: no figures, animation or report")
 	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
 	anyMemory := fs.Bool("skip-memory-check", false, "run even if the estimate of the memory the run needs exceeds what this machine has available")
-	path, p, err := load(fs, args)
+	path, p, err := load(fs, args, overrides)
 	if err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: p.Name, ScenarioFile: path,
-		Seed: p.Seed, Started: start.UTC(), Days: p.Days, Params: p}
+		Overrides: *overrides, Seed: p.Seed, Started: start.UTC(), Days: p.Days, Params: p}
 	bar := newBar(p.Days, p.Name, stderr, *quiet)
 	tpd := p.TicksPerDay()
 	stopped, err := simulate(intr.Context(), m, rec, func() {

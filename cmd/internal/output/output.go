@@ -240,6 +240,7 @@ type Manifest struct {
 	Version      string     `json:"version"`
 	Scenario     string     `json:"scenario"`
 	ScenarioFile string     `json:"scenario_file"`
+	Overrides    []string   `json:"overrides,omitempty"` // the -set KEY=VALUE of the command line, in order; Params has them applied
 	Seed         uint64     `json:"seed"`
 	Complete     bool       `json:"complete"`              // every output is written
 	TablesDone   bool       `json:"tables_complete"`       // the simulation ran to its end and its tables are whole

@@ -24,18 +24,34 @@ type decoder struct {
 	// nameFile is the file name the scenario's name was taken from, when
 	// the file does not set name.
 	nameFile string
+	// root is the type of the file's top level; nil for sim.Params.
+	root reflect.Type
+	// setBy and addedBy hold the keys whose value an override set and the
+	// list entries one added, so that their problems name the override.
+	setBy, addedBy map[string]setRef
 }
 
 func (d *decoder) problem(key, msg string) {
+	if d.bad == nil {
+		d.bad = map[string]bool{}
+	}
+	d.bad[key] = true
+	if ref, _, ok := d.overrideOf(key, false); ok {
+		d.probs = append(d.probs, Problem{File: d.file, Set: ref.text, SetIndex: ref.index, Key: key, Msg: msg})
+		return
+	}
 	line, written, _ := d.keys.locate(key)
 	if !written { // cannot happen for keys read from the file; never give a wrong line
 		line = 0
 	}
 	d.probs = append(d.probs, Problem{File: d.file, Line: line, Key: key, Msg: msg})
-	if d.bad == nil {
-		d.bad = map[string]bool{}
+}
+
+func (d *decoder) rootType() reflect.Type {
+	if d.root == nil {
+		return reflect.TypeFor[sim.Params]()
 	}
-	d.bad[key] = true
+	return d.root
 }
 
 // table decodes the TOML table m onto the struct rv; path is the table's
@@ -45,7 +61,7 @@ func (d *decoder) table(m map[string]any, rv reflect.Value, path string) {
 		key := join(path, name)
 		f, ok := fieldByTag(rv.Type(), name)
 		if !ok {
-			d.problem(key, unknownKey(key, name, path, rv.Type()))
+			d.problem(key, unknownKey(key, name, path, rv.Type(), d.rootType()))
 			continue
 		}
 		d.value(m[name], rv.FieldByIndex(f.Index), key)
@@ -121,24 +137,33 @@ func (d *decoder) wrongType(key string, t reflect.Type, detail string) {
 	d.problem(key, fmt.Sprintf("%s has the wrong type: it must be %s, %s", key, want(t, key), detail))
 }
 
-// groups decodes the [[police.group]] entries, each over DefaultGroup(p.Days).
-func (d *decoder) groups(v any, p *sim.Params) {
-	const key = "police.group"
-	var tables []map[string]any
+// tables returns the entries of the list of tables v at key, whose Go
+// type is t; false, with the problem reported, when v is not one.
+func (d *decoder) tables(v any, key string, t reflect.Type) ([]map[string]any, bool) {
 	switch v := v.(type) {
-	case []map[string]any: // [[police.group]] tables
-		tables = v
-	case []any: // group = [{...}, {...}]
+	case []map[string]any: // [[key]] tables
+		return v, true
+	case []any: // key = [{...}, {...}]
+		tables := make([]map[string]any, 0, len(v))
 		for _, x := range v {
 			m, ok := x.(map[string]any)
 			if !ok {
-				d.wrongType(key, reflect.TypeFor[[]sim.GroupParams](), "but one item is "+describe(x))
-				return
+				d.wrongType(key, t, "but one item is "+describe(x))
+				return nil, false
 			}
 			tables = append(tables, m)
 		}
-	default:
-		d.wrongType(key, reflect.TypeFor[[]sim.GroupParams](), "not "+describe(v))
+		return tables, true
+	}
+	d.wrongType(key, t, "not "+describe(v))
+	return nil, false
+}
+
+// groups decodes the [[police.group]] entries, each over DefaultGroup(p.Days).
+func (d *decoder) groups(v any, p *sim.Params) {
+	const key = "police.group"
+	tables, ok := d.tables(v, key, reflect.TypeFor[[]sim.GroupParams]())
+	if !ok {
 		return
 	}
 	p.Police.Groups = nil
@@ -187,6 +212,8 @@ func setScalar(v any, rv reflect.Value) bool {
 			return false
 		}
 		rv.SetBool(b)
+	case rv.Kind() == reflect.Interface: // any TOML value, for its reader to check (a sweep's levels)
+		rv.Set(reflect.ValueOf(v))
 	default:
 		// A new kind of field in sim.Params: teach this decoder and Encode.
 		panic(fmt.Sprintf("scenario: parameters of type %s are not supported", rv.Type()))
@@ -221,6 +248,10 @@ func want(t reflect.Type, key string) string {
 			return "a list of whole numbers in square brackets (e.g. [55, 30, 69, 44])"
 		case reflect.Slice:
 			return "a list of [x, y] pairs in square brackets (e.g. [[55, 30], [69, 30], [62, 44]])"
+		case reflect.String:
+			return `a list of text in double quotes in square brackets (e.g. ["a", "b"])`
+		case reflect.Interface:
+			return `a list of numbers, text or true or false in square brackets (e.g. [5, 10, 20] or ["random", "hotspot"])`
 		}
 	}
 	return "a " + t.String()

@@ -5,20 +5,18 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-
-	"dropsim/sim"
 )
 
 // unknownKey is the sentence for a key, written in the table at path, that
 // the table's struct t has no field for: a close spelling in the same table
 // if there is one, else the tables where a key of that name belongs, then
-// the keys the table allows.
-func unknownKey(key, name, path string, t reflect.Type) string {
+// the keys the table allows. root is the file's top-level struct.
+func unknownKey(key, name, path string, t, root reflect.Type) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "unknown key %q", key)
 	if s := closest(name, fieldNames(t)); s != "" {
 		fmt.Fprintf(&b, " (did you mean %q?)", join(path, s))
-	} else if homes := homesOf(name, reflect.TypeFor[sim.Params](), ""); len(homes) > 0 {
+	} else if homes := homesOf(name, root, ""); len(homes) > 0 {
 		fmt.Fprintf(&b, " (%q belongs %s)", name, orList(homes))
 	}
 	b.WriteString("; ")
