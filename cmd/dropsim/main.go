@@ -3,6 +3,7 @@
 // displacement measures, GIS files, figures and an HTML report.
 //
 //	dropsim run SCENARIO [-set KEY=VALUE]... [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]
+//	dropsim sweep SWEEP [-workers N] [-out DIR] [-resume] [-set KEY=VALUE]... [-explain RUN_ID]
 //	dropsim plot OUTDIR [-formats png,svg,pdf]
 //	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
 //	dropsim validate SCENARIO [-set KEY=VALUE]...
@@ -56,6 +57,9 @@ Usage:
   dropsim run SCENARIO [-set KEY=VALUE]... [-seed N]   play a scenario; write tables, measures,
            [-out DIR] [-force] [-no-plots]             GIS files, figures and report.html
            [-formats png,svg,pdf] [-q]
+  dropsim sweep SWEEP [-workers N] [-out DIR]          compare policies over replicates paired by
+           [-resume] [-set KEY=VALUE]... [-q]          seed: runs.csv, summary.csv, contrasts.csv,
+           [-format csv|parquet] [-explain RUN_ID]     calibration.csv, figures and report.html
   dropsim plot OUTDIR [-formats png,svg,pdf]           rebuild measures, figures and report
                                                        from a finished run's tables
   dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
@@ -69,6 +73,8 @@ Examples:
   dropsim run scenarios/crackdown.toml
   dropsim run scenarios/crackdown.toml -seed 7 -out outputs/crackdown-seed7 -formats png
   dropsim run scenarios/crackdown.toml -set 'police.group[1].count=40' -set buyers.count=5000 -out outputs/crackdown-40
+  dropsim sweep scenarios/sweep-patrols.toml -workers 8
+  dropsim sweep scenarios/sweep-patrols.toml -explain 17
   dropsim plot outputs/crackdown -formats pdf
   dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010
   dropsim validate scenarios/baseline.toml > resolved.toml
@@ -100,6 +106,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "validate":
 		err = cmdValidate(args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
 	case "displacement":
@@ -111,7 +119,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "dropsim %s (%s %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	default:
-		err = usagef("unknown command %q: the commands are run, plot, displacement, validate, version and help (see dropsim help)", args[0])
+		err = usagef("unknown command %q: the commands are run, sweep, plot, displacement, validate, version and help (see dropsim help)", args[0])
 	}
 	if err == nil {
 		return exitOK

@@ -10,12 +10,7 @@ import (
 func (s sets) words() string {
 	var b strings.Builder
 	for _, v := range s {
-		b.WriteString(" -set ")
-		if strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,=:/+@%-") == "" {
-			b.WriteString(v)
-		} else {
-			b.WriteString("'" + strings.ReplaceAll(v, "'", `'\''`) + "'")
-		}
+		b.WriteString(" -set " + shellQuote(v))
 	}
 	return b.String()
 }
@@ -42,4 +37,14 @@ func addSets(fs *flag.FlagSet) *sets {
 	s := &sets{}
 	fs.Var(s, "set", setHelp)
 	return s
+}
+
+// shellQuote quotes an argument for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.,=:/+@%-", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -16,12 +16,19 @@ import (
 	"dropsim/sim"
 )
 
-// shipped lists the scenario files in scenarios/.
+// shipped lists the scenario files in scenarios/ (sweep-*.toml are sweep
+// files: TestShippedSweepsLoad loads them).
 func shipped(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob("../../../scenarios/*.toml")
+	all, err := filepath.Glob("../../../scenarios/*.toml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var files []string
+	for _, f := range all {
+		if !strings.HasPrefix(filepath.Base(f), "sweep-") {
+			files = append(files, f)
+		}
 	}
 	if len(files) < 5 {
 		t.Fatalf("found %d scenario files in scenarios/, want at least 5", len(files))
@@ -751,5 +758,22 @@ func TestNameProblems(t *testing.T) {
 	// A file with a good name of its own may have any file name.
 	if p, err := Parse("...toml", []byte(`name = "mine"`)); err != nil || p.Name != "mine" {
 		t.Errorf("name set in the file: %q, %v", p.Name, err)
+	}
+}
+
+func TestShippedSweepsLoad(t *testing.T) {
+	files, err := filepath.Glob("../../../scenarios/sweep-*.toml")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("found %d sweep files in scenarios/ (%v), want the patrols, LHS and Morris examples", len(files), err)
+	}
+	for _, f := range files {
+		sw, err := LoadSweep(f, nil)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if want := strings.TrimSuffix(filepath.Base(f), ".toml"); sw.Name != want || sw.Description == "" {
+			t.Errorf("%s: name %q (want %q), description %q", f, sw.Name, want, sw.Description)
+		}
 	}
 }

@@ -36,21 +36,24 @@ var DefaultDailyFigures = []string{"drops_placed", "seized", "active_stashers"}
 
 // Sweep is a checked sweep file.
 type Sweep struct {
-	File, Dir    string // as given; the folder scenario paths are relative to
-	Name         string // default: file base name without .toml; output goes to outputs/<Name>
-	Description  string
-	Seed         uint64 // base seed of the replicates (default 1)
-	Replicates   int    // default 10, 1..MaxReplicates
-	Baseline     string // an arm's name, or ""
-	Arms         []Arm
-	Design       sweep.Design // kind default factorial; Seed default the sweep's Seed
-	Parameters   []sweep.Parameter
-	Measures     []string // per-run measures to summarise and draw; default all of metrics.RunMeasureNames
-	DailyFigures []string // daily metrics drawn as bands; default DefaultDailyFigures
-	KeepRuns     bool
-	KeepDaily    bool
-	Zones        *sim.ZoneParams // the sweep's [zones] over sim.DefaultParams().Zones, or nil
-	Sets         []string        // the -set overrides of the command line, applied to every arm
+	File, Dir   string // as given; the folder scenario paths are relative to
+	Name        string // default: file base name without .toml; output goes to outputs/<Name>
+	Description string
+	Seed        uint64 // base seed of the replicates (default 1)
+	Replicates  int    // default 10, 1..MaxReplicates
+	Baseline    string // an arm's name, or ""
+	Arms        []Arm
+	Design      sweep.Design // kind default factorial; Seed default the sweep's Seed
+	Parameters  []sweep.Parameter
+	Measures    []string // per-run measures to summarise and draw; default all of metrics.RunMeasureNames
+	// MeasuresGiven is true when the file chooses the measures; without,
+	// a sweep summarises them all and draws its headline measures.
+	MeasuresGiven bool
+	DailyFigures  []string // daily metrics drawn as bands; default DefaultDailyFigures
+	KeepRuns      bool
+	KeepDaily     bool
+	Zones         *sim.ZoneParams // the sweep's [zones] over sim.DefaultParams().Zones, or nil
+	Sets          []string        // the -set overrides of the command line, applied to every arm
 
 	mu     sync.Mutex
 	shared map[string]sharedZones // by the levels' texts
@@ -179,7 +182,8 @@ func LoadSweep(path string, sets []string) (*Sweep, error) {
 	s.Description, s.Seed, s.KeepRuns, s.KeepDaily = f.Description, f.Seed, f.KeepRuns, f.KeepDaily
 	r.name(s, f)
 	r.design(s, f)
-	s.Measures = r.names("measures", f.Measures, metrics.RunMeasureNames, "a per-run measure", metrics.RunMeasureNames)
+	s.Measures = r.names("measures", f.Measures, metrics.RunMeasureNames, "a per-run measure, a column of runs.csv (docs/SWEEP.md lists them)", metrics.RunMeasureNames)
+	s.MeasuresGiven = len(f.Measures) > 0
 	s.DailyFigures = r.names("daily_figures", f.DailyFigures, metrics.DailyMetrics, "a daily metric of daily.csv (docs/OUTPUTS.md)", DefaultDailyFigures)
 	if has(raw, "zones") {
 		z := f.Zones

@@ -87,7 +87,7 @@ func TestLoadSweep(t *testing.T) {
 			{Key: "police.group[1].count", Values: []sweep.Level{num(5), num(10), num(20)}, Integer: true, Arms: []string{"random-patrol", "crackdown"}},
 			{Key: "stasher.b_risk", Min: 0.5, Max: 2, Steps: 4},
 		},
-		Measures: []string{"drops_placed_wdq", "drops_placed_wdd"}, DailyFigures: []string{"drops_placed"}, KeepRuns: true,
+		Measures: []string{"drops_placed_wdq", "drops_placed_wdd"}, MeasuresGiven: true, DailyFigures: []string{"drops_placed"}, KeepRuns: true,
 	}
 	checkSweep(t, s, want)
 }
@@ -252,7 +252,7 @@ func TestSweepProblems(t *testing.T) {
 			`sweep.toml line 17: parameter market.shops = 30 in arm "baseline": scenario baseline.toml line 255: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30)`,
 		}},
 		{"measures and figures", "measures = [\"orders\", \"drops_placed_wqd\", \"orders\"]\ndaily_figures = [\"seized\", \"siezed\"]\n" + arms, nil, []string{
-			`sweep.toml line 1: measures item 2 = "drops_placed_wqd" is not allowed (did you mean "drops_placed_wdq"?): it must be a per-run measure: "drops_placed_wdq", "drops_placed_wdd", "drops_placed_wdd_z", "orders" or "placed"`,
+			`sweep.toml line 1: measures item 2 = "drops_placed_wqd" is not allowed (did you mean "drops_placed_wdq"?): it must be a per-run measure, a column of runs.csv (docs/SWEEP.md lists them)`,
 			`sweep.toml line 1: measures item 3 = "orders" is not allowed: it is listed twice`,
 			`sweep.toml line 2: daily_figures item 2 = "siezed" is not allowed (did you mean "seized"?): it must be a daily metric of daily.csv (docs/OUTPUTS.md)`,
 		}},
