@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -272,6 +273,16 @@ func shellWords(s string) []string {
 // run's row of runs.csv.
 func TestSweepExplainReproducesARun(t *testing.T) {
 	sw := testSweep(t, 2, "")
+	// The no-crackdown arm plays baseline.toml, which has no zones: it is
+	// measured in the crackdown's, which the command must carry.
+	text, _ := os.ReadFile(sw)
+	base, _ := filepath.Abs("../../scenarios/baseline.toml")
+	arm := regexp.MustCompile(`(?s)name = "none"\nscenario = "[^"]*"\nset = \[[^\]]*\]\]?[^\n]*`)
+	text = arm.ReplaceAll(text, []byte(fmt.Sprintf(`name = "none"`+"\nscenario = %q\nset = [\"days=40\"]", base)))
+	if !bytes.Contains(text, []byte("baseline.toml")) {
+		t.Fatalf("the test sweep did not change: %s", text)
+	}
+	os.WriteFile(sw, text, 0o644)
 	out := filepath.Join(t.TempDir(), "s")
 	if code, _, stderr := dropsim("sweep", sw, "-out", out, "-q", "-no-plots"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -449,5 +460,51 @@ func TestSweepBadFileExitsTwo(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("outputs", "bad")); err == nil {
 		t.Error("a refused sweep made its output directory")
+	}
+}
+
+// TestSweepCommonRandomNumbers: replicate r of every arm and design point
+// plays the same city and the same buyers' orders until the crackdown
+// starts (day 20); other replicates play other ones. keep_runs keeps each
+// run's tables to compare.
+func TestSweepCommonRandomNumbers(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s")
+	if code, _, stderr := dropsim("sweep", testSweep(t, 2, "keep_runs = true"), "-out", out, "-q", "-no-plots"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Runs 0-3 are point 0 (none, crackdown x replicates 0, 1), 4-7 point 1.
+	ordersBefore := func(id int) string {
+		var b strings.Builder
+		for _, r := range readCSV(t, filepath.Join(out, "runs", strconv.Itoa(id), "daily.csv"))[1:] {
+			if day, _ := strconv.Atoi(r[0]); r[1] == "orders" && day < 20 {
+				b.WriteString(r[2] + " ")
+			}
+		}
+		return b.String()
+	}
+	land := func(id int) string {
+		b, err := os.ReadFile(filepath.Join(out, "runs", strconv.Itoa(id), output.LandUseFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, rep := range []int{0, 1} {
+		first := rep * 2 // arm none, point 0
+		for _, id := range []int{rep*2 + 1, 4 + rep*2, 4 + rep*2 + 1} {
+			if ordersBefore(id) != ordersBefore(first) {
+				t.Errorf("replicate %d: run %d's daily orders before day 20 differ from run %d's:\n%s\n%s", rep, id, first, ordersBefore(id), ordersBefore(first))
+			}
+			if land(id) != land(first) {
+				t.Errorf("replicate %d: run %d's city differs from run %d's", rep, id, first)
+			}
+		}
+	}
+	if ordersBefore(0) == ordersBefore(2) {
+		t.Error("replicates 0 and 1 have the same orders: their seeds are not different")
+	}
+	// A kept run is a run directory dropsim plot can draw.
+	if code, _, stderr := dropsim("plot", filepath.Join(out, "runs", "5"), "-formats", "png"); code != 0 {
+		t.Errorf("dropsim plot of a kept run: exit %d: %s", code, stderr)
 	}
 }
