@@ -49,3 +49,45 @@ func BenchmarkAnalyseDefault(b *testing.B) {
 	}
 	os.RemoveAll(dir)
 }
+
+// BenchmarkSweep times scenarios/sweep-bench.toml (32 runs of the default
+// scenario): its runs' simulations alone, one after the other (the
+// engine's time, without measures or files), and the whole sweep, tables
+// and summaries, on one worker and on two. The sweep's overhead is
+// workers-1 over simulations; its parallel speed-up workers-1 over
+// workers-2.
+func BenchmarkSweep(b *testing.B) {
+	const file = "../../scenarios/sweep-bench.toml"
+	s, err := setUpSweep(file, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("simulations", func(b *testing.B) {
+		for b.Loop() {
+			for id := range s.plan.Len() {
+				r := s.plan.Run(id)
+				p, err := s.sw.Params(r.Arm, s.plan.Points[r.Point].Levels)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m, err := sim.New(p, r.Seed)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := simulate(context.Background(), m, sim.Discard, func() {}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	for _, w := range []string{"1", "2"} {
+		b.Run("workers-"+w, func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), "sweep")
+			for b.Loop() {
+				if code, _, stderr := dropsim("sweep", file, "-workers", w, "-no-plots", "-q", "-out", dir, "-force"); code != 0 {
+					b.Fatal(stderr)
+				}
+			}
+		})
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"dropsim/cmd/internal/output"
 	"dropsim/cmd/internal/scenario"
 	"dropsim/sim"
@@ -359,8 +361,10 @@ func newProgress(total, already int, name string, w io.Writer, quiet bool) *prog
 	p := &progress{total: total, base: already, start: time.Now(), last: time.Now(), w: w, quiet: quiet}
 	if f, ok := w.(*os.File); ok && !quiet {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			b := newBar(total-already, name, w, false)
-			p.bar = b
+			// runs done, runs per second and the time left
+			p.bar = progressbar.NewOptions(total-already, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(name),
+				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("runs"),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 		}
 	}
 	p.nextPct = 10

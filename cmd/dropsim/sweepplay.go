@@ -52,7 +52,12 @@ func playRun(p sim.Params, seed uint64, keepDir string, ver string) (res runResu
 		daily = rec.Daily
 		sink = sim.SinkFunc(func(e *sim.Event) { rec.Event(e); tables.Event(e) })
 	} else {
-		sink = sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })
+		sink = sim.SinkFunc(func(e *sim.Event) {
+			daily.Event(e)
+			if e.Kind != sim.EvDayEnd { // the measures need the drops and arrests, not the police's positions
+				tables.Event(e)
+			}
+		})
 	}
 	if _, err := simulate(context.Background(), m, sink, func() {}); err != nil {
 		if rec != nil {
