@@ -213,6 +213,28 @@ func TestSweepSummaryAgreesWithRuns(t *testing.T) {
 	if checked != 4 {
 		t.Errorf("checked %d contrasts, want 2 measures x 2 points", checked)
 	}
+	// The placebo calibration, counted from runs.csv: the baseline's runs
+	// are the same at both points (no parameter applies to it), so it is
+	// given once, for point 0.
+	cal := readCSV(t, filepath.Join(out, "calibration.csv"))
+	if len(cal) != 1+9 {
+		t.Fatalf("calibration.csv has %d rows, want 9 (3 z measures x 3 series, once)", len(cal)-1)
+	}
+	zc := column(t, h, "drops_placed_wdd_z")
+	runsN, over := 0, 0
+	for _, r := range runs[1:] {
+		if r[armC] == "none" && r[pointC] == "0" && r[zc] != "" {
+			z, _ := strconv.ParseFloat(r[zc], 64)
+			runsN++
+			if math.Abs(z) > 1.96 {
+				over++
+			}
+		}
+	}
+	ch = cal[0]
+	if r := cal[1]; r[column(t, ch, "z_measure")] != "drops_placed_wdd_z" || r[column(t, ch, "runs")] != strconv.Itoa(runsN) || r[column(t, ch, "abs_z_over_1.96")] != strconv.Itoa(over) {
+		t.Errorf("calibration %v, want %d of %d runs over 1.96", r, over, runsN)
+	}
 }
 
 // TestSweepPairingNarrowsTheInterval: before the crackdown starts (day 20)

@@ -24,6 +24,9 @@ import (
 // report. It returns the files written.
 func (s *sweepSetup) summarise(dir string, opt sweepOptions) ([]string, error) {
 	sum := sweep.NewSummaries(s.plan, s.sw.Measures, s.baseline, len(s.keys))
+	if s.baseline >= 0 {
+		sum.FixedBaseline = !slices.ContainsFunc(s.sw.Parameters, func(p sweep.Parameter) bool { return applies(p, s.plan.Arms[s.baseline]) })
+	}
 	runsHeader := s.runsHeader()
 	nRun := len(s.runColumns())
 	vals := make([]metrics.Value, len(metrics.RunMeasureNames))
@@ -116,7 +119,7 @@ func (s *sweepSetup) summarise(dir string, opt sweepOptions) ([]string, error) {
 		}); err != nil {
 			return files, err
 		}
-		if err := write("calibration.csv", head("arm", "series", "runs", "abs_z_over_1.96", "rate", "rate_ci_low", "rate_ci_high"), len(calibration), func(i int) []string {
+		if err := write("calibration.csv", head("arm", "z_measure", "runs", "abs_z_over_1.96", "rate", "rate_ci_low", "rate_ci_high"), len(calibration), func(i int) []string {
 			r := calibration[i]
 			return slices.Concat(pointCols(r.Arm, r.Point), []string{r.Series, strconv.Itoa(r.Runs), strconv.Itoa(r.Exceed), f(r.Rate, r.HasRate), f(r.Lo, r.HasRate), f(r.Hi, r.HasRate)})
 		}); err != nil {

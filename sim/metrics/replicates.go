@@ -92,8 +92,9 @@ type ContrastRow struct {
 }
 
 // CalibrationRow is one line of calibration.csv: how often a single run's
-// WDD z of a series exceeds 1.96 in absolute value among the baseline
-// arm's replicates, where no effect exists; a calibrated test gives 5%.
+// z of a WDD (Series names the z measure, e.g. "drops_placed_wdd_z")
+// exceeds 1.96 in absolute value among the baseline arm's replicates,
+// where no effect exists; a calibrated test gives 5%.
 type CalibrationRow struct {
 	Arm     string // the baseline arm
 	Point   int

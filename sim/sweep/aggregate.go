@@ -19,13 +19,17 @@ type Summaries struct {
 	plan     *Plan
 	measures []string // the measures summarised
 	index    []int    // their positions in the run's values
-	zIndex   []int    // positions of the series' WDD z, for the calibration
+	zIndex   []int    // positions of CalibrationMeasures, for the calibration
 	baseline int      // arm index, or -1
+	// FixedBaseline says that no parameter applies to the baseline arm,
+	// so its runs are the same at every design point: the calibration is
+	// given once (at point 0), not once a point over the same runs.
+	FixedBaseline bool
 
 	mom   [][][]metrics.Moments // [arm][point][measure]
 	undef [][][]int
 	diff  [][][]metrics.Moments // [arm][point][measure], arm - baseline by seed
-	calib [][]calibCount        // [point][series]
+	calib [][]calibCount        // [point][calibration measure]
 
 	// The runs of the current (point, replicate), by arm, for the pairs.
 	blockKey [2]int
@@ -42,8 +46,18 @@ type calibCount struct{ runs, exceed int }
 
 type eeMoments struct{ abs, raw metrics.Moments }
 
-// CalibrationSeries are the series whose single-run WDD z is calibrated.
-var CalibrationSeries = []string{metrics.SeriesDrops, metrics.SeriesSeizures, metrics.SeriesArrests}
+// CalibrationMeasures are the single-run z values the placebo calibration
+// checks: the WDD z of each series, overall and for the treatment area and
+// the buffer alone.
+var CalibrationMeasures = calibrationMeasures()
+
+func calibrationMeasures() []string {
+	var ms []string
+	for _, series := range []string{metrics.SeriesDrops, metrics.SeriesSeizures, metrics.SeriesArrests} {
+		ms = append(ms, series+"_wdd_z", series+"_wdd_treatment_z", series+"_wdd_buffer_z")
+	}
+	return ms
+}
 
 // NewSummaries summarises the measures named (a subset of
 // metrics.RunMeasureNames) of plan's runs; baseline is an arm index or -1.
@@ -57,8 +71,8 @@ func NewSummaries(plan *Plan, measures []string, baseline, nParams int) *Summari
 	for _, m := range measures {
 		s.index = append(s.index, pos[m])
 	}
-	for _, series := range CalibrationSeries {
-		s.zIndex = append(s.zIndex, pos[series+"_wdd_z"])
+	for _, m := range CalibrationMeasures {
+		s.zIndex = append(s.zIndex, pos[m])
 	}
 	A, P, M := len(plan.Arms), len(plan.Points), len(measures)
 	s.mom, s.undef, s.diff = make([][][]metrics.Moments, A), make([][][]int, A), make([][][]metrics.Moments, A)
@@ -70,7 +84,7 @@ func NewSummaries(plan *Plan, measures []string, baseline, nParams int) *Summari
 	}
 	s.calib = make([][]calibCount, P)
 	for p := range P {
-		s.calib[p] = make([]calibCount, len(CalibrationSeries))
+		s.calib[p] = make([]calibCount, len(CalibrationMeasures))
 	}
 	s.block = make([][]metrics.Value, A)
 	s.morris = len(plan.Points) > 0 && plan.Points[0].Trajectory >= 0
@@ -206,7 +220,10 @@ func (s *Summaries) Rows(params []string) ([]metrics.SummaryRow, []metrics.Contr
 				con = append(con, c)
 			}
 		}
-		for k, series := range CalibrationSeries {
+		if s.FixedBaseline && p > 0 {
+			continue
+		}
+		for k, series := range CalibrationMeasures {
 			c := s.calib[p][k]
 			row := metrics.CalibrationRow{Arm: s.plan.Arms[s.baseline], Point: p, Series: series, Runs: c.runs, Exceed: c.exceed}
 			if lo, hi, ok := metrics.WilsonInterval(c.exceed, c.runs); ok {

@@ -50,8 +50,8 @@ func TestSummariesMeansPairsAndCalibration(t *testing.T) {
 		s.Add(r, values(set))
 	}
 	sum, con, cal, sen := s.Rows(nil)
-	if len(sum) != 4 || len(con) != 2 || len(cal) != 3 || len(sen) != 0 {
-		t.Fatalf("%d summary, %d contrast, %d calibration, %d sensitivity rows, want 4, 2, 3, 0", len(sum), len(con), len(cal), len(sen))
+	if len(sum) != 4 || len(con) != 2 || len(cal) != 9 || len(sen) != 0 {
+		t.Fatalf("%d summary, %d contrast, %d calibration, %d sensitivity rows, want 4, 2, 9 (3 z of 3 series), 0", len(sum), len(con), len(cal), len(sen))
 	}
 	m, lo, hi := ci(treat)
 	if r := sum[2]; r.Arm != "treat" || r.Measure != "orders" || r.N != 4 || !near(r.Mean, m) || !near(r.Lo, lo) || !near(r.Hi, hi) {
@@ -82,10 +82,10 @@ func TestSummariesMeansPairsAndCalibration(t *testing.T) {
 		t.Errorf("paired WDQ %+v, want 3 pairs, all 0", p)
 	}
 	// Calibration: |z| > 1.96 in 2 of 4 baseline runs.
-	if r := cal[0]; r.Series != metrics.SeriesDrops || r.Runs != 4 || r.Exceed != 2 || !near(r.Rate, 0.5) || !r.HasRate {
+	if r := cal[0]; r.Series != "drops_placed_wdd_z" || r.Runs != 4 || r.Exceed != 2 || !near(r.Rate, 0.5) || !r.HasRate {
 		t.Errorf("calibration %+v, want 2 of 4", r)
 	}
-	if r := cal[1]; r.Runs != 0 || r.HasRate {
+	if r := cal[3]; r.Series != "seizures_wdd_z" || r.Runs != 0 || r.HasRate {
 		t.Errorf("seizures calibration %+v, want no runs", r)
 	}
 }
