@@ -64,19 +64,37 @@ func OpenStream(dir, name string, header []string) (*Stream, error) {
 }
 
 // wholeRows checks the header of the table in f and returns the length of
-// its whole lines (through its last newline).
+// its whole lines (through its last newline). It reads the first line and
+// the end of the file only: a sweep's tables grow with its runs.
 func wholeRows(f *os.File, path string, header []string) (int64, error) {
-	data, err := io.ReadAll(f)
-	if err != nil {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
-	end := bytes.LastIndexByte(data, '\n') + 1
-	first, _, _ := bytes.Cut(data, []byte("\n"))
+	first, err := bufio.NewReader(io.LimitReader(f, 1<<20)).ReadBytes('\n')
+	if err != nil && err != io.EOF {
+		return 0, err
+	}
 	got, err := csv.NewReader(bytes.NewReader(first)).Read()
 	if err != nil || !slices.Equal(got, header) {
 		return 0, &TableError{Path: path, Msg: fmt.Sprintf("%s does not start with the header of the table this sweep writes (%s...); it was not written by this sweep, so it is left as it is: give another -out", path, strings.Join(header[:min(4, len(header))], ","))}
 	}
-	return int64(end), nil
+	// The last newline: search back from the end, a block at a time.
+	end, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 64<<10)
+	for end > 0 {
+		n := min(int64(len(buf)), end)
+		if _, err := f.ReadAt(buf[:n], end-n); err != nil {
+			return 0, err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			return end - n + int64(i) + 1, nil
+		}
+		end -= n
+	}
+	return 0, nil
 }
 
 // Write appends a row and flushes it to the file.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,21 @@ func TestStreamRefusesAnotherTable(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "runs.csv")); string(b) != "name,score\nann,3\n" {
 		t.Errorf("the other table was changed: %q", b)
+	}
+}
+
+func TestStreamCutsALongLastLine(t *testing.T) {
+	dir := t.TempDir()
+	h := []string{"a"}
+	cut := strings.Repeat("x", 200<<10) // longer than the block searched back at a time
+	os.WriteFile(filepath.Join(dir, "t.csv"), []byte("a\n1\n"+cut), 0o644)
+	s, err := OpenStream(dir, "t.csv", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write([]string{"2"})
+	s.Close()
+	if b, _ := os.ReadFile(filepath.Join(dir, "t.csv")); string(b) != "a\n1\n2\n" {
+		t.Fatalf("the file holds %d bytes, want the header and rows 1 and 2", len(b))
 	}
 }
