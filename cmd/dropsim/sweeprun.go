@@ -159,8 +159,10 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 	if err := writeSweepManifest(dir, man); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d runs (%d arms x %d design points x %d replicates) in %s, %.1f s; %s\n",
-		s.sw.Name, s.plan.Len(), len(s.plan.Arms), len(s.plan.Points), s.plan.Replicates, dir, time.Since(man.Started).Seconds(), s.headline(dir))
+	a, pts, r := len(s.plan.Arms), len(s.plan.Points), s.plan.Replicates
+	fmt.Fprintf(stdout, "%s: %d runs (%d %s x %d design %s x %d %s) in %s, %.1f s; %s\n",
+		s.sw.Name, s.plan.Len(), a, plural(a, "arm", "arms"), pts, plural(pts, "point", "points"), r, plural(r, "replicate", "replicates"),
+		dir, time.Since(man.Started).Seconds(), s.headline(dir))
 	if failed > 0 {
 		return runFailedError{failed: failed, dir: dir}
 	}

@@ -75,10 +75,23 @@ func niceStep(x float64) float64 {
 func decimals(step float64) int { return max(0, int(-math.Floor(math.Log10(step)+1e-9))) }
 
 func ticksEvery(lo, hi, step float64, dec int) []plot.Tick {
+	// Millions are labelled in millions ("-80M"): eight-digit labels run
+	// into each other on a narrow axis.
+	scale, suffix := 1.0, ""
+	if max(math.Abs(lo), math.Abs(hi)) >= 1e6 && step >= 1e4 {
+		scale, suffix, dec = 1e6, "M", decimals(step/1e6)
+	}
 	var ts []plot.Tick
 	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
 		v := k * step
-		ts = append(ts, plot.Tick{Value: v, Label: formatNum(v, dec)})
+		label := formatNum(v/scale, dec)
+		if suffix != "" {
+			label += suffix
+			if math.Abs(v) < step/2 {
+				label = "0"
+			}
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: label})
 	}
 	return ts
 }

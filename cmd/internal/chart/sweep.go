@@ -747,7 +747,7 @@ func (pl *sweepPlan) effects(name string) *figSpec {
 	}
 
 	leg := newLegend()
-	leg.heading(figText("Arm, against the baseline " + base))
+	leg.heading(figText("Arm, each against the baseline arm \"" + base + "\""))
 	for _, a := range arms {
 		leg.pair(figText(a), pairedStyle(pl.armColour(a)))
 	}
