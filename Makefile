@@ -25,12 +25,14 @@ check-pure:
 
 # Benchmarks on one core: the default scenario (three runs), the analysis,
 # figures and animation of a default run, then the 500 x 500 city for 365 days
-# once (about a minute). Peak memory: see README.
+# once (about a minute), then scenarios/sweep-bench.toml (its simulations
+# alone, and the sweep on one and on all cores). Peak memory: see README.
 bench:
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Default' -benchtime 3x ./sim/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'AnalyseDefault' -benchtime 3x ./cmd/dropsim/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Figures/default|Animation' -benchtime 3x ./cmd/internal/chart/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Large' -benchtime 1x -timeout 30m ./sim/
+	$(GO) test -run '^$$' -bench 'Sweep' -benchtime 1x ./cmd/dropsim/
 
 # Each fuzz target for FUZZTIME (CI: 20 s each): scenario decoding and the
 # map parsers must not panic, hang or allocate beyond their bound.
