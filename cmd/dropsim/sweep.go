@@ -190,7 +190,15 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "go on with an interrupted sweep in the output directory: runs already in runs.csv and failures.csv are not played again")
 	force := fs.Bool("force", false, "replace an earlier sweep's results in the output directory (only the files its sweep.json lists; nothing else is touched)")
 	quiet := fs.Bool("q", false, "no progress bar or progress lines")
-	explain := fs.Int("explain", -1, "print the dropsim run command that plays run RUN_ID of the sweep alone, and exit")
+	explain := -1
+	fs.Func("explain", "print the command (dropsim run ...) that plays run `RUN_ID` of the sweep alone, and exit", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a run id: give a whole number, 0 or more (runs.csv's run_id)", v)
+		}
+		explain = n
+		return nil
+	})
 	format := fs.String("format", "csv", "table format: csv, or parquet to write runs and daily as Parquet too")
 	noPlots := fs.Bool("no-plots", false, "tables only: no figures or report")
 	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
@@ -213,11 +221,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *explain >= 0 {
-		if *explain >= s.plan.Len() {
-			return usagef("-explain %d: the sweep has runs 0 to %d", *explain, s.plan.Len()-1)
+	if explain >= 0 {
+		if explain >= s.plan.Len() {
+			return usagef("-explain %d: the sweep has runs 0 to %d", explain, s.plan.Len()-1)
 		}
-		fmt.Fprintln(stdout, s.explain(*explain))
+		fmt.Fprintln(stdout, s.explain(explain))
 		return nil
 	}
 	dir := *out
