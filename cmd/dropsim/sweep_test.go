@@ -529,4 +529,19 @@ func TestSweepCommonRandomNumbers(t *testing.T) {
 	if code, _, stderr := dropsim("plot", filepath.Join(out, "runs", "5"), "-formats", "png"); code != 0 {
 		t.Errorf("dropsim plot of a kept run: exit %d: %s", code, stderr)
 	}
+	// -force replaces the kept runs, and nothing a user put beside them.
+	mine := filepath.Join(out, "runs", "5", "my-notes.txt")
+	os.WriteFile(mine, []byte("mine"), 0o644)
+	os.WriteFile(filepath.Join(out, "runs", "README"), []byte("mine"), 0o644)
+	if code, _, stderr := dropsim("sweep", testSweep(t, 1, ""), "-out", out, "-q", "-no-plots", "-force"); code != 0 {
+		t.Fatalf("-force: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{mine, filepath.Join(out, "runs", "README")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("-force removed %s, which dropsim did not write", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "runs", "4")); err == nil {
+		t.Error("-force left the earlier sweep's kept run 4")
+	}
 }

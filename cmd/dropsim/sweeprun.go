@@ -214,7 +214,7 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 			}
 		}
 		os.Remove(filepath.Join(dir, "figures")) // only if now empty
-		if err := os.RemoveAll(filepath.Join(dir, "runs")); err != nil {
+		if err := removeKeptRuns(filepath.Join(dir, "runs")); err != nil {
 			return nil, nil, 0, err
 		}
 		return man, map[int]bool{}, 0, nil
@@ -251,4 +251,39 @@ func parseValue(cell string) (metrics.Value, error) {
 	}
 	v, err := strconv.ParseFloat(cell, 64)
 	return metrics.Value{V: v, Defined: err == nil}, err
+}
+
+// removeKeptRuns removes the runs an earlier sweep kept (keep_runs) in
+// runs/: in each folder named by a run id, the files its manifest lists
+// and the scenario it wrote, then the folder and runs/ if that empties
+// them. Anything else in runs/ stays.
+func removeKeptRuns(runs string) error {
+	entries, err := os.ReadDir(runs)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil || !e.IsDir() {
+			continue
+		}
+		d := filepath.Join(runs, e.Name())
+		man, err := output.ReadManifest(d)
+		if err != nil || man.Program != "dropsim" {
+			continue // not a run dropsim kept: left alone
+		}
+		for _, f := range man.Files {
+			if f != filepath.Base(f) {
+				continue // a kept run lists local names only
+			}
+			if err := os.Remove(filepath.Join(d, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		os.Remove(d) // only if now empty
+	}
+	os.Remove(runs)
+	return nil
 }
