@@ -545,3 +545,30 @@ func TestSweepCommonRandomNumbers(t *testing.T) {
 		t.Error("-force left the earlier sweep's kept run 4")
 	}
 }
+
+// TestSweepResumeAfterAKill: a process killed between a run's daily rows
+// and its row in runs.csv leaves daily rows of a run that is not done; the
+// resumed sweep cuts them and gives the uninterrupted sweep's files.
+func TestSweepResumeAfterAKill(t *testing.T) {
+	sw := testSweep(t, 2, "")
+	base := t.TempDir()
+	whole, cut := filepath.Join(base, "whole"), filepath.Join(base, "cut")
+	for _, d := range []string{whole, cut} {
+		if code, _, stderr := dropsim("sweep", sw, "-out", d, "-q", "-no-plots"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	// Runs 5-7 never reached runs.csv; the last one's row is cut short.
+	b, _ := os.ReadFile(filepath.Join(cut, "runs.csv"))
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	kept := bytes.Join(lines[:1+5], nil)
+	kept = append(kept, lines[6][:len(lines[6])/2]...)
+	os.WriteFile(filepath.Join(cut, "runs.csv"), kept, 0o644)
+	for _, f := range []string{"summary.csv", "contrasts.csv", "calibration.csv"} {
+		os.Remove(filepath.Join(cut, f))
+	}
+	if code, _, stderr := dropsim("sweep", sw, "-out", cut, "-q", "-no-plots", "-resume"); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	sameFiles(t, whole, cut)
+}

@@ -202,6 +202,14 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 		if err != nil {
 			return nil, nil, 0, err
 		}
+		// A run's daily rows are written before its row in runs.csv: rows
+		// of a run killed in between are cut, and written again with it.
+		if err := output.CutStream(dir, dailyFile, s.dailyHeader(), func(rec []string) bool {
+			id, err := strconv.Atoi(rec[0])
+			return err != nil || !done[id]
+		}); err != nil {
+			return nil, nil, 0, err
+		}
 		man.Started = earlier.Started
 		return man, done, failed, nil
 	case opt.force:

@@ -149,3 +149,45 @@ func ReadStream(dir, name string, header []string, row func(line int, rec []stri
 		}
 	}
 }
+
+// CutStream cuts the table dir/name (with this header) before its first
+// row for which stop is true, so that rows written ahead of a record that
+// never followed (a run's daily rows, whose run was killed before its row
+// in runs.csv) are not kept twice when the run is played again.
+func CutStream(dir, name string, header []string, stop func(rec []string) bool) error {
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	keep, err := wholeRows(f, path, header)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r := csv.NewReader(bufio.NewReader(io.LimitReader(f, keep)))
+	r.FieldsPerRecord = len(header)
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		return err
+	}
+	for {
+		at := r.InputOffset()
+		rec, err := r.Read()
+		if err == io.EOF {
+			return f.Truncate(keep)
+		}
+		if err != nil {
+			return &TableError{Path: path, Msg: fmt.Sprintf("%s: %v; the table was changed after the sweep wrote it", path, err)}
+		}
+		if stop(rec) {
+			return f.Truncate(at)
+		}
+	}
+}
