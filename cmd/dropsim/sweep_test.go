@@ -572,3 +572,32 @@ func TestSweepResumeAfterAKill(t *testing.T) {
 	}
 	sameFiles(t, whole, cut)
 }
+
+// TestSweepPlaysARepeatedRunOnce: the no-crackdown arm, which the
+// parameter does not apply to, is the same run at both design points; it
+// is played once and copied, and the files are those of a sweep that
+// plays every run.
+func TestSweepPlaysARepeatedRunOnce(t *testing.T) {
+	defer func(f func(int) error, r bool) { failRun, reuseRuns = f, r }(failRun, reuseRuns)
+	var played []int
+	failRun = func(id int) error { played = append(played, id); return nil }
+	sw := testSweep(t, 3, "")
+	base := t.TempDir()
+	for _, reuse := range []bool{true, false} {
+		reuseRuns = reuse
+		played = nil
+		out := filepath.Join(base, strconv.FormatBool(reuse))
+		if code, _, stderr := dropsim("sweep", sw, "-out", out, "-q", "-formats", "png", "-workers", "1"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		// Runs 6, 8 and 10 are the no-crackdown arm at point 1.
+		want := 12
+		if reuse {
+			want = 9
+		}
+		if len(played) != want || reuse && (slices.Contains(played, 6) || slices.Contains(played, 8) || slices.Contains(played, 10)) {
+			t.Errorf("reuse %v: played runs %v, want %d", reuse, played, want)
+		}
+	}
+	sameFiles(t, filepath.Join(base, "true"), filepath.Join(base, "false"))
+}

@@ -22,6 +22,9 @@ type runResult struct {
 	values []metrics.Value
 	daily  []metrics.DailyRow
 	err    error
+	// copied says the run repeats run of, which was played instead.
+	copied bool
+	of     int
 }
 
 // playRun plays one run of a sweep in memory: the measures a run's

@@ -49,6 +49,12 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	cp := s.newCopies()
+	if len(done) > 0 {
+		if err := cp.index(dir); err != nil {
+			return err
+		}
+	}
 	runs, err := output.OpenStream(dir, runsFile, s.runsHeader())
 	if err != nil {
 		return err
@@ -85,6 +91,9 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 	prog := newProgress(s.plan.Len(), len(done), s.sw.Name, stderr, opt.quiet)
 	play := func(id int) runResult {
 		r := s.plan.Run(id)
+		if of := cp.of(r); of >= 0 {
+			return runResult{copied: true, of: of}
+		}
 		if err := failRun(id); err != nil {
 			return runResult{err: err}
 		}
@@ -104,14 +113,32 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 	emit := func(id int, res runResult) error {
 		defer prog.add()
 		r := s.plan.Run(id)
+		if res.copied {
+			f, err := cp.copyRows(r, res.of, runs, failures, daily)
+			if f {
+				failed++
+			}
+			return err
+		}
 		cells := s.runCells(r)
+		var pr *playedRows
+		if cp.keeps(r) {
+			pr = &playedRows{}
+			cp.rows[id] = pr
+		}
 		if res.err != nil {
 			failed++
+			if pr != nil {
+				pr.failed, pr.err = true, firstLine(res.err)
+			}
 			return failures.Write(append(cells, firstLine(res.err)))
 		}
 		row := slices.Clone(cells)
 		for _, v := range res.values {
 			row = append(row, formatValue(v))
+		}
+		if pr != nil {
+			pr.dailyFrom = daily.Offset()
 		}
 		for _, d := range res.daily {
 			if keep[d.Metric] {
@@ -120,7 +147,16 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 				}
 			}
 		}
-		return runs.Write(row) // last: a run is done once its row is in runs.csv
+		if pr != nil {
+			pr.dailyTo, pr.runFrom = daily.Offset(), runs.Offset()
+		}
+		if err := runs.Write(row); err != nil { // last: a run is done once its row is in runs.csv
+			return err
+		}
+		if pr != nil {
+			pr.runTo = runs.Offset()
+		}
+		return nil
 	}
 	err = sweep.Execute(intr.Context(), todo, opt.workers, play, emit)
 	if prog.bar != nil {

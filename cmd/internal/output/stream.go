@@ -19,8 +19,21 @@ import (
 // file dropsim writes in place rather than atomically: its rows are the
 // record of the work done.
 type Stream struct {
-	f *os.File
-	w *csv.Writer // buffered; flushed to f after every row
+	f   *os.File
+	w   *csv.Writer // buffered; flushed to f after every row
+	off *counter    // the file's length: where the next row starts
+}
+
+// counter counts the bytes written through it.
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // OpenStream opens dir/name for appending rows with this header, creating
@@ -49,11 +62,13 @@ func OpenStream(dir, name string, header []string) (*Stream, error) {
 			return nil, err
 		}
 	}
-	if _, err := f.Seek(0, io.SeekEnd); err != nil {
+	end, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	s := &Stream{f: f, w: csv.NewWriter(f)}
+	s := &Stream{f: f, off: &counter{w: f, n: end}}
+	s.w = csv.NewWriter(s.off)
 	if fi.Size() == 0 {
 		if err := s.Write(header); err != nil {
 			f.Close()
@@ -106,6 +121,16 @@ func (s *Stream) Write(row []string) error {
 	return s.w.Error()
 }
 
+// Offset is the length of the table so far: where the next row starts.
+func (s *Stream) Offset() int64 { return s.off.n }
+
+// ReadRows reads back the rows between two offsets of the table (as
+// Offset gave them when the rows were written).
+func (s *Stream) ReadRows(from, to int64) ([][]string, error) {
+	r := csv.NewReader(io.NewSectionReader(s.f, from, to-from))
+	return r.ReadAll()
+}
+
 // Close flushes and closes the table, syncing it to the disk.
 func (s *Stream) Close() error {
 	s.w.Flush()
@@ -117,6 +142,12 @@ func (s *Stream) Close() error {
 // header, calling row for each with its line number. A last line cut short
 // is left out, as OpenStream would cut it.
 func ReadStream(dir, name string, header []string, row func(line int, rec []string) error) error {
+	return ReadStreamAt(dir, name, header, func(line int, rec []string, _, _ int64) error { return row(line, rec) })
+}
+
+// ReadStreamAt is ReadStream that also gives each row's offsets in the
+// file, from its first byte to the next row's.
+func ReadStreamAt(dir, name string, header []string, row func(line int, rec []string, from, to int64) error) error {
 	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if err != nil {
@@ -137,6 +168,7 @@ func ReadStream(dir, name string, header []string, row func(line int, rec []stri
 		return err
 	}
 	for line := 2; ; line++ {
+		from := r.InputOffset()
 		rec, err := r.Read()
 		if err == io.EOF {
 			return nil
@@ -144,7 +176,7 @@ func ReadStream(dir, name string, header []string, row func(line int, rec []stri
 		if err != nil {
 			return &TableError{Path: path, Msg: fmt.Sprintf("%s line %d: %v; the table was changed after the sweep wrote it", path, line, err)}
 		}
-		if err := row(line, rec); err != nil {
+		if err := row(line, rec, from, r.InputOffset()); err != nil {
 			return err
 		}
 	}
