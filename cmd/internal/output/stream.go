@@ -185,41 +185,25 @@ func ReadStreamAt(dir, name string, header []string, row func(line int, rec []st
 // CutStream cuts the table dir/name (with this header) before its first
 // row for which stop is true, so that rows written ahead of a record that
 // never followed (a run's daily rows, whose run was killed before its row
-// in runs.csv) are not kept twice when the run is played again.
+// in runs.csv) are not kept twice when the run is played again. A last
+// line cut short is left for OpenStream to cut.
 func CutStream(dir, name string, header []string, stop func(rec []string) bool) error {
-	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if errors.Is(err, os.ErrNotExist) {
+	errFound := errors.New("found")
+	cut := int64(-1)
+	err := ReadStreamAt(dir, name, header, func(_ int, rec []string, from, _ int64) error {
+		if stop(rec) {
+			cut = from
+			return errFound
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil && err != errFound:
+		return err
+	case cut < 0:
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	keep, err := wholeRows(f, path, header)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	r := csv.NewReader(bufio.NewReader(io.LimitReader(f, keep)))
-	r.FieldsPerRecord = len(header)
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil {
-		return err
-	}
-	for {
-		at := r.InputOffset()
-		rec, err := r.Read()
-		if err == io.EOF {
-			return f.Truncate(keep)
-		}
-		if err != nil {
-			return &TableError{Path: path, Msg: fmt.Sprintf("%s: %v; the table was changed after the sweep wrote it", path, err)}
-		}
-		if stop(rec) {
-			return f.Truncate(at)
-		}
-	}
+	return os.Truncate(filepath.Join(dir, name), cut)
 }
