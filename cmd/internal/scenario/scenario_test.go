@@ -13,6 +13,8 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/BurntSushi/toml"
+
 	"dropsim/sim"
 )
 
@@ -688,11 +690,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("x = " + strings.Repeat("[", 40) + "\n"))
 	f.Add([]byte("x = " + strings.Repeat("{a=", 40) + "1" + strings.Repeat("}", 40) + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if hugeGrid(data) {
+			return // TestParseLargestGrid covers them; each takes seconds
+		}
 		var p sim.Params
 		var err error
-		// No file may make Parse allocate more than this: the largest
-		// grid's zones (25 million cells) take about 125 MB.
-		const bound = 256 << 20
+		const bound = parseAllocBound
 		if n := allocated(func() { p, err = Parse("f.toml", data) }); n > bound {
 			t.Fatalf("Parse allocated %d MB (bound %d MB)", n>>20, bound>>20)
 		}
@@ -718,6 +721,55 @@ func FuzzParse(f *testing.F) {
 }
 
 // allocated returns the bytes fn allocates.
+// parseAllocBound is the most Parse may allocate for any file: the
+// largest grid's zones (25 million cells) take about 125 MB.
+const parseAllocBound = 256 << 20
+
+// fuzzMaxCells is the largest grid the fuzz targets parse. A grid of the
+// largest size takes about two seconds to parse (its zones), so a fuzzer
+// that mutated one would try a few dozen inputs in 20 s and nothing else;
+// TestParseLargestGrid checks the largest grid once instead.
+const fuzzMaxCells = 1 << 20
+
+// hugeGrid says whether data is a scenario whose grid has more than
+// fuzzMaxCells cells, read cheaply (nesting first, as Parse does).
+func hugeGrid(data []byte) bool {
+	if nestingLine(string(data)) > 0 {
+		return false
+	}
+	var f struct {
+		City struct{ Width, Height any } `toml:"city"`
+	}
+	if _, err := toml.Decode(string(data), &f); err != nil {
+		return false
+	}
+	w, ok1 := f.City.Width.(int64)
+	h, ok2 := f.City.Height.(int64)
+	if !ok1 {
+		w = int64(sim.DefaultParams().City.Width)
+	}
+	if !ok2 {
+		h = int64(sim.DefaultParams().City.Height)
+	}
+	return w > 0 && h > 0 && w*h > fuzzMaxCells
+}
+
+// TestParseLargestGrid: a grid of the largest size, with a treatment area
+// over all of it, parses within the allocation bound the fuzzer checks.
+func TestParseLargestGrid(t *testing.T) {
+	data := []byte("[city]\nwidth = 100000\nheight = 250\n[zones]\ntreatment = [0, 0, 99999, 249]\nsplit_day = 5\n")
+	if !hugeGrid(data) {
+		t.Fatal("hugeGrid does not see the largest grid")
+	}
+	var err error
+	if n := allocated(func() { _, err = Parse("f.toml", data) }); n > parseAllocBound {
+		t.Fatalf("Parse allocated %d MB (bound %d MB)", n>>20, parseAllocBound>>20)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func allocated(fn func()) uint64 {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
