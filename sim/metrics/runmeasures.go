@@ -1,6 +1,11 @@
 package metrics
 
 import (
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat"
+
 	"dropsim/sim"
 )
 
@@ -60,7 +65,45 @@ func runMeasureNames() []string {
 			names = append(names, p+"_share_"+z)
 		}
 	}
-	return append(names, "centroid_shift", "centroid_shift_x", "centroid_shift_y")
+	names = append(names, "centroid_shift", "centroid_shift_x", "centroid_shift_y")
+	for k := 1; k <= ACFMaxLag; k++ {
+		names = append(names, "placed_acf_"+strconv.Itoa(k))
+	}
+	return names
+}
+
+// ACFMaxLag is the longest lag of the autocorrelation of daily drops
+// placed that a run's measures give; ACFFirstDay is the first day it is
+// computed from, leaving out the start-up of a market whose stashers all
+// begin with empty pockets.
+const (
+	ACFMaxLag   = 10
+	ACFFirstDay = 14
+)
+
+// Autocorrelation returns the sample autocorrelation of xs at lags 1 to
+// maxLag, r_k = sum_t (x_t - m)(x_{t+k} - m) / sum_t (x_t - m)^2 (the
+// usual estimator of a correlogram, Box & Jenkins), NaN where xs is
+// constant or shorter than k + 2. gonum has no correlogram.
+func Autocorrelation(xs []float64, maxLag int) []float64 {
+	out := make([]float64, maxLag)
+	m := stat.Mean(xs, nil)
+	var den float64
+	for _, x := range xs {
+		den += (x - m) * (x - m)
+	}
+	for k := 1; k <= maxLag; k++ {
+		if len(xs) < k+2 || den == 0 {
+			out[k-1] = math.NaN()
+			continue
+		}
+		var num float64
+		for t := 0; t+k < len(xs); t++ {
+			num += (xs[t] - m) * (xs[t+k] - m)
+		}
+		out[k-1] = num / den
+	}
+	return out
 }
 
 // RunMeasures returns the measures of a run in RunMeasureNames order, from
@@ -148,6 +191,15 @@ func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.
 		out = append(out, s.CentroidShift, s.ShiftX, s.ShiftY)
 	} else {
 		out = append(out, undefined(s.PeriodReason), undefined(s.PeriodReason), undefined(s.PeriodReason))
+	}
+	perDay := make([]float64, max(0, s.Days-ACFFirstDay))
+	for _, d := range drops {
+		if day := int(d.Placed)/tpd - ACFFirstDay; day >= 0 && day < len(perDay) {
+			perDay[day]++
+		}
+	}
+	for _, r := range Autocorrelation(perDay, ACFMaxLag) {
+		out = append(out, value(r, "too few days after day 14, or as many drops every day"))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -92,5 +93,28 @@ func TestRunMeasuresByHand(t *testing.T) {
 	}
 	if v := got("orders"); v.V != 30 {
 		t.Errorf("orders %+v", v)
+	}
+}
+
+func TestAutocorrelationByHand(t *testing.T) {
+	// {1, 2, 3, 4}: mean 2.5, deviations -1.5, -0.5, 0.5, 1.5, sum of
+	// squares 5; lag 1: 0.75 - 0.25 + 0.75 = 1.25, r = 0.25; lag 2:
+	// -0.75 - 0.75 = -1.5, r = -0.3; lag 3 needs 5 values.
+	r := Autocorrelation([]float64{1, 2, 3, 4}, 3)
+	if math.Abs(r[0]-0.25) > 1e-15 || math.Abs(r[1]+0.3) > 1e-15 || !math.IsNaN(r[2]) {
+		t.Errorf("acf of 1..4 = %v, want [0.25 -0.3 NaN]", r)
+	}
+	// A 4-day cycle: 0 0 0 4 repeated 10 times: mean 1, deviations -1 -1
+	// -1 3 (sum of squares 12 a cycle, 120); at lag 4 every product of a
+	// full cycle is 1+1+1+9 = 12, over 9 cycles: r = 108/120 = 0.9.
+	var xs []float64
+	for range 10 {
+		xs = append(xs, 0, 0, 0, 4)
+	}
+	if r := Autocorrelation(xs, 4); math.Abs(r[3]-0.9) > 1e-12 || r[0] >= 0 {
+		t.Errorf("acf of a 4-day cycle = %v, want 0.9 at lag 4 and negative at lag 1", r)
+	}
+	if r := Autocorrelation([]float64{5, 5, 5, 5}, 1); !math.IsNaN(r[0]) {
+		t.Errorf("acf of a constant = %v, want NaN", r)
 	}
 }
