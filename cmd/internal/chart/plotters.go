@@ -1090,12 +1090,22 @@ func (l *labelledPoints) Plot(c draw.Canvas, p *plot.Plot) {
 			{X: pt.X + gap, Y: pt.Y + gap}, {X: pt.X + gap, Y: pt.Y - gap - th},
 			{X: pt.X - gap - w, Y: pt.Y + gap}, {X: pt.X - gap - w, Y: pt.Y - gap - th},
 		}
-		box := vg.Rectangle{Min: cands[0], Max: vg.Point{X: cands[0].X + w, Y: cands[0].Y + th}}
+		rect := func(m vg.Point) vg.Rectangle { return vg.Rectangle{Min: m, Max: vg.Point{X: m.X + w, Y: m.Y + th}} }
+		inside := func(r vg.Rectangle) bool {
+			return r.Min.X >= c.Min.X && r.Max.X <= c.Max.X && r.Min.Y >= c.Min.Y && r.Max.Y <= c.Max.Y
+		}
+		// A free place; else one inside the panel, over another label
+		// rather than cut off at the edge; else the right.
+		box, found := rect(cands[0]), false
 		for _, m := range cands {
-			r := vg.Rectangle{Min: m, Max: vg.Point{X: m.X + w, Y: m.Y + th}}
-			if !overlaps(r) {
-				box = r
+			if r := rect(m); !overlaps(r) {
+				box, found = r, true
 				break
+			}
+		}
+		for _, m := range cands {
+			if r := rect(m); !found && inside(r) {
+				box, found = r, true
 			}
 		}
 		placed = append(placed, box)

@@ -1,0 +1,66 @@
+package chart
+
+import (
+	"image/color"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
+)
+
+func TestNiceTicksLabelMillions(t *testing.T) {
+	label := func(lo, hi float64) []string {
+		var ls []string
+		for _, tk := range (niceTicks{}).Ticks(lo, hi) {
+			ls = append(ls, tk.Label)
+		}
+		return ls
+	}
+	// (0 - -8e7) / 6 = 1.33e7: step 2e7.
+	if got, want := label(-8e7, 0), []string{"-80M", "-60M", "-40M", "-20M", "0"}; !slices.Equal(got, want) {
+		t.Errorf("ticks of [-8e7, 0]: %v, want %v", got, want)
+	}
+	// Step 5e5 below a million: half-millions need a decimal.
+	if got, want := label(0, 3e6), []string{"0", "0.5M", "1.0M", "1.5M", "2.0M", "2.5M", "3.0M"}; !slices.Equal(got, want) {
+		t.Errorf("ticks of [0, 3e6]: %v, want %v", got, want)
+	}
+	if got, want := label(0, 3000), []string{"0", "500", "1000", "1500", "2000", "2500", "3000"}; !slices.Equal(got, want) {
+		t.Errorf("ticks of [0, 3000]: %v, want %v", got, want)
+	}
+}
+
+// TestLabelsStayInsideThePanel: a point at the right edge whose label has
+// no free place beside it gets its label inside the panel (over another
+// label if it must), not cut off at the edge.
+func TestLabelsStayInsideThePanel(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	g := draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	lp := &labelledPoints{style: textStyle(sans, 8),
+		// Four labels at one point: left, up-left and down-left are the only
+		// free places inside, so the fourth has none.
+		xy:     [][2]float64{{0.98, 0.5}, {0.98, 0.5}, {0.98, 0.5}, {0.98, 0.5}},
+		glyphs: []draw.GlyphStyle{g, g, g, g}, labels: []string{"a label", "b label", "c label", "buyers.count"}, hollow: make([]bool, 4)}
+	p.Add(lp)
+	rec := &recorder.Canvas{}
+	const w = vg.Length(200)
+	p.Draw(draw.Canvas{Canvas: rec, Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: 100}}})
+	var texts []*recorder.FillString
+	for _, a := range rec.Actions {
+		if fs, ok := a.(*recorder.FillString); ok && strings.HasSuffix(fs.String, "label") || ok && fs.String == "buyers.count" {
+			texts = append(texts, fs)
+		}
+	}
+	if len(texts) != 4 {
+		t.Fatalf("%d labels drawn, want 4", len(texts))
+	}
+	for _, fs := range texts {
+		if right := fs.Point.X + lp.style.Width(fs.String); right > w {
+			t.Errorf("label %q ends at %v, past the panel's right edge at %v", fs.String, right, w)
+		}
+	}
+}
