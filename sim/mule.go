@@ -2,7 +2,7 @@ package sim
 
 import "math"
 
-// Mules (expeditors) carry bulk, a stasher's bulk_days of quota, from the
+// Mules (expeditors) carry bulk, about a stasher's bulk_days of quota, from the
 // city edge to a wholesale drop near the stasher's working area. A trip can
 // be intercepted while police are on duty.
 
@@ -25,7 +25,8 @@ func (m *Model) serveBulkQueue(sh *Shop, t int) {
 	sh.bulkQueue = sh.bulkQueue[:k]
 }
 
-// requestBulk: a stasher out of doses asks for a delivery.
+// requestBulk: a stasher with a day's doses or fewer left asks for a
+// delivery.
 func (m *Model) requestBulk(sh *Shop, s *Stasher, t int) {
 	if s.awaitingBulk || s.queued || s.hasWholesale {
 		return
@@ -48,7 +49,11 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 	if !sh.open || mule < 0 || sh.stock == 0 {
 		return false
 	}
-	doses := min(sh.stock, m.bulkDoses)
+	// A delivery is half to one and a half times bulk_days of quota, as a
+	// shop sends what it has packed: with every bulk the same, stashers
+	// run dry on the same days and the market places drops in a cycle of
+	// bulk_days + 1 days.
+	doses := min(sh.stock, max(1, int(float64(m.bulkDoses)*(0.5+m.rngOrgs.Float64()))))
 	sh.stock -= doses
 	m.pay(sh, -m.P.Market.MulePay, CauseMulePay)
 	if m.onDuty > 0 && m.rngPolice.Float64() < m.P.Police.MuleInterceptProb {

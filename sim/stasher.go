@@ -94,6 +94,11 @@ func (m *Model) stasherStep(sh *Shop, s *Stasher, t int) {
 		m.maybeRelocate(s, t)
 	}
 	m.see(s, s.x, s.y, t)
+	if s.inventory > 0 && s.inventory <= sp.Quota {
+		// A day's doses left: ask for the next bulk now, so that it is
+		// there when these run out, not a mule's trip later.
+		m.requestBulk(sh, s, t)
+	}
 	if s.inventory == 0 {
 		if !s.hasWholesale {
 			m.requestBulk(sh, s, t)

@@ -239,7 +239,8 @@ func TestSweepSummaryAgreesWithRuns(t *testing.T) {
 
 // TestSweepPairingNarrowsTheInterval: before the crackdown starts (day 20)
 // both arms of a replicate play the same market, so the paired difference
-// of the before-period counts is far narrower than the unpaired one.
+// of the before-period counts (here the control area's drops) is far
+// narrower than the unpaired one.
 func TestSweepPairingNarrowsTheInterval(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "s")
 	if code, _, stderr := dropsim("sweep", testSweep(t, 5, ""), "-out", out, "-q", "-no-plots"); code != 0 {
@@ -249,17 +250,17 @@ func TestSweepPairingNarrowsTheInterval(t *testing.T) {
 	h := con[0]
 	found := false
 	for _, r := range con[1:] {
-		if r[column(t, h, "measure")] != "orders" {
+		if r[column(t, h, "measure")] != "drops_placed_Cb" {
 			continue
 		}
 		found = true
 		ratio, err := strconv.ParseFloat(r[column(t, h, "width_ratio")], 64)
 		if err != nil || ratio >= 0.5 {
-			t.Errorf("orders at point %s: paired/unpaired width ratio %q, want well below 1 (common random numbers)", r[column(t, h, "point")], r[column(t, h, "width_ratio")])
+			t.Errorf("control drops before the crackdown at point %s: paired/unpaired width ratio %q, want well below 1 (common random numbers)", r[column(t, h, "point")], r[column(t, h, "width_ratio")])
 		}
 	}
 	if !found {
-		t.Fatal("no contrast of orders")
+		t.Fatal("no contrast of drops_placed_Cb")
 	}
 }
 
