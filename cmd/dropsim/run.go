@@ -166,7 +166,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		if ee, ok := err.(*engineError); ok {
 			ee.file = path
 		}
-		man.Error, man.Ticks = strings.SplitN(err.Error(), "\n", 2)[0], m.Tick()
+		man.Error, man.Ticks = firstLine(err), m.Tick()
 		man.Files = []string{"manifest.json"}
 		output.WriteManifest(dir, man) // the run failed anyway; the manifest records why
 		return err

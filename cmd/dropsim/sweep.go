@@ -81,7 +81,7 @@ func (s *sweepSetup) runCells(r sweep.Run) []string {
 func (s *sweepSetup) levelCells(point, arm int) []string {
 	var cells []string
 	for k, lv := range s.plan.Points[point].Levels {
-		if arm >= 0 && !applies(s.sw.Parameters[k], s.plan.Arms[arm]) {
+		if arm >= 0 && !s.sw.Parameters[k].AppliesTo(s.plan.Arms[arm]) {
 			cells = append(cells, "")
 			continue
 		}
@@ -96,10 +96,6 @@ func levelCell(lv sweep.Level) string {
 		return s
 	}
 	return lv.Text
-}
-
-func applies(p sweep.Parameter, arm string) bool {
-	return len(p.Arms) == 0 || slices.Contains(p.Arms, arm)
 }
 
 func (s *sweepSetup) runsHeader() []string {
@@ -262,14 +258,9 @@ func (s *sweepSetup) explain(id int) string {
 // the arm's, the command line's, the design point's, and the zones shared
 // by the sweep's arms.
 func (s *sweepSetup) runSets(r sweep.Run) []string {
-	arm := s.sw.Arms[r.Arm]
-	sets := slices.Concat(arm.Set, s.sw.Sets)
-	for k, lv := range s.plan.Points[r.Point].Levels {
-		if applies(s.sw.Parameters[k], arm.Name) {
-			sets = append(sets, s.keys[k]+"="+lv.Text)
-		}
-	}
-	p, err := s.sw.Params(r.Arm, s.plan.Points[r.Point].Levels)
+	levels := s.plan.Points[r.Point].Levels
+	sets := s.sw.Overrides(r.Arm, levels)
+	p, err := s.sw.Params(r.Arm, levels)
 	if err != nil {
 		return sets // cannot happen: setUpSweep resolved every arm at every point
 	}

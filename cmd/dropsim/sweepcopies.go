@@ -36,7 +36,7 @@ func (s *sweepSetup) firstPoints() [][]int {
 		for p, pt := range s.plan.Points {
 			var key []string
 			for k, lv := range pt.Levels {
-				if applies(s.sw.Parameters[k], arm) {
+				if s.sw.Parameters[k].AppliesTo(arm) {
 					key = append(key, lv.Text)
 				}
 			}

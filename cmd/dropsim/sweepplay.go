@@ -68,13 +68,7 @@ func playRun(p sim.Params, seed uint64, keepDir string, ver string) (res runResu
 		}
 		return runResult{err: err}
 	}
-	usable := 0
-	for _, c := range m.G.Class {
-		if c != grid.Water {
-			usable++
-		}
-	}
-	sum := metrics.Summarise(&p, zones, usable, tables.Drops, tables.Arrests)
+	sum := metrics.Summarise(&p, zones, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
 	tot := m.Totals()
 	res = runResult{values: metrics.RunMeasures(sum, tot, zones, p.TicksPerDay(), tables.Drops), daily: daily.Rows()}
 	if rec != nil {

@@ -276,16 +276,12 @@ func isSweepFigure(f string) bool {
 	return dir == "figures/" && name != "" && name != "." && name != ".."
 }
 
-// headline is a line for the terminal: the first measure's paired effects.
+// headline names, for the terminal, the summaries a sweep wrote.
 func (s *sweepSetup) headline(dir string) string {
-	return "summary.csv, " + ifBaseline(s, "contrasts.csv, calibration.csv, ") + "report.html: see " + dir
-}
-
-func ifBaseline(s *sweepSetup, t string) string {
 	if s.baseline >= 0 {
-		return t
+		return "summary.csv, contrasts.csv, calibration.csv, report.html: see " + dir
 	}
-	return ""
+	return "summary.csv, report.html: see " + dir
 }
 
 // parseValue reads a runs.csv cell back: empty is undefined.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"dropsim/cmd/internal/chart"
 	"dropsim/cmd/internal/output"
@@ -25,7 +24,7 @@ import (
 func (s *sweepSetup) summarise(dir string, opt sweepOptions) ([]string, error) {
 	sum := sweep.NewSummaries(s.plan, s.sw.Measures, s.baseline, len(s.keys))
 	if s.baseline >= 0 {
-		sum.FixedBaseline = !slices.ContainsFunc(s.sw.Parameters, func(p sweep.Parameter) bool { return applies(p, s.plan.Arms[s.baseline]) })
+		sum.FixedBaseline = !slices.ContainsFunc(s.sw.Parameters, func(p sweep.Parameter) bool { return p.AppliesTo(s.plan.Arms[s.baseline]) })
 	}
 	runsHeader := s.runsHeader()
 	nRun := len(s.runColumns())
@@ -200,10 +199,7 @@ func (s *sweepSetup) columnKind(col string) output.ColumnKind {
 		}
 		return output.KindFloat
 	}
-	if strings.HasPrefix(col, "value") || slices.Contains(metrics.RunMeasureNames, col) {
-		return output.KindFloat
-	}
-	return output.KindFloat
+	return output.KindFloat // the measures, and daily.csv's value
 }
 
 // headlineMeasures are the measures a sweep draws when its file does not

@@ -12,6 +12,7 @@ package sweep
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // The design kinds.
@@ -56,6 +57,11 @@ type Parameter struct {
 	Integer bool
 	// Arms lists the arms the parameter applies to; empty means all.
 	Arms []string
+}
+
+// AppliesTo says whether the parameter applies to the arm named.
+func (p Parameter) AppliesTo(arm string) bool {
+	return len(p.Arms) == 0 || slices.Contains(p.Arms, arm)
 }
 
 // Design says how the design points are made.

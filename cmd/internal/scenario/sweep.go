@@ -606,9 +606,6 @@ func tomlString(s string) string {
 }
 
 // applies reports whether par applies to the arm named name.
-func applies(par sweep.Parameter, name string) bool {
-	return len(par.Arms) == 0 || slices.Contains(par.Arms, name)
-}
 
 // resolveLevels resolves each arm par applies to at each of its levels (a
 // factorial's values; a range's ends), reporting what fails at the
@@ -619,7 +616,7 @@ func (r *sweepReader) resolveLevels(s *Sweep, k string, par sweep.Parameter) {
 		lvls = []sweep.Level{sweep.NumLevel(par.Min, par.Integer), sweep.NumLevel(par.Max, par.Integer)}
 	}
 	for _, a := range s.Arms {
-		if !applies(par, a.Name) {
+		if !par.AppliesTo(a.Name) {
 			continue
 		}
 		for _, lv := range lvls {
@@ -754,17 +751,24 @@ func (s *Sweep) Params(arm int, levels []sweep.Level) (sim.Params, error) {
 	return p, nil
 }
 
-// armParams is the arm's scenario with its sets, the command line's and
-// the levels of the parameters that apply to it.
-func (s *Sweep) armParams(arm int, levels []sweep.Level) (sim.Params, error) {
+// Overrides are the overrides that turn arm's scenario file into the arm
+// at a design point: the arm's sets, the command line's, then the levels
+// of the parameters that apply to it (none when levels is nil).
+func (s *Sweep) Overrides(arm int, levels []sweep.Level) []string {
 	a := s.Arms[arm]
 	sets := slices.Concat(a.Set, s.Sets)
 	for i, par := range s.Parameters {
-		if levels != nil && applies(par, a.Name) {
+		if levels != nil && par.AppliesTo(a.Name) {
 			sets = append(sets, par.Key+"="+levels[i].Text)
 		}
 	}
-	p, err := a.src.Params(sets)
+	return sets
+}
+
+// armParams is the arm's scenario with its Overrides.
+func (s *Sweep) armParams(arm int, levels []sweep.Level) (sim.Params, error) {
+	a := s.Arms[arm]
+	p, err := a.src.Params(s.Overrides(arm, levels))
 	if err != nil {
 		return sim.Params{}, fmt.Errorf("sweep %s: arm %q: %w", s.File, a.Name, err)
 	}
