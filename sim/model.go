@@ -100,6 +100,9 @@ type Totals struct {
 	Outcomes [NumOutcomes]int // how the placed drops ended
 	Arrests  [NumRoles]int
 
+	Relocations int // stashers' moves of their working area
+	Quits       int // stashers who left at the end of their tenure
+
 	// Doses: Acquired = Placed + InStock + InTransit + Wholesale + Inventory
 	//                   + Intercepted + SeizedInventory.
 	DosesAcquired        int

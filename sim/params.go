@@ -16,6 +16,10 @@ type Params struct {
 	Seed        uint64 `toml:"seed"`
 	Days        int    `toml:"days"`
 	TickMinutes int    `toml:"tick_minutes"`
+	// WarmupDays are the first days of a run, while the market settles
+	// from its start (stashers with empty pockets, no risk learnt): left
+	// out of every before period and of the run's market measures.
+	WarmupDays int `toml:"warmup_days"`
 
 	City         CityParams         `toml:"city"`
 	Market       MarketParams       `toml:"market"`
@@ -215,7 +219,7 @@ func DefaultDiurnal() []float64 {
 // four shops of five stashers, 3,000 buyers, 180 days, and no police.
 func DefaultParams() Params {
 	return Params{
-		Name: "default", Seed: 1, Days: 180, TickMinutes: 60,
+		Name: "default", Seed: 1, Days: 180, TickMinutes: 60, WarmupDays: 10,
 		City: CityParams{
 			Width: 100, Height: 100, CellM: 100, Generator: "radial",
 			CentreRadius: 0.15, ResidentialRadius: 0.55, PrivateRadius: 0.8,

@@ -26,12 +26,12 @@ func TestSharedZones(t *testing.T) {
 		want   ZoneParams // by hand
 	}{
 		{"crackdown: the area group's rectangle and start", crackdownParams,
-			ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, SplitDay: 60, BeforeDays: 60, AfterDays: 60}},
+			ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, SplitDay: 60, BeforeDays: 50, AfterDays: 50}},
 		{"a polygon, split by the area group, with a gap", func() Params {
 			p := crackdownParams()
 			p.Zones.Polygon, p.Zones.GapDays = polygon, 5
 			return p
-		}, ZoneParams{Polygon: polygon, BufferWidth: 5, ControlGap: 5, SplitDay: 60, GapDays: 5, BeforeDays: 60, AfterDays: 60}},
+		}, ZoneParams{Polygon: polygon, BufferWidth: 5, ControlGap: 5, SplitDay: 60, GapDays: 5, BeforeDays: 50, AfterDays: 50}},
 		{"a named group, a late split, a control", func() Params {
 			p := crackdownParams()
 			p.Zones.Group, p.Zones.SplitDay, p.Zones.Control = "crackdown", 150, []int{0, 0, 20, 20}

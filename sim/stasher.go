@@ -271,6 +271,7 @@ func (m *Model) quit(s *Stasher) {
 	sh := m.shops[s.shop]
 	sh.stock += s.inventory
 	s.inventory = 0
+	m.totals.Quits++
 	m.emit(EvQuit, RoleStasher, sh.id, s.id, s.x, s.y, "", 0)
 	m.leave(sh, s)
 	m.recruitLater(sh, RoleStasher, m.tick)
@@ -307,6 +308,7 @@ func (m *Model) maybeRelocate(s *Stasher, t int) {
 	}
 	s.ax, s.ay = cands[best][0], cands[best][1]
 	s.areaRisk = decayed{v: risk[best], t: t}
+	m.totals.Relocations++
 	m.emit(EvRelocate, RoleStasher, s.shop, s.id, s.ax, s.ay, "", 0)
 }
 

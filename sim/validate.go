@@ -76,6 +76,7 @@ func (p *Params) Validate() error {
 		v.bad("name", n, fmt.Sprintf("a name of at most %d bytes, here %d (it names the output directory outputs/<name>)", MaxNameBytes, len(n)))
 	}
 	v.limit("days", p.Days, 1, MaxDays, "MaxDays")
+	v.intIn("warmup_days", p.WarmupDays, 0, MaxDays)
 	if !(p.TickMinutes > 0 && p.TickMinutes <= 60 && 60%p.TickMinutes == 0) {
 		v.bad("tick_minutes", p.TickMinutes, "one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 (a divisor of an hour)")
 	}

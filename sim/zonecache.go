@@ -28,7 +28,7 @@ type builtZones struct {
 // comparison in matches: a field left out here reads as zero in
 // buildZones.
 func zoneInputs(p *Params, deep bool) Params {
-	q := Params{Days: p.Days, Police: PoliceParams{Groups: p.Police.Groups}, Zones: p.Zones}
+	q := Params{Days: p.Days, WarmupDays: p.WarmupDays, Police: PoliceParams{Groups: p.Police.Groups}, Zones: p.Zones}
 	q.City.Width, q.City.Height = p.City.Width, p.City.Height
 	if deep {
 		q.Police.Groups = slices.Clone(q.Police.Groups)

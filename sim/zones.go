@@ -225,20 +225,24 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 		z.PeriodReason = "no intervention start is known; set zones.split_day"
 	case split+zp.GapDays >= p.Days:
 		bad("zones.split_day", split, fmt.Sprintf("a day such that split_day + gap_days (%d) < days (%d), so that the after period has at least one day", zp.GapDays, p.Days))
+	case split <= p.WarmupDays:
+		z.PeriodReason = fmt.Sprintf("the intervention starts on day %d, within the warm-up (warmup_days = %d), so there is no before period; set a shorter warmup_days or a later split_day", split, p.WarmupDays)
 	default:
+		// The before period ends at the split and never reaches into the
+		// warm-up, while the market is still settling from its start.
 		before, after := zp.BeforeDays, zp.AfterDays
-		room := p.Days - split - zp.GapDays
+		room, open := p.Days-split-zp.GapDays, split-p.WarmupDays
 		switch {
 		case before == 0 && after == 0:
-			before = min(split, room)
+			before = min(open, room)
 			after = before
 		case before == 0:
-			before = min(split, after)
+			before = min(open, after)
 		case after == 0:
 			after = min(room, before)
 		}
-		if before > split {
-			bad("zones.before_days", before, fmt.Sprintf("at most split_day = %d days (the before period ends at the split)", split))
+		if before > open {
+			bad("zones.before_days", before, fmt.Sprintf("at most split_day - warmup_days = %d days (the before period ends at the split and starts after the warm-up)", open))
 		}
 		if after > room {
 			bad("zones.after_days", after, fmt.Sprintf("at most %d days (days - split_day - gap_days)", room))

@@ -53,14 +53,15 @@ func TestZonesFromAreaGroup(t *testing.T) {
 	if z.CX != 62.5 || z.CY != 37.5 {
 		t.Errorf("treatment centre (%v, %v), want (62.5, 37.5)", z.CX, z.CY)
 	}
-	// The split is the crackdown's start; both periods 60 days.
-	if z.BeforeStart != 0 || z.SplitDay != 60 || z.AfterStart != 60 || z.AfterEnd != 120 {
-		t.Errorf("periods [%d, %d) and [%d, %d), want [0, 60) and [60, 120)", z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd)
+	// The split is the crackdown's start; the before period starts after
+	// the 10-day warm-up, so both periods are 50 days.
+	if z.BeforeStart != 10 || z.SplitDay != 60 || z.AfterStart != 60 || z.AfterEnd != 110 {
+		t.Errorf("periods [%d, %d) and [%d, %d), want [10, 60) and [60, 110)", z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd)
 	}
 	if z.WindowStart != 60 || z.WindowEnd != 180 {
 		t.Errorf("window [%d, %d), want [60, 180)", z.WindowStart, z.WindowEnd)
 	}
-	for day, want := range map[int]Period{0: PeriodBefore, 59: PeriodBefore, 60: PeriodAfter, 119: PeriodAfter, 120: PeriodOutside} {
+	for day, want := range map[int]Period{0: PeriodOutside, 9: PeriodOutside, 10: PeriodBefore, 59: PeriodBefore, 60: PeriodAfter, 109: PeriodAfter, 110: PeriodOutside} {
 		if got := z.PeriodOf(day); got != want {
 			t.Errorf("PeriodOf(%d) = %s, want %s", day, got, want)
 		}
@@ -69,16 +70,22 @@ func TestZonesFromAreaGroup(t *testing.T) {
 
 func TestZonesPeriods(t *testing.T) {
 	for _, c := range []struct {
-		split, gap, before, after     int
-		bStart, aStart, aEnd, bLength int
+		warmup, split, gap, before, after int
+		bStart, aStart, aEnd, bLength     int
 	}{
-		{0, 0, 0, 0, 0, 60, 120, 60},      // the group's start; equal lengths
-		{0, 5, 0, 0, 0, 65, 125, 60},      // a gap of 5 days
-		{0, 0, 30, 0, 30, 60, 90, 30},     // before 30 days; after as long
-		{0, 0, 60, 120, 0, 60, 180, 60},   // unequal, both given
-		{150, 0, 0, 0, 120, 150, 180, 30}, // a late split: 30 days left after it
+		{10, 0, 0, 0, 0, 10, 60, 110, 50},      // the group's start, after the warm-up; equal lengths
+		{0, 0, 0, 0, 0, 0, 60, 120, 60},        // no warm-up
+		{10, 0, 5, 0, 0, 10, 65, 115, 50},      // a gap of 5 days
+		{10, 0, 0, 30, 0, 30, 60, 90, 30},      // before 30 days; after as long
+		{10, 0, 0, 50, 120, 10, 60, 180, 50},   // unequal, both given
+		{10, 150, 0, 0, 0, 120, 150, 180, 30},  // a late split: 30 days left after it
+		{100, 150, 0, 0, 0, 100, 150, 200, 50}, // a long warm-up
 	} {
 		p := zoneParams()
+		p.WarmupDays = c.warmup
+		if c.warmup == 100 {
+			p.Days = 200
+		}
 		p.Zones.SplitDay, p.Zones.GapDays, p.Zones.BeforeDays, p.Zones.AfterDays = c.split, c.gap, c.before, c.after
 		z := mustZones(t, p)
 		b, _ := z.PeriodDays()
@@ -86,8 +93,20 @@ func TestZonesPeriods(t *testing.T) {
 			t.Errorf("%+v: before [%d, %d), after [%d, %d)", c, z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd)
 		}
 	}
-	// A crackdown from day 0 has no before period.
+	// A before period may not reach into the warm-up, and an intervention
+	// that starts within it has none.
 	p := zoneParams()
+	p.Zones.BeforeDays = 60
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "zones.before_days = 60 is not allowed: at most split_day - warmup_days = 50 days") {
+		t.Errorf("before_days 60 after a 10-day warm-up, split on day 60: %v", err)
+	}
+	p = zoneParams()
+	p.WarmupDays = 60
+	if z := mustZones(t, p); z.HasPeriods || !strings.Contains(z.PeriodReason, "within the warm-up (warmup_days = 60)") {
+		t.Errorf("a crackdown on day 60 after a 60-day warm-up: periods %v, reason %q", z.HasPeriods, z.PeriodReason)
+	}
+	// A crackdown from day 0 has no before period.
+	p = zoneParams()
 	p.Police.Groups[1].StartDay = 0
 	z := mustZones(t, p)
 	if z.HasPeriods || !strings.Contains(z.PeriodReason, "split_day") || z.PeriodOf(10) != PeriodOutside {

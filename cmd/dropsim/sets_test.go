@@ -21,7 +21,7 @@ func TestSetOnTheCommandLine(t *testing.T) {
 		{"wrong type", []string{"validate", scen, "-set", "buyers.count=abc"}, exitUsage,
 			`dropsim: -set buyers.count=abc: buyers.count has the wrong type: it must be a whole number (e.g. 30), not the text "abc"`},
 		{"unknown key", []string{"validate", scen, "-set", "buyrs.count=5"}, exitUsage,
-			`dropsim: -set buyrs.count=5: unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`},
+			`dropsim: -set buyrs.count=5: unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`},
 		{"out of range", []string{"validate", "-set", "buyers.count=-5", scen}, exitUsage,
 			"dropsim: -set buyers.count=-5: buyers.count = -5 is not allowed: a whole number from 0 to 10000000"},
 		{"group too far", []string{"run", scen, "-set", "police.group[4].count=3", "-out", t.TempDir()}, exitUsage,

@@ -70,7 +70,7 @@ func playRun(p sim.Params, seed uint64, keepDir string, ver string) (res runResu
 	}
 	sum := metrics.Summarise(&p, zones, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
 	tot := m.Totals()
-	res = runResult{values: metrics.RunMeasures(sum, tot, zones, p.TicksPerDay(), tables.Drops), daily: daily.Rows()}
+	res = runResult{values: metrics.RunMeasures(sum, tot, zones, p.TicksPerDay(), tables.Drops, m.G.Class), daily: daily.Rows()}
 	if rec != nil {
 		res.err = keepRun(keepDir, rec, p, m.G.Class, sum, tot, ver)
 	}

@@ -1,12 +1,11 @@
 package metrics
 
 import (
-	"math"
-	"strconv"
-
 	"gonum.org/v1/gonum/stat"
+	"math"
 
 	"dropsim/sim"
+	"dropsim/sim/grid"
 )
 
 // The measures of one run as a sweep records them: one column of runs.csv
@@ -66,20 +65,15 @@ func runMeasureNames() []string {
 		}
 	}
 	names = append(names, "centroid_shift", "centroid_shift_x", "centroid_shift_y")
-	for k := 1; k <= ACFMaxLag; k++ {
-		names = append(names, "placed_acf_"+strconv.Itoa(k))
-	}
+	names = append(names, marketMeasureNames()...)
 	return names
 }
 
 // ACFMaxLag is the longest lag of the autocorrelation of daily drops
-// placed that a run's measures give; ACFFirstDay is the first day it is
-// computed from, leaving out the start-up of a market whose stashers all
-// begin with empty pockets.
-const (
-	ACFMaxLag   = 10
-	ACFFirstDay = 14
-)
+// placed that a run's measures give. It and the market measures are
+// computed from the end of the warm-up (warmup_days), leaving out the
+// start-up of a market whose stashers all begin with empty pockets.
+const ACFMaxLag = 10
 
 // Autocorrelation returns the sample autocorrelation of xs at lags 1 to
 // maxLag, r_k = sum_t (x_t - m)(x_{t+k} - m) / sum_t (x_t - m)^2 (the
@@ -108,8 +102,9 @@ func Autocorrelation(xs []float64, maxLag int) []float64 {
 
 // RunMeasures returns the measures of a run in RunMeasureNames order, from
 // its summary s, its totals and its drops (for the picked drops by zone
-// and period, which the summary does not count).
-func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.DropRecord) []Value {
+// and period, which the summary does not count) and the land use of the
+// grid's cells, row by row.
+func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.DropRecord, land []grid.Class) []Value {
 	out := make([]Value, 0, len(RunMeasureNames))
 	count := func(n int) { out = append(out, defined(float64(n))) }
 	count(tot.Orders)
@@ -192,15 +187,7 @@ func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.
 	} else {
 		out = append(out, undefined(s.PeriodReason), undefined(s.PeriodReason), undefined(s.PeriodReason))
 	}
-	perDay := make([]float64, max(0, s.Days-ACFFirstDay))
-	for _, d := range drops {
-		if day := int(d.Placed)/tpd - ACFFirstDay; day >= 0 && day < len(perDay) {
-			perDay[day]++
-		}
-	}
-	for _, r := range Autocorrelation(perDay, ACFMaxLag) {
-		out = append(out, value(r, "too few days after day 14, or as many drops every day"))
-	}
+	out = append(out, marketMeasures(s, tot, tpd, drops, land, z.W)...)
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"dropsim/sim"
+	"dropsim/sim/grid"
 )
 
 func TestRunMeasuresByHand(t *testing.T) {
@@ -30,7 +31,7 @@ func TestRunMeasuresByHand(t *testing.T) {
 	tot := sim.Totals{Orders: 30, Unmet: 4, NotFound: 2, Placed: 12, Revenue: 1234.5}
 	tot.Outcomes[sim.OutcomePicked] = 5
 	tot.Arrests[sim.RoleMule] = 3
-	vals := RunMeasures(s, tot, z, p.TicksPerDay(), drops)
+	vals := RunMeasures(s, tot, z, p.TicksPerDay(), drops, make([]grid.Class, 400))
 	if len(vals) != len(RunMeasureNames) {
 		t.Fatalf("%d values for %d names", len(vals), len(RunMeasureNames))
 	}
@@ -82,7 +83,7 @@ func TestRunMeasuresByHand(t *testing.T) {
 	}
 	zq := q.BuildZones()
 	sq := Summarise(&q, zq, 400, drops, nil)
-	vals = RunMeasures(sq, tot, zq, q.TicksPerDay(), drops)
+	vals = RunMeasures(sq, tot, zq, q.TicksPerDay(), drops, make([]grid.Class, 400))
 	if len(vals) != len(RunMeasureNames) {
 		t.Fatalf("%d values for %d names", len(vals), len(RunMeasureNames))
 	}

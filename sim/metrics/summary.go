@@ -72,6 +72,7 @@ type Summary struct {
 	Scenario string `json:"scenario"`
 	Seed     uint64 `json:"seed"`
 	Days     int    `json:"days"`
+	Warmup   int    `json:"warmup_days"`
 
 	HasTreatment bool           `json:"has_treatment"`
 	Treatment    string         `json:"treatment"`
@@ -120,7 +121,7 @@ func value(x float64, reason string) Value {
 // study area of the concentration measures).
 func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, arrests []ArrestRecord) *Summary {
 	tpd := p.TicksPerDay()
-	s := &Summary{Scenario: p.Name, Seed: p.Seed, Days: p.Days,
+	s := &Summary{Scenario: p.Name, Seed: p.Seed, Days: p.Days, Warmup: p.WarmupDays,
 		HasTreatment: z.HasTreatment, Treatment: z.Treatment, Reason: z.Reason,
 		BufferWidth: p.Zones.BufferWidth, UsableCells: usable, ZoneCells: map[string]int{},
 		HasPeriods: z.HasPeriods, PeriodReason: z.PeriodReason}

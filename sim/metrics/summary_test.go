@@ -13,7 +13,7 @@ import (
 // control beyond 4 cells; before days 0-9, after days 10-19 (24 ticks a day).
 func smallZones(t *testing.T) (sim.Params, *sim.Zones) {
 	p := sim.DefaultParams()
-	p.Days = 20
+	p.Days, p.WarmupDays = 20, 0
 	p.City.Width, p.City.Height = 20, 20
 	p.Zones.Treatment = []int{5, 5, 9, 9}
 	p.Zones.BufferWidth, p.Zones.ControlGap = 2, 2

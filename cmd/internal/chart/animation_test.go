@@ -216,6 +216,7 @@ func BenchmarkAnimationDefault(b *testing.B) {
 // police units a day at random places: for time and memory, not looks.
 func BenchmarkAnimationLarge(b *testing.B) {
 	p := sim.DefaultParams()
+	p.WarmupDays = 0 // the before period from day 0
 	p.Days, p.City.Width, p.City.Height = 365, 500, 500
 	p.Police.Groups = []sim.GroupParams{{Name: "crackdown", Strategy: "area", Count: 30, StartDay: 120, EndDay: 365, Area: []int{300, 200, 374, 274}}}
 	r := &Run{Params: p, Zones: p.BuildZones(), Land: make([]grid.Class, 500*500)}

@@ -189,8 +189,8 @@ func TestFigureVariants(t *testing.T) {
 		t.Errorf("density_all caption %q does not say why there are no periods", f.Caption)
 	}
 	f = byName(allFigures(t, testRun(t)), "density_before")
-	if !strings.Contains(f.Caption, "days 0–19") || !strings.Contains(f.Title, "days 0-19") {
-		t.Errorf("density_before: title %q, caption %q: want the before period, days 0 to 19", f.Title, f.Caption)
+	if !strings.Contains(f.Caption, "days 10–19") || !strings.Contains(f.Title, "days 10-19") {
+		t.Errorf("density_before: title %q, caption %q: want the before period, days 10 to 19 (after the warm-up)", f.Title, f.Caption)
 	}
 }
 

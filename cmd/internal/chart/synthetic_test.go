@@ -17,6 +17,7 @@ import (
 // records to Tables.
 func syntheticRun(days, w, h, perDay int) *Run {
 	p := sim.DefaultParams()
+	p.WarmupDays = 0 // the before period from day 0
 	p.Name = "synthetic"
 	p.Days, p.City.Width, p.City.Height = days, w, h
 	x0, y0 := w/2, h/3

@@ -15,6 +15,7 @@ import (
 func TestRecorderWritesTablesAtomically(t *testing.T) {
 	dir := t.TempDir()
 	p := sim.DefaultParams()
+	p.WarmupDays = 0 // the before period from day 0
 	p.Days = 4
 	p.Zones.Treatment = []int{2, 8, 4, 10}
 	p.Zones.SplitDay = 1 // before: day 0; after: day 1

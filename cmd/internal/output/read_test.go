@@ -33,6 +33,7 @@ const (
 
 func testParams() sim.Params {
 	p := sim.DefaultParams()
+	p.WarmupDays = 0 // the before period from day 0
 	p.Name = "tables"
 	p.Days = testDays
 	p.Police.Groups = []sim.GroupParams{

@@ -74,7 +74,7 @@ func TestSetsChangeParams(t *testing.T) {
 }
 
 func TestSetProblems(t *testing.T) {
-	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
+	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
 	crackdown := string(readShipped(t, "crackdown.toml"))
 	for _, tc := range []struct {
 		name, file string
@@ -244,8 +244,8 @@ func TestSharedZonesOfCrackdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, want := q.BuildZones(), c.BuildZones()
-	if got.Cells != want.Cells || got.BeforeStart != 0 || got.SplitDay != 60 || got.AfterStart != 60 || got.AfterEnd != 120 {
-		t.Errorf("cells %v, periods [%d, %d) [%d, %d); want %v, [0, 60) [60, 120)", got.Cells, got.BeforeStart, got.SplitDay, got.AfterStart, got.AfterEnd, want.Cells)
+	if got.Cells != want.Cells || got.BeforeStart != 10 || got.SplitDay != 60 || got.AfterStart != 60 || got.AfterEnd != 110 {
+		t.Errorf("cells %v, periods [%d, %d) [%d, %d); want %v, [10, 60) [60, 110) (after the 10-day warm-up)", got.Cells, got.BeforeStart, got.SplitDay, got.AfterStart, got.AfterEnd, want.Cells)
 	}
 	for y := range want.H {
 		for x := range want.W {

@@ -195,7 +195,7 @@ func TestSweepProblems(t *testing.T) {
 			`sweep.toml line 4: arm "a": set "buyers.count=abc": buyers.count has the wrong type: it must be a whole number (e.g. 30), not the text "abc"`,
 		}},
 		{"a bad -set, once for all arms", arms, []string{"buyrs.count=5"}, []string{
-			`-set buyrs.count=5: unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`,
+			`-set buyrs.count=5: unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`,
 		}},
 		{"a -set bad in one arm", arms, []string{"police.group[3].count=3"}, []string{
 			`-set police.group[3].count=3: the scenario has no police groups; police.group[1] adds one (in arm "baseline")`,
@@ -229,7 +229,7 @@ func TestSweepProblems(t *testing.T) {
 		{"parameter keys", arms + "[[parameter]]\nkey = \"buyrs.count\"\nvalues = [1]\n" +
 			"[[parameter]]\nkey = \"buyers.count\"\nvalues = [1]\n[[parameter]]\nkey = \"buyers.count\"\nvalues = [2]\n" +
 			"[[parameter]]\nkey = \"police.group[1].strategy\"\nmin = 0\nmax = 1\nsteps = 2\n", nil, []string{
-			`sweep.toml line 9: parameter[1].key = "buyrs.count": unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`,
+			`sweep.toml line 9: parameter[1].key = "buyrs.count": unknown key "buyrs" (did you mean "buyers"?); keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]`,
 			`sweep.toml line 15: parameter[3].key = "buyers.count" is not allowed: a key no other parameter varies (another [[parameter]] already has it)`,
 			`sweep.toml line 19: parameter[4] has a range, but police.group[1].strategy is text in double quotes (e.g. "random"), not a number: give values = [...]`,
 		}},
@@ -249,7 +249,7 @@ func TestSweepProblems(t *testing.T) {
 			`sweep.toml line 8: parameter police.group[1].count = -5 in arm "crackdown": police.group[1].count = -5 is not allowed: a whole number from 0 to 100000`,
 			`sweep.toml line 12: parameter police.group[2].count = 1 in arm "baseline": the scenario has no police groups; police.group[1] adds one`,
 			`sweep.toml line 12: parameter police.group[2].count = 3 in arm "baseline": the scenario has no police groups; police.group[1] adds one`,
-			`sweep.toml line 17: parameter market.shops = 30 in arm "baseline": scenario baseline.toml line 255: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30)`,
+			`sweep.toml line 17: parameter market.shops = 30 in arm "baseline": scenario baseline.toml line 265: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30)`,
 		}},
 		{"measures and figures", "measures = [\"orders\", \"drops_placed_wqd\", \"orders\"]\ndaily_figures = [\"seized\", \"siezed\"]\n" + arms, nil, []string{
 			`sweep.toml line 1: measures item 2 = "drops_placed_wqd" is not allowed (did you mean "drops_placed_wdq"?): it must be a per-run measure, a column of runs.csv (docs/SWEEP.md lists them)`,
@@ -398,7 +398,7 @@ func TestSweepSharedZones(t *testing.T) {
 			if i == 0 && len(p.Police.Groups) != 0 {
 				t.Errorf("the baseline arm got police groups: %+v", p.Police.Groups)
 			}
-			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, SplitDay: 60, BeforeDays: 60, AfterDays: 60}
+			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, SplitDay: 60, BeforeDays: 50, AfterDays: 50}
 			if !reflect.DeepEqual(p.Zones, want) {
 				t.Errorf("arm %s: zones %+v, want %+v", s.Arms[i].Name, p.Zones, want)
 			}
@@ -421,8 +421,8 @@ func TestSweepSharedZones(t *testing.T) {
 				t.Fatal(err)
 			}
 			z := p.BuildZones()
-			if z.Cells[sim.ZoneTreatment] != 100 || z.SplitDay != 90 || z.AfterEnd != 180 {
-				t.Errorf("arm %s: %d treatment cells, split %d, after ends %d; want 100, 90, 180", s.Arms[i].Name, z.Cells[sim.ZoneTreatment], z.SplitDay, z.AfterEnd)
+			if z.Cells[sim.ZoneTreatment] != 100 || z.SplitDay != 90 || z.AfterEnd != 170 {
+				t.Errorf("arm %s: %d treatment cells, split %d, after ends %d; want 100, 90, 170 (before days 10-89 after the warm-up, after 90-169)", s.Arms[i].Name, z.Cells[sim.ZoneTreatment], z.SplitDay, z.AfterEnd)
 			}
 		}
 	})
