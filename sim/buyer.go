@@ -263,7 +263,7 @@ func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
 	x, y := m.G.XY(c)
 	m.emit(EvNotFound, RoleBuyer, sh.id, b, x, y, "", 0)
 	sh.logPickup(t/m.tpd, m.reputation, false)
-	m.report(sh, c, t)
+	m.report(sh, c, m.P.Stasher.RiskNotFound, t)
 	if sh.online() && m.rngMarket.Float64() < m.P.Market.RedropProb {
 		m.totals.Redrops++
 		m.emit(EvRedrop, RoleBuyer, sh.id, b, x, y, "", 0)

@@ -29,6 +29,8 @@ type Model struct {
 	reach      []float32    // D(c): demand within buyer reach, scaled to [0,1]
 	reachSAT   *grid.Summed // for area scores when relocating
 	coverSAT   *grid.Summed
+	trafficSAT *grid.Summed
+	routeMark  uint32    // numbers the mule routes checked for police
 	homeCum    []float64 // cumulative demand over cells, for drawing homes
 	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
 
@@ -211,6 +213,7 @@ func (m *Model) buildCity() error {
 	}
 	m.reachSAT = grid.NewSummed(m.G.W, m.G.H, m.reach)
 	m.coverSAT = grid.NewSummed(m.G.W, m.G.H, m.G.Cover)
+	m.trafficSAT = grid.NewSummed(m.G.W, m.G.H, m.G.Traffic)
 	return nil
 }
 

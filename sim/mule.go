@@ -1,10 +1,15 @@
 package sim
 
-import "math"
+import (
+	"math"
+
+	"dropsim/sim/grid"
+)
 
 // Mules (expeditors) carry bulk, about a stasher's bulk_days of quota, from the
-// city edge to a wholesale drop near the stasher's working area. A trip can
-// be intercepted while police are on duty.
+// city edge to a wholesale drop near the stasher's working area, along the
+// straight route from the nearest point of the edge. Only police units near
+// that route can stop a mule.
 
 // serveBulkQueue sends mules to the stashers waiting for bulk, as far as
 // stock and mules allow.
@@ -56,7 +61,7 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 	doses := min(sh.stock, max(1, int(float64(m.bulkDoses)*(0.5+m.rngOrgs.Float64()))))
 	sh.stock -= doses
 	m.pay(sh, -m.P.Market.MulePay, CauseMulePay)
-	if m.onDuty > 0 && m.rngPolice.Float64() < m.P.Police.MuleInterceptProb {
+	if m.onDuty > 0 && m.intercepted(s) {
 		m.totals.DosesIntercepted += doses
 		m.emit(EvIntercept, RoleMule, sh.id, sh.mules[mule].id, -1, -1, CauseInterception, float64(doses))
 		m.arrestMember(sh, RoleMule, &sh.mules[mule], CauseInterception, t)
@@ -64,8 +69,8 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 		return m.sendMule(sh, s, t)
 	}
 	sh.inTransit += doses
-	edge := min(s.ax, s.ay, m.G.W-1-s.ax, m.G.H-1-s.ay)
-	trip := int(math.Ceil(float64(edge)/m.P.Organization.MuleSpeed)) + 1
+	ex, ey := m.cityEdge(s.ax, s.ay)
+	trip := int(math.Ceil(grid.Dist(ex, ey, s.ax, s.ay)/m.P.Organization.MuleSpeed)) + 1
 	s.awaitingBulk = true
 	m.sched.add(t+trip, schedDelivery, s.id, int32(doses))
 	return true
@@ -84,4 +89,50 @@ func (m *Model) deliver(s *Stasher, doses int) {
 	s.hasWholesale = true
 	s.wholesaleDoses = doses
 	s.wx, s.wy = m.randomStep(s.ax, s.ay, 3, m.rngOrgs, nil)
+}
+
+// cityEdge is the point of the map's edge nearest (x, y), where a mule
+// enters the city.
+func (m *Model) cityEdge(x, y int) (int, int) {
+	switch min(x, y, m.G.W-1-x, m.G.H-1-y) {
+	case x:
+		return 0, y
+	case y:
+		return x, 0
+	case m.G.W - 1 - x:
+		return m.G.W - 1, y
+	default:
+		return x, m.G.H - 1
+	}
+}
+
+// intercepted: each police unit within detect_radius of the mule's route,
+// from the city edge to the centre of s's working area, where the units
+// are as it sets off, stops the mule with probability mule_intercept_prob.
+// Each unit counts once, however many cells of the route it is near.
+func (m *Model) intercepted(s *Stasher) bool {
+	po := &m.P.Police
+	if po.MuleInterceptProb == 0 {
+		return false
+	}
+	ex, ey := m.cityEdge(s.ax, s.ay)
+	m.routeMark++
+	stopped := false
+	n := int(math.Ceil(grid.Dist(ex, ey, s.ax, s.ay)))
+	for i := 0; i <= n && !stopped; i++ {
+		f := 0.0
+		if n > 0 {
+			f = float64(i) / float64(n)
+		}
+		x := ex + int(math.Round(f*float64(s.ax-ex)))
+		y := ey + int(math.Round(f*float64(s.ay-ey)))
+		m.policeIx.Within(x, y, po.DetectRadius, func(id int32, _ int) {
+			if stopped || m.units[id].route == m.routeMark {
+				return
+			}
+			m.units[id].route = m.routeMark
+			stopped = m.rngPolice.Float64() < po.MuleInterceptProb
+		})
+	}
+	return stopped
 }

@@ -149,11 +149,13 @@ type StasherParams struct {
 	BDemand           float64 `toml:"b_demand"`
 	BCover            float64 `toml:"b_cover"`
 	BRisk             float64 `toml:"b_risk"`
+	BTraffic          float64 `toml:"b_traffic"`
 	BDist             float64 `toml:"b_dist"`
 	ChoiceTemp        float64 `toml:"choice_temp"`
 	SightRadius       float64 `toml:"sight_radius"`
 	RiskSeen          float64 `toml:"risk_seen"`
 	RiskSeizure       float64 `toml:"risk_seizure"`
+	RiskNotFound      float64 `toml:"risk_not_found"`
 	RiskKernel        int     `toml:"risk_kernel"`
 	RiskHalfLifeDays  float64 `toml:"risk_half_life_days"`
 	RelocateThreshold float64 `toml:"relocate_threshold"`
@@ -236,7 +238,7 @@ func DefaultParams() Params {
 		Market: MarketParams{
 			Shops: 4, Price: 2000, PayPerDrop: 400, WholesalePrice: 300, MulePay: 5000,
 			StartCash: 200000, StartStock: 1500, ReorderPoint: 500, ReorderQty: 1500,
-			SupplyDays: 2, DropTTLDays: 3, LossRate: 0.03, RedropProb: 0.7,
+			SupplyDays: 2, DropTTLDays: 3, LossRate: 0.12, RedropProb: 0.7,
 			MinReputation: 0.6, ReputationDays: 7,
 		},
 		Organization: OrganizationParams{
@@ -246,9 +248,9 @@ func DefaultParams() Params {
 		Stasher: StasherParams{
 			AreaRadius: 15, Quota: 40, MaxActive: 50, ShiftStart: 10, ShiftEnd: 20,
 			Speed: 4, BulkDays: 3, Candidates: 16,
-			BDemand: 2, BCover: 1.5, BRisk: 1, BDist: 0.5, ChoiceTemp: 0.25,
-			SightRadius: 3, RiskSeen: 0.5, RiskSeizure: 1, RiskKernel: 3,
-			RiskHalfLifeDays: 14, RelocateThreshold: 0.15, RelocateRange: 30,
+			BDemand: 2, BCover: 1.5, BRisk: 1, BTraffic: 0.5, BDist: 0.5, ChoiceTemp: 0.25,
+			SightRadius: 3, RiskSeen: 0.5, RiskSeizure: 1, RiskNotFound: 0.1, RiskKernel: 3,
+			RiskHalfLifeDays: 14, RelocateThreshold: 0.25, RelocateRange: 5,
 		},
 		Buyers: BuyerParams{
 			Count: 3000, IntervalDays: 5, MaxTravel: 20, Speed: 5, PickupDelay: 1,
@@ -258,7 +260,7 @@ func DefaultParams() Params {
 			FindProb: 0.5, SearchRadius: 0, Speed: 3, DetectRadius: 1, DetectProb: 0.3,
 			CCTVBoost: 1, CCTVProb: 0.05, StakeoutProb: 0.1, StakeoutTicks: 12,
 			StakeoutArrestProb: 0.5, PhoneDropProb: 0.5, LinkProb: 0.3,
-			InvestigationDays: 14, InvestigationProb: 0.5, MuleInterceptProb: 0.02,
+			InvestigationDays: 14, InvestigationProb: 0.5, MuleInterceptProb: 0.05,
 		},
 		Zones: ZoneParams{BufferWidth: 5, ControlGap: 5},
 	}

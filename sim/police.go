@@ -10,6 +10,7 @@ type Unit struct {
 	onDuty     bool
 	stake      int32 // drop watched, or -1
 	stakeUntil int
+	route      uint32 // the last mule route it was counted near (Model.routeMark)
 }
 
 // Group is a set of units sharing a strategy and an active window.

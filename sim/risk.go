@@ -49,6 +49,17 @@ func (r *riskMap) add(cell int32, dv float64, tick int) {
 	}
 }
 
+// raise lifts the risk of cell to at least v at tick and returns by how
+// much it rose (0 if it was already v or more).
+func (r *riskMap) raise(cell int32, v float64, tick int) float64 {
+	dv := v - r.get(cell, tick)
+	if dv <= 0 {
+		return 0
+	}
+	r.add(cell, dv, tick)
+	return dv
+}
+
 // addWithin adds, for each disk k of radius r around centres[k], the risk
 // at tick of the cells inside it to sums[k]. Sums are kept in fixed point
 // (riskUnit) so that they do not depend on the map's random order.

@@ -126,10 +126,13 @@ func (sh *Shop) logPickup(day, window int, ok bool) {
 	}
 }
 
-// report: the dispatcher relays a seizure, complaint or arrest at cell to
-// the shop's stashers as risk spread over the kernel (MODEL.md 4.1).
-func (m *Model) report(sh *Shop, cell int32, t int) {
-	if !sh.dispatcher.present || m.P.Stasher.RiskSeizure == 0 {
+// report: the dispatcher relays a buyer's "not found" complaint
+// (risk_not_found) or a stasher's arrest (risk_seizure) at cell to the
+// shop's stashers as risk spread over the kernel (MODEL.md 4.1). A
+// complaint says little: the drop may have been seized, stolen by a
+// "seagull", or the buyer may be lying; an arrest says police were there.
+func (m *Model) report(sh *Shop, cell int32, risk float64, t int) {
+	if !sh.dispatcher.present || risk == 0 {
 		return
 	}
 	x, y := m.G.XY(cell)
@@ -138,7 +141,7 @@ func (m *Model) report(sh *Shop, cell int32, t int) {
 		if !m.G.In(cx, cy) {
 			continue
 		}
-		dv := m.P.Stasher.RiskSeizure * k.w
+		dv := risk * k.w
 		sh.risk.add(m.G.ID(cx, cy), dv, t)
 		for _, sid := range sh.stashers {
 			if s := m.stashers[sid]; s.inArea(cx, cy, m.P.Stasher.AreaRadius) {

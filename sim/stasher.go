@@ -162,8 +162,8 @@ func (m *Model) utility(sh *Shop, s *Stasher, c int32, t int) float64 {
 	sp := &m.P.Stasher
 	x, y := m.G.XY(c)
 	risk := s.risk.get(c, t) + sh.risk.get(c, t)
-	return sp.BDemand*float64(m.reach[c]) + sp.BCover*float64(m.G.Cover[c]) - sp.BRisk*risk -
-		sp.BDist*grid.Dist(s.x, s.y, x, y)/sp.AreaRadius
+	return sp.BDemand*float64(m.reach[c]) + sp.BCover*float64(m.G.Cover[c]) - sp.BTraffic*float64(m.G.Traffic[c]) -
+		sp.BRisk*risk - sp.BDist*grid.Dist(s.x, s.y, x, y)/sp.AreaRadius
 }
 
 // softmaxPick picks index i with probability exp(u_i/temp) / sum_j exp(u_j/temp),
@@ -185,7 +185,12 @@ func softmaxPick(u []float64, temp, r float64) int {
 	return len(u) - 1
 }
 
-// see: police units within sight raise the stasher's risk at their cells.
+// see: a police unit within sight renews the stasher's memory of danger
+// at the unit's cell to risk_seen. A sighting renews rather than adds: a
+// unit in view for hours is one memory of police there, not one per hour,
+// so perceived risk marks where police are, not how long they were
+// watched, and a patrolled district weighs in a working area by its share
+// of the area.
 func (m *Model) see(s *Stasher, x, y int, t int) {
 	sp := &m.P.Stasher
 	if sp.RiskSeen == 0 || m.onDuty == 0 {
@@ -193,9 +198,9 @@ func (m *Model) see(s *Stasher, x, y int, t int) {
 	}
 	m.policeIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
 		u := &m.units[id]
-		s.risk.add(m.G.ID(u.X, u.Y), sp.RiskSeen, t)
-		if s.inArea(u.X, u.Y, sp.AreaRadius) {
-			s.areaRisk.add(m.decay, sp.RiskSeen, t)
+		dv := s.risk.raise(m.G.ID(u.X, u.Y), sp.RiskSeen, t)
+		if dv > 0 && s.inArea(u.X, u.Y, sp.AreaRadius) {
+			s.areaRisk.add(m.decay, dv, t)
 		}
 	})
 }
@@ -242,7 +247,7 @@ func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
 			m.seize(d, CausePhone)
 		}
 	}
-	m.report(sh, m.G.ID(s.x, s.y), t)
+	m.report(sh, m.G.ID(s.x, s.y), m.P.Stasher.RiskSeizure, t)
 	m.recruitLater(sh, RoleStasher, t)
 	m.link(sh, RoleDispatcher, t)
 }
@@ -278,20 +283,25 @@ func (m *Model) quit(s *Stasher) {
 }
 
 // maybeRelocate: once a day, if the mean perceived risk over the working
-// area is above relocate_threshold, move the area to the best-scoring of a
-// few candidate areas within relocate_range (large-scale displacement).
+// area is above relocate_threshold, the stasher moves its area one step,
+// to the best-scoring of a few candidate centres around it (staying put if
+// none scores better). Candidates lie at distances drawn from an
+// exponential distribution with mean relocate_range, cut at three times
+// it, in random directions: offenders move short distances first (Bowers
+// et al. 2011), and an area under lasting risk is left step by step over
+// days rather than in one jump.
 func (m *Model) maybeRelocate(s *Stasher, t int) {
 	sp := &m.P.Stasher
-	if s.areaRisk.get(m.decay, t)/float64(m.areaCells) <= sp.RelocateThreshold {
+	if sp.RelocateRange == 0 || s.areaRisk.get(m.decay, t)/float64(m.areaCells) <= sp.RelocateThreshold {
 		return
 	}
 	cands := append(m.centres[:0], [2]int{s.ax, s.ay})
 	rng := m.rngStashers
-	rr := int(sp.RelocateRange)
 	for k := 0; k < 12; k++ {
-		dx, dy := rng.IntN(2*rr+1)-rr, rng.IntN(2*rr+1)-rr
-		x, y := s.ax+dx, s.ay+dy
-		if float64(dx*dx+dy*dy) <= sp.RelocateRange*sp.RelocateRange && m.G.In(x, y) && m.G.Usable(m.G.ID(x, y)) {
+		d := min(3*sp.RelocateRange, sp.RelocateRange*rng.ExpFloat64())
+		a := 2 * math.Pi * rng.Float64()
+		x, y := s.ax+int(math.Round(d*math.Cos(a))), s.ay+int(math.Round(d*math.Sin(a)))
+		if (x != s.ax || y != s.ay) && m.G.In(x, y) && m.G.Usable(m.G.ID(x, y)) {
 			cands = append(cands, [2]int{x, y})
 		}
 	}
@@ -313,14 +323,16 @@ func (m *Model) maybeRelocate(s *Stasher, t int) {
 }
 
 // areaScore rates a working area centred on (x, y) with the given total
-// risk: mean demand within reach and mean cover over its bounding square,
-// less its mean perceived risk.
+// risk: mean demand within reach, mean cover and mean traffic over its
+// bounding square, less its mean perceived risk, weighted as a drop site
+// is (MODEL.md 4.1).
 func (m *Model) areaScore(x, y int, risk float64) float64 {
 	sp := &m.P.Stasher
 	r := int(sp.AreaRadius)
 	d, n := m.reachSAT.Box(x-r, y-r, x+r, y+r)
 	c, _ := m.coverSAT.Box(x-r, y-r, x+r, y+r)
-	return (sp.BDemand*d+sp.BCover*c)/float64(n) - sp.BRisk*risk/float64(m.areaCells)
+	tr, _ := m.trafficSAT.Box(x-r, y-r, x+r, y+r)
+	return (sp.BDemand*d+sp.BCover*c-sp.BTraffic*tr)/float64(n) - sp.BRisk*risk/float64(m.areaCells)
 }
 
 // areaRiskSums is the stasher's own and its shop's risk summed over the

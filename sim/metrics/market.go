@@ -24,6 +24,10 @@ var landClasses = func() []grid.Class {
 	return out
 }()
 
+// driftZones are the zones of the displacement measures whose drift is
+// measured as the land uses' is.
+var driftZones = []sim.Zone{sim.ZoneTreatment, sim.ZoneBuffer, sim.ZoneControl}
+
 func marketMeasureNames() []string {
 	names := []string{"relocations", "quits", "not_found_share", "unmet_share", "expired_share"}
 	for _, c := range landClasses {
@@ -31,6 +35,9 @@ func marketMeasureNames() []string {
 	}
 	for _, c := range landClasses {
 		names = append(names, "drift_"+c.String())
+	}
+	for _, z := range driftZones {
+		names = append(names, "drift_"+z.String())
 	}
 	for k := 1; k <= ACFMaxLag; k++ {
 		names = append(names, "placed_acf_"+strconv.Itoa(k))
@@ -47,10 +54,11 @@ func marketMeasureNames() []string {
 //     per day after the warm-up;
 //   - drift_<land use>: the land use's share of the drops placed in the
 //     last third of the days after the warm-up over its share in the
-//     first third, less 1 (0: no drift; 0.1: a tenth more);
+//     first third, less 1 (0: no drift; 0.1: a tenth more); likewise
+//     drift_treatment, drift_buffer and drift_control for the zones;
 //   - placed_acf_k: the autocorrelation of daily drops placed after the
 //     warm-up at lag k.
-func marketMeasures(s *Summary, tot sim.Totals, tpd int, drops []sim.DropRecord, land []grid.Class, w int) []Value {
+func marketMeasures(s *Summary, tot sim.Totals, tpd int, drops []sim.DropRecord, land []grid.Class, z *sim.Zones) []Value {
 	ratio := func(a, b int, why string) Value {
 		if b == 0 {
 			return undefined(why)
@@ -70,6 +78,7 @@ func marketMeasures(s *Summary, tot sim.Totals, tpd int, drops []sim.DropRecord,
 		cells[c]++
 	}
 	var all, first, last [grid.NumClasses]int
+	var zFirst, zLast [sim.NumZones]int
 	var nFirst, nLast int
 	perDay := make([]float64, days)
 	for _, d := range drops {
@@ -77,15 +86,17 @@ func marketMeasures(s *Summary, tot sim.Totals, tpd int, drops []sim.DropRecord,
 		if day < from || day >= s.Days {
 			continue
 		}
-		c := land[int(d.Y)*w+int(d.X)]
+		c, zone := land[int(d.Y)*z.W+int(d.X)], z.At(int(d.X), int(d.Y))
 		all[c]++
 		perDay[day-from]++
 		if day < from+third {
 			first[c]++
+			zFirst[zone]++
 			nFirst++
 		}
 		if day >= s.Days-third {
 			last[c]++
+			zLast[zone]++
 			nLast++
 		}
 	}
@@ -96,13 +107,21 @@ func marketMeasures(s *Summary, tot sim.Totals, tpd int, drops []sim.DropRecord,
 		}
 		out = append(out, defined(float64(all[c])/float64(cells[c])/float64(days)))
 	}
-	for _, c := range landClasses {
-		if first[c] == 0 || nLast == 0 {
-			out = append(out, undefined("no drops on this land use in the first third after the warm-up"))
-			continue
+	drift := func(first, last int, why string) Value {
+		if first == 0 || nLast == 0 {
+			return undefined(why)
 		}
-		share := func(n, of int) float64 { return float64(n) / float64(of) }
-		out = append(out, defined(share(last[c], nLast)/share(first[c], nFirst)-1))
+		return defined(float64(last)/float64(nLast)/(float64(first)/float64(nFirst)) - 1)
+	}
+	for _, c := range landClasses {
+		out = append(out, drift(first[c], last[c], "no drops on this land use in the first third after the warm-up"))
+	}
+	for _, zone := range driftZones {
+		why := "no drops in this zone in the first third after the warm-up"
+		if !z.HasTreatment {
+			why = s.Reason
+		}
+		out = append(out, drift(zFirst[zone], zLast[zone], why))
 	}
 	for _, r := range Autocorrelation(perDay, ACFMaxLag) {
 		out = append(out, value(r, "too few days after the warm-up, or as many drops every day"))

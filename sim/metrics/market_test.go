@@ -31,7 +31,14 @@ func TestMarketMeasuresByHand(t *testing.T) {
 	tot := sim.Totals{Relocations: 7, Quits: 2, NotFound: 3, Unmet: 5, Orders: 50, Placed: 60}
 	tot.Outcomes[sim.OutcomePicked] = 27
 	tot.Outcomes[sim.OutcomeExpired] = 6
-	vals := marketMeasures(s, tot, 24, drops, land, 2)
+	// The park cell is the treatment area, the other three its buffer.
+	p := sim.DefaultParams()
+	p.Days, p.WarmupDays, p.City.Width, p.City.Height = 13, 4, 2, 2
+	p.Zones.Treatment, p.Zones.BufferWidth, p.Zones.ControlGap, p.Zones.SplitDay = []int{0, 0, 0, 0}, 1, 0, 8
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	vals := marketMeasures(s, tot, 24, drops, land, p.BuildZones())
 	names := marketMeasureNames()
 	if len(vals) != len(names) {
 		t.Fatalf("%d values for %d names", len(vals), len(names))
@@ -45,12 +52,13 @@ func TestMarketMeasuresByHand(t *testing.T) {
 		"density_park": 3.0 / 9, "density_forest": 3.0 / 9, "density_residential": 7.0 / 2 / 9,
 		// park 1/2 -> 1/6, residential 1/2 -> 5/6.
 		"drift_park": 1.0/3 - 1, "drift_residential": 5.0/3 - 1,
+		"drift_treatment": 1.0/3 - 1, "drift_buffer": 5.0/3 - 1,
 	} {
 		if v := got(name); !v.Defined || math.Abs(v.V-want) > 1e-12 {
 			t.Errorf("%s = %+v, want %g", name, v, want)
 		}
 	}
-	for _, name := range []string{"density_centre", "drift_forest", "drift_centre"} {
+	for _, name := range []string{"density_centre", "drift_forest", "drift_centre", "drift_control"} {
 		if v := got(name); v.Defined || v.Reason == "" {
 			t.Errorf("%s = %+v, want undefined with a reason", name, v)
 		}

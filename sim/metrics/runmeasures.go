@@ -187,7 +187,7 @@ func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.
 	} else {
 		out = append(out, undefined(s.PeriodReason), undefined(s.PeriodReason), undefined(s.PeriodReason))
 	}
-	out = append(out, marketMeasures(s, tot, tpd, drops, land, z.W)...)
+	out = append(out, marketMeasures(s, tot, tpd, drops, land, z)...)
 	return out
 }
 
