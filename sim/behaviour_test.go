@@ -33,7 +33,7 @@ func behaviourParams() Params {
 	p.Stasher.RiskKernel = 3
 	p.Stasher.RiskHalfLifeDays = 14
 	p.Stasher.RelocateThreshold = 0.15
-	p.Stasher.RelocateRange = 12
+	p.Stasher.RelocateRange = 3
 	p.Stasher.ShiftStart, p.Stasher.ShiftEnd = 10, 20
 	p.Organization.TenureDays = 0
 	p.Police.LinkProb = 0
@@ -205,10 +205,11 @@ func riskRepels(t *testing.T, shopRisk bool) {
 	}
 }
 
-// 2. Seeing police (MODEL.md 4.1): a stasher adds risk_seen at the cell of
-// every unit on duty within sight_radius (inclusive), on top of what is
-// there, decayed with the half-life; a unit beyond sight adds nothing. A
-// unit seen inside the working area raises the area's risk by risk_seen.
+// 2. Seeing police (MODEL.md 4.1): a stasher renews its risk at the cell of
+// every unit on duty within sight_radius (inclusive) to risk_seen (a
+// higher risk already there stays); a unit beyond sight adds nothing. A
+// unit seen inside the working area raises the area's risk by as much as
+// the cell's risk rose.
 func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 	p := behaviourParams()
 	p.Buyers.Count = 0
@@ -229,22 +230,28 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 		return m.G.ID(x+3, y), m.G.ID(x+3, y+1)
 	}
 
-	// Direct: a risk already at the near unit's cell decays; the sighting adds to it.
+	// Direct: a risk already at the near unit's cell decays; the sighting
+	// renews it to risk_seen (0.5).
 	s := m.stashers[0]
 	near, far := place(s, 20, 10)
 	const t0, t1 = 10, 34
 	s.risk.add(near, 0.3, t0)
 	s.areaRisk = decayed{v: 0.3, t: t0}
 	m.see(s, s.x, s.y, t1)
-	want := 0.3*math.Exp(-decay*float64(t1-t0)) + sp.RiskSeen
+	want := sp.RiskSeen
 	if got := s.risk.get(near, t1); math.Abs(got-want) > 1e-6 {
-		t.Errorf("risk at the cell of a unit 3 cells away (sight 3) = %.7f, want 0.3 decayed over %d ticks + risk_seen = %.7f", got, t1-t0, want)
+		t.Errorf("risk at the cell of a unit 3 cells away (sight 3) = %.7f, want risk_seen = %.7f (0.3 decayed over %d ticks to %.7f, renewed)", got, want, t1-t0, 0.3*math.Exp(-decay*float64(t1-t0)))
 	}
 	if got := s.risk.get(far, t1); got != 0 {
 		t.Errorf("risk at the cell of a unit sqrt(10) cells away (sight 3) = %g, want 0", got)
 	}
-	if got := s.areaRisk.get(m.decay, t1); math.Abs(got-want) > 1e-9 {
+	if got := s.areaRisk.get(m.decay, t1); math.Abs(got-want) > 1e-6 { // the map keeps float32
 		t.Errorf("area risk after one unit seen in the area = %.9f, want %.9f", got, want)
+	}
+	// Seeing the same unit again renews nothing: the risk stays risk_seen.
+	m.see(s, s.x, s.y, t1)
+	if got, area := s.risk.get(near, t1), s.areaRisk.get(m.decay, t1); math.Abs(got-want) > 1e-6 || math.Abs(area-want) > 1e-6 {
+		t.Errorf("after a second sighting the cell's risk is %.7f and the area's %.9f, want both risk_seen = %g (a sighting renews, it does not add)", got, area, want)
 	}
 	for id := range m.G.Class {
 		if c := int32(id); c != near {
@@ -286,7 +293,7 @@ func diskRisk(m *Model, s *Stasher, x, y int, r float64, tick int) float64 {
 
 // 3. Relocation (MODEL.md 4.1): a stasher whose working area carries a mean
 // risk above relocate_threshold moves its centre on its next day on shift,
-// within relocate_range, to an area with less risk; one whose mean risk is
+// within 3 x relocate_range, to an area with less risk; one whose mean risk is
 // half the threshold stays. The means are over the cells of the full disk.
 func TestBehaviourRelocation(t *testing.T) {
 	p := behaviourParams()
@@ -330,8 +337,8 @@ func TestBehaviourRelocation(t *testing.T) {
 			if e.Kind == EvRelocate {
 				moved = append(moved, e)
 				if e.Agent == hot.id {
-					if d := grid.Dist(int(e.X), int(e.Y), hx, hy); d > sp.RelocateRange || d == 0 {
-						t.Errorf("moved from (%d, %d) to (%d, %d): %.1f cells, want 0 < d <= relocate_range %g", hx, hy, e.X, e.Y, d, sp.RelocateRange)
+					if d := grid.Dist(int(e.X), int(e.Y), hx, hy); d > 3*sp.RelocateRange+1 || d == 0 {
+						t.Errorf("moved from (%d, %d) to (%d, %d): %.1f cells, want 0 < d <= 3 x relocate_range %g (+1 for rounding)", hx, hy, e.X, e.Y, d, sp.RelocateRange)
 					}
 					before := diskRisk(m, hot, hx, hy, sp.AreaRadius, int(e.Tick))
 					after := diskRisk(m, hot, int(e.X), int(e.Y), sp.AreaRadius, int(e.Tick))
@@ -366,7 +373,7 @@ func TestBehaviourRelocation(t *testing.T) {
 // seizures and relocations, every drop placed lies within area_radius of
 // its stasher's working-area centre at the time, the centre being followed
 // through the event stream (set at hiring, moved by relocate events), and
-// every relocation moves the centre by at most relocate_range.
+// every relocation moves the centre by at most 3 x relocate_range.
 func TestBehaviourDropsInWorkingArea(t *testing.T) {
 	p := behaviourParams()
 	p.Days = 10
@@ -378,6 +385,7 @@ func TestBehaviourDropsInWorkingArea(t *testing.T) {
 		centre[s.id] = [2]int{s.ax, s.ay}
 	}
 	placed, relocations, outside := 0, 0, 0
+	moved := 0.0
 	sink := SinkFunc(func(e *Event) {
 		switch e.Kind {
 		case EvRecruit:
@@ -388,8 +396,10 @@ func TestBehaviourDropsInWorkingArea(t *testing.T) {
 		case EvRelocate:
 			relocations++
 			c := centre[e.Agent]
-			if d := grid.Dist(int(e.X), int(e.Y), c[0], c[1]); d > p.Stasher.RelocateRange || d == 0 {
-				t.Errorf("tick %d: stasher %d moved its centre from (%d, %d) to (%d, %d), %.1f cells, want 0 < d <= relocate_range %g",
+			d := grid.Dist(int(e.X), int(e.Y), c[0], c[1])
+			moved += d
+			if d > 3*p.Stasher.RelocateRange+1 || d == 0 {
+				t.Errorf("tick %d: stasher %d moved its centre from (%d, %d) to (%d, %d), %.1f cells, want 0 < d <= 3 x relocate_range %g (+1 for rounding)",
 					e.Tick, e.Agent, c[0], c[1], e.X, e.Y, d, p.Stasher.RelocateRange)
 			}
 			centre[e.Agent] = [2]int{int(e.X), int(e.Y)}
@@ -413,7 +423,7 @@ func TestBehaviourDropsInWorkingArea(t *testing.T) {
 	if outside > 0 {
 		t.Errorf("%d of %d drops outside the working area", outside, placed)
 	}
-	t.Logf("%d drops, %d relocations", placed, relocations)
+	t.Logf("%d drops, %d relocations, mean move %.2f cells", placed, relocations, moved/float64(max(1, relocations)))
 	if placed < 500 || relocations < 5 {
 		t.Errorf("degenerate run: %d drops, %d relocations", placed, relocations)
 	}
@@ -486,11 +496,11 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 		dist := grid.Dist(x, y, x0, y0)
 		dv := 0.0
 		if dist <= float64(k) {
-			dv = sp.RiskSeizure * (1 - dist/float64(k+1))
+			dv = sp.RiskNotFound * (1 - dist/float64(k+1))
 		}
 		if got := sh.risk.get(c, tk) - v0; math.Abs(got-dv) > 1e-6 {
 			if bad++; bad <= 3 {
-				t.Errorf("shop risk at (%d, %d), %.2f cells from the complaint, rose by %.6f, want risk_seizure x kernel = %.6f", x, y, dist, got, dv)
+				t.Errorf("shop risk at (%d, %d), %.2f cells from the complaint, rose by %.6f, want risk_not_found x kernel = %.6f", x, y, dist, got, dv)
 			}
 		}
 		for _, sid := range sh.stashers {
