@@ -24,6 +24,8 @@ type Buyer struct {
 	state     uint8
 	fails     uint8
 	redrop    bool // the current order is a re-drop, already paid
+
+	rng rand.PCG // the buyer's own stream (streams.go)
 }
 
 const (
@@ -34,10 +36,13 @@ const (
 )
 
 func (m *Model) buildBuyers() {
-	rng := m.rngBuyers
 	m.buyers = make([]Buyer, m.P.Buyers.Count)
 	for i := range m.buyers {
-		m.buyers[i] = Buyer{home: m.drawHome(rng), shop: int32(rng.IntN(len(m.shops))), drop: -1}
+		b := &m.buyers[i]
+		b.rng, b.drop = agentPCG(m.Seed, streamBuyer, uint64(i)), -1
+		rng := m.buyerRNG(int32(i))
+		b.home = m.drawHome(rng)
+		b.shop = int32(rng.IntN(len(m.shops)))
 		m.orders.add(m.nextOrder(-1, rng), 0, int32(i), 0)
 	}
 }
@@ -243,7 +248,7 @@ func (m *Model) pickups(t int) {
 			continue
 		}
 		if d.state == dropOnMap { // police are watching it
-			arrested := m.rngPolice.Float64() < m.P.Police.StakeoutArrestProb
+			arrested := m.unitRNG(&m.units[d.watcher]).Float64() < m.P.Police.StakeoutArrestProb
 			m.seize(id, CauseStakeout)
 			if arrested {
 				m.arrestBuyer(b, id, t)
@@ -264,7 +269,7 @@ func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
 	m.emit(EvNotFound, RoleBuyer, sh.id, b, x, y, "", 0)
 	sh.logPickup(t/m.tpd, m.reputation, false)
 	m.report(sh, c, m.P.Stasher.RiskNotFound, t)
-	if sh.online() && m.rngMarket.Float64() < m.P.Market.RedropProb {
+	if sh.online() && m.buyerRNG(b).Float64() < m.P.Market.RedropProb {
 		m.totals.Redrops++
 		m.emit(EvRedrop, RoleBuyer, sh.id, b, x, y, "", 0)
 		bu.seq++
@@ -294,7 +299,7 @@ func (m *Model) unmet(b int32, t int) {
 func (m *Model) succeed(b int32, t int) {
 	bu := &m.buyers[b]
 	bu.fails, bu.state = 0, buyerIdle
-	m.orders.add(m.nextOrder(t, m.rngBuyers), 0, b, 0)
+	m.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
 }
 
 // fail counts a failure; after churn_after in a row the buyer leaves.
@@ -307,12 +312,12 @@ func (m *Model) fail(b int32, t int) {
 		return
 	}
 	bu.state = buyerIdle
-	m.orders.add(m.nextOrder(t, m.rngBuyers), 0, b, 0)
+	m.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
 }
 
 // leaveMarket: the buyer is out for churn_days, then orders again.
 func (m *Model) leaveMarket(b int32, t int) {
 	m.buyers[b].state = buyerOut
 	m.churned++
-	m.orders.add(m.nextOrder(t+m.daysToTicks(m.P.Buyers.ChurnDays), m.rngBuyers), 0, b, 0)
+	m.orders.add(m.nextOrder(t+m.daysToTicks(m.P.Buyers.ChurnDays), m.buyerRNG(b)), 0, b, 0)
 }

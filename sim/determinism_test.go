@@ -54,7 +54,8 @@ func TestDeterminism(t *testing.T) {
 
 // TestCommonRandomNumbers: two policies run with the same seed see the same
 // map, the same buyers (homes, shops, first orders) and the same stashers'
-// working areas, because each subsystem draws from its own stream.
+// working areas, because the map has its own stream and each buyer and
+// stasher its own (what they do later is TestCommonRandomNumbersPerAgent's).
 func TestCommonRandomNumbers(t *testing.T) {
 	none := determinismParams()
 	none.Police.Groups = nil
@@ -105,7 +106,9 @@ func (p prefixHasher) Event(e *Event) {
 
 // TestCommonRandomNumbersPrefix: a policy that starts on day 10 changes
 // nothing before day 10, so runs with and without it have the same events
-// up to then; from then on they differ.
+// up to then; from then on they differ. Its units have streams of their
+// own, and the patrol's units (in the group listed first) keep theirs, so
+// neither their existence nor their count shifts a draw of the patrol.
 func TestCommonRandomNumbersPrefix(t *testing.T) {
 	base := determinismParams()
 	base.Days = 20
@@ -135,7 +138,9 @@ func TestCommonRandomNumbersPrefix(t *testing.T) {
 
 // TestInertPolice: police who can neither find, see nor intercept anything
 // change nothing, so a run with them gives the same events as a run
-// without police, draw for draw: police draw only from their own stream.
+// without police, draw for draw: units draw only from their own streams,
+// and the police's other draws (interceptions, links) from the police
+// stream, which nothing else uses.
 func TestInertPolice(t *testing.T) {
 	base := determinismParams()
 	base.Days = 20

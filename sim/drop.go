@@ -53,7 +53,9 @@ func (m *Model) place(s *Stasher, cell int32, t int) int32 {
 	if m.lossPerTick > 0 {
 		// Time to loss is exponential; draws past the drop's useful life
 		// are not scheduled.
-		if dt := int(m.rngMarket.ExpFloat64() / m.lossPerTick); dt < 2*m.ttlTicks+m.tpd {
+		// The draw is the placing stasher's, so that a drop's fate does
+		// not depend on how many drops others placed before it.
+		if dt := int(m.stasherRNG(s).ExpFloat64() / m.lossPerTick); dt < 2*m.ttlTicks+m.tpd {
 			m.losses.add(t+dt+1, 0, id, 0)
 		}
 	}

@@ -23,8 +23,11 @@ type Model struct {
 	ev   Event // reused for every emit
 
 	// One random stream per subsystem (MODEL.md 4.5), so that two policies
-	// run with the same seed see the same map and the same buyers.
-	rngMap, rngBuyers, rngStashers, rngPolice, rngOrgs, rngMarket *rand.Rand
+	// run with the same seed see the same map, and one per agent (buyers,
+	// stashers, units; streams.go), drawn through the Rand of its kind, so
+	// that a policy perturbs only the agents it touches.
+	rngMap, rngPolice, rngOrgs       *rand.Rand
+	buyerRand, stasherRand, unitRand agentStreams
 
 	reach      []float32    // D(c): demand within buyer reach, scaled to [0,1]
 	reachSAT   *grid.Summed // for area scores when relocating
@@ -138,9 +141,14 @@ func New(p Params, seed uint64) (*Model, error) {
 	p.Police.Groups = append([]GroupParams(nil), p.Police.Groups...)
 	p.Buyers.Diurnal = append([]float64(nil), p.Buyers.Diurnal...)
 	m := &Model{P: p, Seed: seed, tpd: p.TicksPerDay()}
+	// Streams 2, 3 and 6 (buyers, stashers, market) were shared by all
+	// agents of a kind before each agent had its own; their numbers are
+	// not reused.
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*n)) }
-	m.rngMap, m.rngBuyers, m.rngStashers = stream(1), stream(2), stream(3)
-	m.rngPolice, m.rngOrgs, m.rngMarket = stream(4), stream(5), stream(6)
+	m.rngMap, m.rngPolice, m.rngOrgs = stream(1), stream(4), stream(5)
+	m.buyerRand.init()
+	m.stasherRand.init()
+	m.unitRand.init()
 
 	if err := m.buildCity(); err != nil {
 		return nil, err

@@ -58,7 +58,8 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 	// shop sends what it has packed: with every bulk the same, stashers
 	// run dry on the same days and the market places drops in a cycle of
 	// bulk_days + 1 days.
-	doses := min(sh.stock, max(1, int(float64(m.bulkDoses)*(0.5+m.rngOrgs.Float64()))))
+	// The draw is the receiving stasher's, as is the wholesale drop's spot.
+	doses := min(sh.stock, max(1, int(float64(m.bulkDoses)*(0.5+m.stasherRNG(s).Float64()))))
 	sh.stock -= doses
 	m.pay(sh, -m.P.Market.MulePay, CauseMulePay)
 	if m.onDuty > 0 && m.intercepted(s) {
@@ -88,7 +89,7 @@ func (m *Model) deliver(s *Stasher, doses int) {
 	}
 	s.hasWholesale = true
 	s.wholesaleDoses = doses
-	s.wx, s.wy = m.randomStep(s.ax, s.ay, 3, m.rngOrgs, nil)
+	s.wx, s.wy = m.randomStep(s.ax, s.ay, 3, m.stasherRNG(s), nil)
 }
 
 // cityEdge is the point of the map's edge nearest (x, y), where a mule
@@ -131,7 +132,7 @@ func (m *Model) intercepted(s *Stasher) bool {
 				return
 			}
 			m.units[id].route = m.routeMark
-			stopped = m.rngPolice.Float64() < po.MuleInterceptProb
+			stopped = m.unitRNG(&m.units[id]).Float64() < po.MuleInterceptProb
 		})
 	}
 	return stopped

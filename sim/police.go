@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Unit is a police unit: a place, a group, and, while staking out a drop,
 // the drop and the tick the stakeout ends.
@@ -11,6 +14,8 @@ type Unit struct {
 	stake      int32 // drop watched, or -1
 	stakeUntil int
 	route      uint32 // the last mule route it was counted near (Model.routeMark)
+
+	rng rand.PCG // the unit's own stream (streams.go)
 }
 
 // Group is a set of units sharing a strategy and an active window.
@@ -27,7 +32,7 @@ func (m *Model) buildPolice() {
 		if g.strat != nil {
 			for k := 0; k < gp.Count; k++ {
 				g.units = append(g.units, int32(len(m.units)))
-				m.units = append(m.units, Unit{group: gi, stake: -1})
+				m.units = append(m.units, Unit{group: gi, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
 			}
 		}
 		m.groups = append(m.groups, g)
@@ -50,7 +55,7 @@ func (m *Model) updateGroups(t int) {
 			u.onDuty = active
 			if active {
 				m.onDuty++
-				g.strat.Start(u, m, m.rngPolice)
+				g.strat.Start(u, m, m.unitRNG(u))
 			} else {
 				m.onDuty--
 				m.endStakeout(u, false)
@@ -87,7 +92,7 @@ func (m *Model) policeWork(t int) {
 				m.endStakeout(u, true)
 			}
 			if u.stake < 0 {
-				g.strat.Move(u, m, m.rngPolice)
+				g.strat.Move(u, m, m.unitRNG(u))
 				m.search(id, u, t)
 			}
 		}
@@ -109,10 +114,10 @@ func (m *Model) search(id int32, u *Unit, t int) {
 			return
 		}
 		c := m.drops[d].cell
-		if m.rngPolice.Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
+		if m.unitRNG(u).Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
 			return
 		}
-		if c == here && po.StakeoutTicks > 0 && m.rngPolice.Float64() < po.StakeoutProb {
+		if c == here && po.StakeoutTicks > 0 && m.unitRNG(u).Float64() < po.StakeoutProb {
 			u.stake, u.stakeUntil = d, t+po.StakeoutTicks
 			m.drops[d].watcher = id
 			return

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"dropsim/sim/grid"
@@ -29,22 +30,26 @@ type Stasher struct {
 	awaitingBulk, queued, hasWholesale bool
 	wholesaleDoses                     int
 	wx, wy                             int
+
+	rng rand.PCG // the stasher's own stream (streams.go)
 }
 
 // newStasher hires a stasher for sh and gives it a working area.
 func (m *Model) newStasher(sh *Shop, t int, recruited bool) *Stasher {
-	s := &Stasher{id: int32(len(m.stashers)), shop: sh.id, employed: true, day: -1,
-		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd))}
+	id := int32(len(m.stashers))
+	s := &Stasher{id: id, shop: sh.id, employed: true, day: -1,
+		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd)),
+		rng:  agentPCG(m.Seed, streamStasher, uint64(id))}
 	if recruited {
-		s.minor = m.rngOrgs.Float64() < m.P.Organization.MinorShare
+		s.minor = m.stasherRNG(s).Float64() < m.P.Organization.MinorShare
 	}
-	s.ax, s.ay = m.assignArea(sh)
+	s.ax, s.ay = m.assignArea(sh, s)
 	s.x, s.y = s.ax, s.ay
 	s.areaRisk = decayed{v: m.areaRiskSums(s, [][2]int{{s.ax, s.ay}}, t)[0], t: t}
 	m.stashers = append(m.stashers, s)
 	sh.stashers = append(sh.stashers, s.id)
 	if m.P.Organization.TenureDays > 0 {
-		m.sched.add(t+max(1, m.expDays(m.rngOrgs, m.P.Organization.TenureDays)), schedQuit, s.id, 0)
+		m.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.TenureDays)), schedQuit, s.id, 0)
 	}
 	return s
 }
@@ -52,12 +57,13 @@ func (m *Model) newStasher(sh *Shop, t int, recruited bool) *Stasher {
 // assignArea: the organizer spreads its stashers over the market as shops
 // cover districts: it draws cells by demand (where buyers live) until one
 // lies at least half a working-area radius from its other stashers' areas,
-// keeping the farthest draw if none does within a few tries.
-func (m *Model) assignArea(sh *Shop) (int, int) {
+// keeping the farthest draw if none does within a few tries. The draws are
+// the new stasher's.
+func (m *Model) assignArea(sh *Shop, s *Stasher) (int, int) {
 	spacing := 0.5 * m.P.Stasher.AreaRadius
 	bestX, bestY, bestD := 0, 0, -1.0
 	for k := 0; k < 20 && bestD < spacing; k++ {
-		x, y := m.G.XY(m.drawHome(m.rngStashers))
+		x, y := m.G.XY(m.drawHome(m.stasherRNG(s)))
 		d := math.Inf(1)
 		for _, id := range sh.stashers {
 			o := m.stashers[id]
@@ -135,7 +141,7 @@ func (m *Model) chooseCell(sh *Shop, s *Stasher, t int) (int32, bool) {
 	sp := &m.P.Stasher
 	r := int(sp.Speed)
 	cand, util := m.cand[:0], m.util[:0]
-	rng := m.rngStashers
+	rng := m.stasherRNG(s)
 	for try := 0; try < 4*sp.Candidates && len(cand) < sp.Candidates; try++ {
 		dx, dy := rng.IntN(2*r+1)-r, rng.IntN(2*r+1)-r
 		x, y := s.x+dx, s.y+dy
@@ -214,13 +220,16 @@ func (m *Model) caught(sh *Shop, s *Stasher, drop int32, t int) bool {
 	cause := ""
 	if m.onDuty > 0 {
 		p := DetectProb(po.DetectProb, float64(m.G.Traffic[c]), po.CCTVBoost, m.G.CCTV[c])
-		m.policeIx.Within(x, y, po.DetectRadius, func(int32, int) {
-			if cause == "" && m.rngPolice.Float64() < p {
+		m.policeIx.Within(x, y, po.DetectRadius, func(id int32, _ int) {
+			if cause == "" && m.unitRNG(&m.units[id]).Float64() < p {
 				cause = CauseSeen
 			}
 		})
 	}
-	if cause == "" && m.G.CCTV[c] && m.rngPolice.Float64() < po.CCTVProb {
+	// The camera's draw is the stasher's: cameras are no police unit, and
+	// a draw on a shared stream would tie every placement under a camera
+	// to everything else the police do.
+	if cause == "" && m.G.CCTV[c] && m.stasherRNG(s).Float64() < po.CCTVProb {
 		cause = CauseCCTV
 	}
 	if cause == "" {
@@ -296,7 +305,7 @@ func (m *Model) maybeRelocate(s *Stasher, t int) {
 		return
 	}
 	cands := append(m.centres[:0], [2]int{s.ax, s.ay})
-	rng := m.rngStashers
+	rng := m.stasherRNG(s)
 	for k := 0; k < 12; k++ {
 		d := min(3*sp.RelocateRange, sp.RelocateRange*rng.ExpFloat64())
 		a := 2 * math.Pi * rng.Float64()

@@ -8,7 +8,8 @@ import (
 // Strategy decides where a group's units stand each tick (MODEL.md 4.4).
 // What a unit does where it stands (search, seize, stake out) is common to
 // all strategies and lives in police.go. A new strategy implements this
-// interface and gets a case in newStrategy.
+// interface and gets a case in newStrategy. rng is the unit's own stream
+// (streams.go): a strategy draws from it and from nothing else.
 type Strategy interface {
 	// Start places a unit when its group goes on duty.
 	Start(u *Unit, m *Model, rng *rand.Rand)
