@@ -894,3 +894,117 @@ func TestBehaviourShopClosesOnOrganizerArrest(t *testing.T) {
 		}
 	}
 }
+
+// 12. Traffic in the drop-site choice (MODEL.md 4.1): a busier cell scores
+// b_traffic x its extra traffic less, the rest equal; and a working area
+// scores b_traffic x its extra mean traffic less when relocating.
+func TestBehaviourTrafficDetersPlacements(t *testing.T) {
+	p := behaviourParams()
+	p.Buyers.Count = 0
+	p.Stasher.BTraffic = 1.7
+	m := mustNew(t, p, 3)
+	s := m.stashers[0]
+	sh := m.shops[s.shop]
+	c := m.G.ID(s.x, s.y)
+	m.G.Traffic[c] = 0.1
+	quiet := m.utility(sh, s, c, 0)
+	m.G.Traffic[c] = 0.9
+	busy := m.utility(sh, s, c, 0)
+	if want := -1.7 * (float64(float32(0.9)) - float64(float32(0.1))); math.Abs((busy-quiet)-want) > 1e-9 {
+		t.Errorf("utility at traffic 0.9 less at 0.1 = %.9f, want -b_traffic x 0.8 = %.9f", busy-quiet, want)
+	}
+
+	// The area score: raise the traffic of every cell by 0.25 and the
+	// score falls by b_traffic x 0.25 (the mean over the area's square).
+	x, y := 20, 20
+	m.trafficSAT = grid.NewSummed(m.G.W, m.G.H, m.G.Traffic)
+	before := m.areaScore(x, y, 0)
+	for i := range m.G.Traffic {
+		m.G.Traffic[i] += 0.25
+	}
+	m.trafficSAT = grid.NewSummed(m.G.W, m.G.H, m.G.Traffic)
+	if d, want := m.areaScore(x, y, 0)-before, -1.7*0.25; math.Abs(d-want) > 1e-6 {
+		t.Errorf("area score with 0.25 more traffic everywhere changed by %.7f, want -b_traffic x 0.25 = %.7f", d, want)
+	}
+}
+
+// 13. Mules are stopped only near their route (MODEL.md 3, 4.3): the route
+// runs straight from the nearest point of the city's edge to the
+// stasher's area centre; each unit within detect_radius of it stops the
+// mule with mule_intercept_prob, counted once however many route cells it
+// is near; a unit far from the route never does.
+func TestBehaviourMuleInterceptionOnTheRoute(t *testing.T) {
+	p := behaviourParams()
+	p.Buyers.Count = 0
+	p.Police.DetectRadius = 1
+	p.Police.Groups = []GroupParams{{Strategy: "random", Count: 2, StartDay: 0, EndDay: p.Days}}
+	m := mustNew(t, p, 7)
+	m.sink = Discard
+	m.updateGroups(0)
+	s := m.stashers[0]
+	s.ax, s.ay = 12, 20 // the nearest edge is the west one: the route is row 20, x 0 to 12
+	if ex, ey := m.cityEdge(s.ax, s.ay); ex != 0 || ey != 20 {
+		t.Fatalf("city edge of (12, 20) in a 40 x 40 city = (%d, %d), want (0, 20)", ex, ey)
+	}
+	put := func(x0, y0, x1, y1 int) {
+		m.units[0].X, m.units[0].Y, m.units[1].X, m.units[1].Y = x0, y0, x1, y1
+		m.indexUnits()
+	}
+	share := func(n int) float64 {
+		k := 0
+		for range n {
+			if m.intercepted(s) {
+				k++
+			}
+		}
+		return float64(k) / float64(n)
+	}
+	m.P.Police.MuleInterceptProb = 1
+	put(30, 5, 35, 35) // both far from row 20, x 0 to 12
+	if got := share(100); got != 0 {
+		t.Errorf("units far from the route stopped %.2f of mules, want none", got)
+	}
+	put(6, 21, 35, 35) // one unit a cell beside the middle of the route
+	if got := share(100); got != 1 {
+		t.Errorf("a unit beside the route with mule_intercept_prob 1 stopped %.2f of mules, want all", got)
+	}
+	put(5, 25, 35, 35) // five rows off the route: beyond detect_radius
+	if got := share(100); got != 0 {
+		t.Errorf("a unit 5 cells from the route stopped %.2f of mules, want none", got)
+	}
+	// Through a delivery: a shop sending bulk to s loses its mule only
+	// when a unit is near the route.
+	sh := m.shops[s.shop]
+	send := func() bool {
+		sh.stock, sh.open = 1000, true
+		sh.mules[0].present = true
+		s.awaitingBulk, s.queued, s.hasWholesale = false, false, false
+		before := m.totals.DosesIntercepted
+		m.sendMule(sh, s, 0)
+		return m.totals.DosesIntercepted > before
+	}
+	put(30, 5, 35, 35)
+	for range 50 {
+		if send() {
+			t.Fatalf("a delivery was intercepted with every unit far from its route")
+		}
+	}
+	put(6, 19, 35, 35)
+	if !send() {
+		t.Errorf("a delivery passing a unit with mule_intercept_prob 1 got through")
+	}
+
+	// One unit next to three route cells counts once: p; two units: 1 - (1-p)^2.
+	const n, q = 4000, 0.3
+	m.P.Police.MuleInterceptProb = q
+	for _, c := range []struct {
+		units [4]int
+		want  float64
+	}{{[4]int{6, 20, 35, 35}, q}, {[4]int{3, 20, 9, 21}, 1 - (1-q)*(1-q)}} {
+		put(c.units[0], c.units[1], c.units[2], c.units[3])
+		got := share(n)
+		if tol := z999 * math.Sqrt(c.want*(1-c.want)/n); math.Abs(got-c.want) > tol {
+			t.Errorf("units at %v stopped %.3f of mules, want %.3f +- %.3f", c.units, got, c.want, tol)
+		}
+	}
+}

@@ -285,7 +285,7 @@ count = 3
 // ends in "..." need only begin the sentence got; the rest of such a
 // sentence is sim.Validate's wording of the allowed values.
 func TestProblems(t *testing.T) {
-	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
+	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, b_traffic, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_not_found, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
 	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
 	const unitsHint = " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
 	const groupKeys = "keys allowed in [[police.group]] are: area, count, end_day, name, start_day, strategy"
