@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/dropsim
 SCENARIO ?= scenarios/default.toml
 
-.PHONY: run test bench fuzz build check-pure clean
+.PHONY: run test bench fuzz patterns build check-pure clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dropsim
@@ -43,6 +43,12 @@ fuzz:
 		echo "fuzz $${t%%:*} for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:} || exit 1; \
 	done
+
+# The pattern checks of docs/CALIBRATION.md over 20 replicates (about a
+# minute on 2 cores): plays scenarios/sweep-patterns.toml into
+# outputs/sweep-patterns and rewrites the figures in docs/CALIBRATION.md.
+patterns:
+	sh scripts/patterns.sh
 
 clean:
 	rm -rf bin
