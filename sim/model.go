@@ -34,6 +34,7 @@ type Model struct {
 	coverSAT   *grid.Summed
 	trafficSAT *grid.Summed
 	routeMark  uint32    // numbers the mule routes checked for police
+	postHeld   []uint32  // per stasher post, how many have held it
 	homeCum    []float64 // cumulative demand over cells, for drawing homes
 	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
 
@@ -124,12 +125,13 @@ type Totals struct {
 
 // Scheduled item kinds (the sched agenda).
 const (
-	schedRecruit     uint8 = iota // a = shop, b = role
-	schedDelivery                 // a = stasher, b = doses
-	schedSupply                   // a = shop, b = doses
-	schedReopen                   // a = shop
-	schedQuit                     // a = stasher
-	schedInvestigate              // a = shop, b = agent; role in invRole
+	schedRecruit        uint8 = iota // a = shop, b = role
+	schedDelivery                    // a = stasher, b = doses
+	schedSupply                      // a = shop, b = doses
+	schedReopen                      // a = shop
+	schedQuit                        // a = stasher
+	schedRecruitStasher              // a = shop, b = post
+	schedInvestigate                 // a = shop, b = agent; role in invRole
 )
 
 // New validates p and builds the world for seed: the city, the shops and
@@ -359,6 +361,10 @@ func (m *Model) runScheduled(t int) {
 			m.reopen(m.shops[it.a])
 		case schedQuit:
 			m.quit(m.stashers[it.a])
+		case schedRecruitStasher:
+			sh := m.shops[it.a]
+			s := m.newStasher(sh, m.tick, true, it.b)
+			m.emitRecruit(sh, RoleStasher, s.id, s.minor)
 		default:
 			m.investigate(m.shops[it.a], Role(it.kind-schedInvestigate), it.b)
 		}

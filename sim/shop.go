@@ -68,7 +68,7 @@ func (m *Model) buildShops() {
 	}
 	// Stashers are shared out evenly, the first shops taking one more.
 	for i := 0; i < p.Organization.Stashers; i++ {
-		m.newStasher(m.shops[i%len(m.shops)], 0, false)
+		m.newStasher(m.shops[i%len(m.shops)], 0, false, int32(i))
 	}
 }
 
@@ -225,10 +225,6 @@ func (m *Model) recruitLater(sh *Shop, role Role, t int) {
 func (m *Model) recruit(sh *Shop, role Role) {
 	var mb member
 	switch role {
-	case RoleStasher:
-		s := m.newStasher(sh, m.tick, true)
-		m.emitRecruit(sh, role, s.id, s.minor)
-		return
 	case RoleMule:
 		for i := range sh.mules {
 			if !sh.mules[i].present {

@@ -14,6 +14,7 @@ import (
 // has become too risky.
 type Stasher struct {
 	id, shop  int32
+	post      int32 // the place in the organization it fills (newStasher)
 	employed  bool
 	minor     bool
 	x, y      int // position
@@ -34,12 +35,21 @@ type Stasher struct {
 	rng rand.PCG // the stasher's own stream (streams.go)
 }
 
-// newStasher hires a stasher for sh and gives it a working area.
-func (m *Model) newStasher(sh *Shop, t int, recruited bool) *Stasher {
+// newStasher hires a stasher for sh into post (a place in the
+// organization: the initial stashers' posts are 0, 1, ...; a replacement
+// takes over its predecessor's) and gives it a working area. The
+// stasher's stream is keyed by the post and how many have held it, not by
+// the order of hiring, so that an arrest that hastens one replacement
+// leaves every other post's stashers with their draws (streams.go).
+func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher {
 	id := int32(len(m.stashers))
-	s := &Stasher{id: id, shop: sh.id, employed: true, day: -1,
+	for int(post) >= len(m.postHeld) {
+		m.postHeld = append(m.postHeld, 0)
+	}
+	s := &Stasher{id: id, shop: sh.id, post: post, employed: true, day: -1,
 		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd)),
-		rng:  agentPCG(m.Seed, streamStasher, uint64(id))}
+		rng:  agentPCG(m.Seed, streamStasher, uint64(post)<<32|uint64(m.postHeld[post]))}
+	m.postHeld[post]++
 	if recruited {
 		s.minor = m.stasherRNG(s).Float64() < m.P.Organization.MinorShare
 	}
@@ -257,7 +267,7 @@ func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
 		}
 	}
 	m.report(sh, m.G.ID(s.x, s.y), m.P.Stasher.RiskSeizure, t)
-	m.recruitLater(sh, RoleStasher, t)
+	m.replaceLater(sh, s, t)
 	m.link(sh, RoleDispatcher, t)
 }
 
@@ -277,6 +287,13 @@ func (m *Model) leave(sh *Shop, s *Stasher) {
 	}
 }
 
+// replaceLater: the organizer fills s's post after an exponential delay
+// of mean recruit_days, drawn from s's stream (the post's, so that the
+// delay does not depend on other arrests).
+func (m *Model) replaceLater(sh *Shop, s *Stasher, t int) {
+	m.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.RecruitDays)), schedRecruitStasher, sh.id, s.post)
+}
+
 // quit: the stasher's tenure ends; the inventory goes back to the shop.
 func (m *Model) quit(s *Stasher) {
 	if !s.employed {
@@ -288,7 +305,7 @@ func (m *Model) quit(s *Stasher) {
 	m.totals.Quits++
 	m.emit(EvQuit, RoleStasher, sh.id, s.id, s.x, s.y, "", 0)
 	m.leave(sh, s)
-	m.recruitLater(sh, RoleStasher, m.tick)
+	m.replaceLater(sh, s, m.tick)
 }
 
 // maybeRelocate: once a day, if the mean perceived risk over the working

@@ -15,8 +15,9 @@ import "math/rand/v2"
 //	PCG(seed ^ kind, splitmix64(key))
 //
 // with kind one of the constants below and key the agent's id: a buyer's
-// index, a stasher's id (its index among all stashers hired, in order of
-// hiring), and for a police unit group<<32 | k, the unit's group (its
+// index, for a stasher post<<32 | n, its post (a place in the organization,
+// which a replacement takes over) and how many held the post before it,
+// and for a police unit group<<32 | k, the unit's group (its
 // index among the scenario's groups) and its rank k in the group, so that
 // a group's units keep their streams when another group is added after it
 // or changes its count. The kinds are distinct and non-zero, so that

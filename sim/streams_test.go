@@ -256,3 +256,26 @@ func TestAgentStreamsDistinct(t *testing.T) {
 		t.Errorf("a draw from an agent's stream allocates %.0f times", n)
 	}
 }
+
+// TestStasherStreamsByPost: a stasher's stream is keyed by its post and how
+// many have held it, so that hiring into another post first (an arrest that
+// hastened a replacement elsewhere) leaves a post's next stasher with the
+// same draws; and the next holder of the same post gets a new stream.
+func TestStasherStreamsByPost(t *testing.T) {
+	p := smallParams()
+	a, b := mustNew(t, p, 11), mustNew(t, p, 11)
+	sh := a.shops[0]
+	a.newStasher(a.shops[1], 0, true, 1) // a hires into post 1 first
+	sa := a.newStasher(sh, 0, true, 3)
+	sb := b.newStasher(b.shops[0], 0, true, 3)
+	if sa.id == sb.id {
+		t.Fatalf("degenerate test: both recruits got id %d", sa.id)
+	}
+	if sa.rng != sb.rng || sa.ax != sb.ax || sa.ay != sb.ay {
+		t.Errorf("post 3's second stasher: stream %v area (%d, %d) after another hire, %v (%d, %d) without: want the same",
+			sa.rng, sa.ax, sa.ay, sb.rng, sb.ax, sb.ay)
+	}
+	if next := a.newStasher(sh, 0, true, 3); next.rng == sa.rng {
+		t.Errorf("post 3's third stasher has its predecessor's stream")
+	}
+}
