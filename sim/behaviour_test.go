@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"dropsim/sim/grid"
@@ -1005,6 +1006,30 @@ func TestBehaviourMuleInterceptionOnTheRoute(t *testing.T) {
 		got := share(n)
 		if tol := z999 * math.Sqrt(c.want*(1-c.want)/n); math.Abs(got-c.want) > tol {
 			t.Errorf("units at %v stopped %.3f of mules, want %.3f +- %.3f", c.units, got, c.want, tol)
+		}
+	}
+}
+
+// 14. A replacement takes over its predecessor's post and working area
+// (docs/MODEL.md 6.3), as its predecessor left it, relocations included;
+// so turnover does not move the market.
+func TestBehaviourReplacementKeepsTheArea(t *testing.T) {
+	p := behaviourParams()
+	p.Buyers.Count = 0
+	p.Organization.RecruitDays = 0.5
+	m := mustNew(t, p, 9)
+	m.sink = Discard
+	for k, s := range slices.Clone(m.stashers) {
+		s.ax, s.ay = 5+3*k, 30-k // as if it had relocated there
+		sh := m.shops[s.shop]
+		m.arrestStasher(sh, s, CauseSeen, m.tick)
+		for n := len(m.stashers); len(m.stashers) == n; {
+			m.Step(Discard)
+		}
+		r := m.stashers[len(m.stashers)-1]
+		if r.post != s.post || r.shop != s.shop || r.ax != s.ax || r.ay != s.ay {
+			t.Errorf("stasher %d (post %d, shop %d, area (%d, %d)) was replaced by %d (post %d, shop %d, area (%d, %d)): want the same post, shop and area",
+				s.id, s.post, s.shop, s.ax, s.ay, r.id, r.post, r.shop, r.ax, r.ay)
 		}
 	}
 }

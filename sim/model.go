@@ -35,6 +35,7 @@ type Model struct {
 	trafficSAT *grid.Summed
 	routeMark  uint32    // numbers the mule routes checked for police
 	postHeld   []uint32  // per stasher post, how many have held it
+	postArea   [][2]int  // per vacated stasher post, the working area its last holder left
 	homeCum    []float64 // cumulative demand over cells, for drawing homes
 	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
 

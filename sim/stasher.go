@@ -40,7 +40,11 @@ type Stasher struct {
 // takes over its predecessor's) and gives it a working area. The
 // stasher's stream is keyed by the post and how many have held it, not by
 // the order of hiring, so that an arrest that hastens one replacement
-// leaves every other post's stashers with their draws (streams.go).
+// leaves every other post's stashers with their draws (streams.go). A
+// replacement takes over the post's working area as its predecessor
+// left it: the organizer fills the vacant district, so turnover does not
+// move the market (drawing new areas as at the start would, since the
+// gaps between the other stashers lie toward the outskirts).
 func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher {
 	id := int32(len(m.stashers))
 	for int(post) >= len(m.postHeld) {
@@ -53,7 +57,11 @@ func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher
 	if recruited {
 		s.minor = m.stasherRNG(s).Float64() < m.P.Organization.MinorShare
 	}
-	s.ax, s.ay = m.assignArea(sh, s)
+	if int(post) < len(m.postArea) {
+		s.ax, s.ay = m.postArea[post][0], m.postArea[post][1]
+	} else {
+		s.ax, s.ay = m.assignArea(sh, s)
+	}
 	s.x, s.y = s.ax, s.ay
 	s.areaRisk = decayed{v: m.areaRiskSums(s, [][2]int{{s.ax, s.ay}}, t)[0], t: t}
 	m.stashers = append(m.stashers, s)
@@ -291,6 +299,10 @@ func (m *Model) leave(sh *Shop, s *Stasher) {
 // of mean recruit_days, drawn from s's stream (the post's, so that the
 // delay does not depend on other arrests).
 func (m *Model) replaceLater(sh *Shop, s *Stasher, t int) {
+	for int(s.post) >= len(m.postArea) {
+		m.postArea = append(m.postArea, [2]int{})
+	}
+	m.postArea[s.post] = [2]int{s.ax, s.ay}
 	m.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.RecruitDays)), schedRecruitStasher, sh.id, s.post)
 }
 
