@@ -1,0 +1,156 @@
+package metrics
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"dropsim/sim"
+)
+
+// The patterns of MODEL.md section 1 as tests, on a small city within CI's
+// time: each is measured over replicates and judged by its mean and 95%
+// interval, as docs/CALIBRATION.md judges the full-size city (make
+// patterns). They fail when the mechanism behind a pattern breaks (a
+// traffic term dropped, complaints weighing like arrests, relocation
+// jumping far, mules stopped anywhere), not on a changed golden.
+
+// patternCity is a 60 x 60 radial city of 3 shops, 12 stashers with areas
+// of radius 9 and 1,200 buyers, 90 days with a 10-day warm-up; a
+// crackdown district of 9 x 9 cells in the residential ring from day 40.
+func patternCity() sim.Params {
+	p := sim.DefaultParams()
+	p.Days, p.WarmupDays = 90, 10
+	p.City.Width, p.City.Height = 60, 60
+	p.City.Parks, p.City.ParkRadius = 5, 3
+	p.Market.Shops = 3
+	p.Organization.Stashers = 12
+	p.Stasher.AreaRadius = 9
+	p.Stasher.RelocateRange = 3
+	p.Buyers.Count = 1200
+	p.Buyers.MaxTravel = 12
+	p.Zones.Treatment, p.Zones.BufferWidth, p.Zones.ControlGap, p.Zones.SplitDay = []int{33, 18, 41, 26}, 3, 3, 40
+	return p
+}
+
+// crackdownOf adds 12 units saturating the district from day 40.
+func crackdownOf(p sim.Params) sim.Params {
+	p.Police.Groups = []sim.GroupParams{{Name: "crackdown", Strategy: "area", Count: 12, StartDay: 40, EndDay: p.Days, Area: []int{33, 18, 41, 26}}}
+	return p
+}
+
+// measuresOf plays p with seeds 1..n and returns each measure's values.
+func measuresOf(t *testing.T, p sim.Params, n int) map[string][]float64 {
+	t.Helper()
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]float64{}
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		m, err := sim.New(p, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables := &Tables{}
+		for !m.Done() {
+			m.Step(tables)
+		}
+		m.Finish(tables)
+		z := p.BuildZones()
+		s := Summarise(&p, z, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
+		for i, v := range RunMeasures(s, m.Totals(), z, p.TicksPerDay(), tables.Drops, m.G.Class) {
+			if v.Defined {
+				out[RunMeasureNames[i]] = append(out[RunMeasureNames[i]], v.V)
+			}
+		}
+	}
+	return out
+}
+
+// interval is the mean of xs and its 95% t interval.
+func interval(xs []float64) (mean, lo, hi float64) {
+	mean, sd := stat.MeanStdDev(xs, nil)
+	h := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(xs) - 1)}.Quantile(0.975) * sd / math.Sqrt(float64(len(xs)))
+	return mean, mean - h, mean + h
+}
+
+func TestPatternsWithoutPolice(t *testing.T) {
+	got := measuresOf(t, patternCity(), 8)
+	// P1: the busy centre holds far fewer drops per cell than the blocks of
+	// flats and the parks (below 40% of each, mean over the replicates).
+	c, r, k := stat.Mean(got["density_centre"], nil), stat.Mean(got["density_residential"], nil), stat.Mean(got["density_park"], nil)
+	t.Logf("P1: drops per cell and day: centre %.4f, residential %.4f, park %.4f", c, r, k)
+	if !(c < 0.4*r && c < 0.4*k) {
+		t.Errorf("P1: the centre has %.4f drops per cell and day, residential %.4f and park %.4f: want the centre below 40%% of both", c, r, k)
+	}
+	// P0: no drift: the shares of the control area and of the land uses
+	// that hold most drops agree within 10% between the first and last
+	// thirds after the warm-up (the district and its buffer are too small
+	// in this city to measure a drift with 8 replicates).
+	for _, z := range []string{"drift_control", "drift_residential", "drift_park"} {
+		mean, lo, hi := interval(got[z])
+		t.Logf("P0: %s %.3f [%.3f, %.3f]", z, mean, lo, hi)
+		if math.Abs(mean) > 0.1 {
+			t.Errorf("P0: %s = %.3f [%.3f, %.3f] without police: want within 10%%", z, mean, lo, hi)
+		}
+	}
+	// Calibration: not found in 5-15% of trips to a drop.
+	if mean, lo, hi := interval(got["not_found_share"]); mean < 0.05 || mean > 0.15 {
+		t.Errorf("not found in %.3f [%.3f, %.3f] of trips: want 5-15%%", mean, lo, hi)
+	}
+}
+
+func TestPatternsOfCrackdowns(t *testing.T) {
+	const n = 8
+	base := patternCity()
+	// Deterrence: units are seen, arrest nobody, stop no mules.
+	det := crackdownOf(base)
+	det.Police.DetectProb, det.Police.MuleInterceptProb = 0, 0
+	// Arrests: units are not recognised, and arrest.
+	arr := crackdownOf(base)
+	arr.Stasher.RiskSeen = 0
+	negatives := func(p sim.Params) (int, []float64) {
+		wdq := measuresOf(t, p, n)["drops_placed_wdq"]
+		k := 0
+		for _, w := range wdq {
+			if w < 0 {
+				k++
+			}
+		}
+		return k, wdq
+	}
+	// P2: deterrence displaces drops into the buffer in most replicates
+	// (WDQ < 0); arrests empty the buffer too in most (WDQ > 0).
+	if k, wdq := negatives(det); k < n*3/4 {
+		t.Errorf("P2: a deterring crackdown gave WDQ < 0 in %d of %d replicates (%v), want at least %d", k, n, wdq, n*3/4)
+	} else {
+		t.Logf("P2 deterrence: WDQ < 0 in %d of %d: %.2f", k, n, wdq)
+	}
+	if k, wdq := negatives(arr); k > n/4 {
+		t.Errorf("P2: an arresting crackdown gave WDQ < 0 in %d of %d replicates (%v), want at most %d", k, n, wdq, n/4)
+	} else {
+		t.Logf("P2 arrests: WDQ < 0 in %d of %d: %.2f", k, n, wdq)
+	}
+}
+
+func TestPatternFiveRandomUnits(t *testing.T) {
+	// P3: a light random patrol (as five units in a 100 x 100 city: two in
+	// 60 x 60) cuts the drops picked up by less than 10%.
+	const n = 8
+	base := patternCity()
+	patrol := base
+	patrol.Police.Groups = []sim.GroupParams{{Name: "patrol", Strategy: "random", Count: 2, StartDay: 0, EndDay: base.Days}}
+	a, b := measuresOf(t, base, n)["picked"], measuresOf(t, patrol, n)["picked"]
+	d := make([]float64, n)
+	for i := range d {
+		d[i] = (b[i] - a[i]) / a[i]
+	}
+	mean, lo, hi := interval(d)
+	t.Logf("P3: drops picked change %.3f [%.3f, %.3f]", mean, lo, hi)
+	if lo < -0.1 || slices.Min(d) < -0.2 {
+		t.Errorf("P3: two random units changed drops picked by %.3f [%.3f, %.3f] (worst %.3f): want a fall of less than 10%%", mean, lo, hi, slices.Min(d))
+	}
+}
