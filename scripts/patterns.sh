@@ -83,7 +83,8 @@ END {
 	print "### Common random numbers (arm `crackdown` against `baseline`)"
 	print ""
 	k = "crackdown" SUBSEP "drops_placed_Ca"
-	printf "Change in control-area drops after the split: paired %s (95%% CI %s to %s), unpaired %s to %s; the paired interval is %.2f times as wide as the unpaired one (criterion: at most 0.5).\n", f(cm[k]), f(clo[k]), f(chi[k]), f(ulo[k]), f(uhi[k]), wr[k]
+	printf "Change in control-area drops after the split: paired %s (95%% CI %s to %s), unpaired %s to %s; the paired interval is %.2f times as wide as the unpaired one (criterion: at most 0.5).", f(cm[k]), f(clo[k]), f(chi[k]), f(ulo[k]), f(uhi[k]), wr[k]
+	printf " The same ratio for the other arms: patrol5 %.2f, deterrence %.2f, arrests %.2f.\n", wr["patrol5" SUBSEP "drops_placed_Ca"], wr["deterrence" SUBSEP "drops_placed_Ca"], wr["arrests" SUBSEP "drops_placed_Ca"]
 }' "$out/summary.csv" "$out/contrasts.csv" "$out/runs.csv" > "$tables"
 
 awk -v tables="$tables" '
