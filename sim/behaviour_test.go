@@ -1033,3 +1033,27 @@ func TestBehaviourReplacementKeepsTheArea(t *testing.T) {
 		}
 	}
 }
+
+// 15. A stasher leaving at the end of its tenure gives notice: its
+// replacement takes over the post on the next tick, while an arrest
+// leaves the post empty for the recruitment delay (test 7).
+func TestBehaviourQuitReplacedAtOnce(t *testing.T) {
+	p := behaviourParams()
+	p.Buyers.Count = 0
+	p.Organization.RecruitDays = 30
+	m := mustNew(t, p, 9)
+	m.sink = Discard
+	for _, s := range slices.Clone(m.stashers) {
+		n, at := len(m.stashers), m.tick
+		m.quit(s)
+		for m.tick <= at+1 { // play the tick of the quit and the next
+			m.Step(Discard)
+		}
+		if len(m.stashers) != n+1 {
+			t.Fatalf("stasher %d quit at tick %d: %d recruits by the next tick, want 1 (recruit_days 30 is for arrests)", s.id, at, len(m.stashers)-n)
+		}
+		if r := m.stashers[n]; r.post != s.post || r.ax != s.ax || r.ay != s.ay {
+			t.Errorf("stasher %d quit; its replacement has post %d area (%d, %d), want post %d area (%d, %d)", s.id, r.post, r.ax, r.ay, s.post, s.ax, s.ay)
+		}
+	}
+}

@@ -299,11 +299,16 @@ func (m *Model) leave(sh *Shop, s *Stasher) {
 // of mean recruit_days, drawn from s's stream (the post's, so that the
 // delay does not depend on other arrests).
 func (m *Model) replaceLater(sh *Shop, s *Stasher, t int) {
+	m.replaceAfter(sh, s, t, max(1, m.expDays(m.stasherRNG(s), m.P.Organization.RecruitDays)))
+}
+
+// replaceAfter fills s's post, with its working area, delay ticks after t.
+func (m *Model) replaceAfter(sh *Shop, s *Stasher, t, delay int) {
 	for int(s.post) >= len(m.postArea) {
 		m.postArea = append(m.postArea, [2]int{})
 	}
 	m.postArea[s.post] = [2]int{s.ax, s.ay}
-	m.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.RecruitDays)), schedRecruitStasher, sh.id, s.post)
+	m.sched.add(t+delay, schedRecruitStasher, sh.id, s.post)
 }
 
 // quit: the stasher's tenure ends; the inventory goes back to the shop.
@@ -317,7 +322,11 @@ func (m *Model) quit(s *Stasher) {
 	m.totals.Quits++
 	m.emit(EvQuit, RoleStasher, sh.id, s.id, s.x, s.y, "", 0)
 	m.leave(sh, s)
-	m.replaceLater(sh, s, m.tick)
+	// A stasher leaving at the end of its tenure gives notice: the
+	// organizer, who recruits online all the time, has the replacement
+	// start the next tick. Only an arrest leaves a post empty for
+	// recruit_days.
+	m.replaceAfter(sh, s, m.tick, 1)
 }
 
 // maybeRelocate: once a day, if the mean perceived risk over the working
