@@ -249,7 +249,7 @@ func DefaultParams() Params {
 			AreaRadius: 15, Quota: 40, MaxActive: 50, ShiftStart: 10, ShiftEnd: 20,
 			Speed: 4, BulkDays: 3, Candidates: 16,
 			BDemand: 2, BCover: 1.5, BRisk: 1, BTraffic: 0.5, BDist: 0.5, ChoiceTemp: 0.25,
-			SightRadius: 3, RiskSeen: 0.5, RiskSeizure: 1, RiskNotFound: 0.1, RiskKernel: 3,
+			SightRadius: 3, RiskSeen: 0.5, RiskSeizure: 1, RiskNotFound: 0.03, RiskKernel: 3,
 			RiskHalfLifeDays: 14, RelocateThreshold: 0.35, RelocateRange: 5,
 		},
 		Buyers: BuyerParams{
