@@ -96,7 +96,7 @@ type displacementResult struct {
 }
 
 func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]  or  -csv FILE [-json]",
+	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N]  or  -csv FILE  or  -harm FILE; [-tw B,A] [-aw T,C,B[,BC]] [-alpha A] [-json]",
 		"dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010", stderr)
 	usage := fs.Usage
 	fs.Usage = func() {
@@ -108,6 +108,10 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 		fs.Var(&vals[i], f.name, f.help)
 	}
 	csvPath := fs.String("csv", "", "a CSV `file` of counts, one evaluation per row: columns rb, ra, bb, ba, cb, ca, optionally dcb, dca and a label column (the first other column)")
+	harmPath := fs.String("harm", "", "a CSV `file` of crime types for the harm-weighted WDD (Wheeler's wdd_harm): columns type, weight, rb, ra, cb, ca, optionally bb, ba and dcb, dca; one row per crime type")
+	twText := fs.String("tw", "", "time weights `B,A` of the before and after periods (e.g. their lengths, 2,1 for two years before and one after): each count is divided by its period's weight")
+	awText := fs.String("aw", "", "area weights `T,C,B[,BC]` of the treatment area, control, buffer and buffer control (e.g. their sizes): each count is divided by its area's weight")
+	alpha := fs.Float64("alpha", metrics.DefaultAlpha, "the WDD's confidence intervals are of level 1 - `alpha` (0.05: 95%)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -120,6 +124,38 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	opt := wddOptions{w: metrics.UnitWeights(), alpha: *alpha}
+	if !(*alpha > 0 && *alpha < 1) {
+		return usagef("-alpha %g is not allowed: it must lie between 0 and 1 (0.05 gives 95%% intervals)", *alpha)
+	}
+	if set["tw"] {
+		v, err := parseWeights(*twText, 2, 2)
+		if err != nil {
+			return usagef("-tw %q %v; give the time weights of the before and after periods, e.g. -tw 2,1", *twText, err)
+		}
+		opt.w.Before, opt.w.After = v[0], v[1]
+	}
+	if set["aw"] {
+		v, err := parseWeights(*awText, 3, 4)
+		if err != nil {
+			return usagef("-aw %q %v; give the area weights of the treatment area, control, buffer and (with -dcb, -dca) buffer control, e.g. -aw 1,4,1.5", *awText, err)
+		}
+		opt.w.Treatment, opt.w.Control, opt.w.Buffer, opt.w.BufferControl = v[0], v[1], v[2], v[1]
+		if len(v) == 4 {
+			opt.w.BufferControl = v[3]
+		}
+	}
+	if *harmPath != "" {
+		for _, f := range countFlags {
+			if set[f.name] {
+				return usagef("give the counts either as flags or with -harm, not both (-%s and -harm)", f.name)
+			}
+		}
+		if *csvPath != "" {
+			return usagef("give either -csv or -harm, not both")
+		}
+		return displaceHarm(*harmPath, opt, *asJSON, stdout)
+	}
 
 	if *csvPath != "" {
 		for _, f := range countFlags {
@@ -127,7 +163,7 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 				return usagef("give the counts either as flags or with -csv, not both (-%s and -csv)", f.name)
 			}
 		}
-		return displaceCSV(*csvPath, *asJSON, stdout)
+		return displaceCSV(*csvPath, opt, *asJSON, stdout)
 	}
 	var v [8]float64
 	for i, f := range countFlags {
@@ -152,7 +188,10 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	if set["dcb"] != set["dca"] {
 		return usagef("give both -dcb and -dca (the buffer's own control before and after), or neither to compare the buffer with the control area")
 	}
-	res, err := evaluate(countsOf(v, set["dcb"]))
+	if set["aw"] && !set["dcb"] && opt.w.BufferControl != opt.w.Control {
+		return usagef("-aw gives the buffer control the area weight %g, but there is no buffer control (-dcb, -dca): the buffer is compared with the control, at the control's weight %g; give three weights", opt.w.BufferControl, opt.w.Control)
+	}
+	res, err := evaluate(countsOf(v, set["dcb"]), opt)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -172,13 +211,43 @@ func countsOf(v [8]float64, hasBufferControl bool) metrics.Counts {
 
 // displaceCSV evaluates each row of the counts file path and prints the
 // results, as a table or a JSON array.
-func displaceCSV(path string, asJSON bool, stdout io.Writer) error {
+func displaceCSV(path string, opt wddOptions, asJSON bool, stdout io.Writer) error {
 	f, err := input.Open(path, "counts file")
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return displaceFile(f, path, asJSON, stdout)
+	return displaceFile(f, path, opt, asJSON, stdout)
+}
+
+// wddOptions are the WDD's weights and the alpha of its intervals.
+type wddOptions struct {
+	w     metrics.WDDWeights
+	alpha float64
+}
+
+// unweighted is the plain WDD with 95% intervals.
+var unweighted = wddOptions{w: metrics.UnitWeights(), alpha: metrics.DefaultAlpha}
+
+// parseWeights reads min to max comma-separated weights above 0.
+func parseWeights(text string, min, max int) ([]float64, error) {
+	parts := strings.Split(text, ",")
+	if len(parts) < min || len(parts) > max {
+		n := fmt.Sprint(min)
+		if max > min {
+			n = fmt.Sprintf("%d or %d", min, max)
+		}
+		return nil, fmt.Errorf("has %d weights, not %s", len(parts), n)
+	}
+	out := make([]float64, len(parts))
+	for i, p := range parts {
+		w, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || !(w > 0) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("is not allowed: weight %d, %q, must be a number above 0", i+1, strings.TrimSpace(p))
+		}
+		out[i] = w
+	}
+	return out, nil
 }
 
 // displaceFile is displaceCSV of the open file f. It reads f twice and
@@ -187,8 +256,8 @@ func displaceCSV(path string, asJSON bool, stdout io.Writer) error {
 // no output but the error; the second prints each result as it is read.
 // The JSON array is written element by element, with the bytes a
 // json.Encoder indenting by two spaces writes for the whole array.
-func displaceFile(f io.ReadSeeker, path string, asJSON bool, stdout io.Writer) error {
-	rows, err := eachResult(f, path, func(displacementResult) error { return nil })
+func displaceFile(f io.ReadSeeker, path string, opt wddOptions, asJSON bool, stdout io.Writer) error {
+	rows, err := eachResult(f, path, opt, func(displacementResult) error { return nil })
 	if err != nil {
 		return err
 	}
@@ -224,7 +293,7 @@ func displaceFile(f io.ReadSeeker, path string, asJSON bool, stdout io.Writer) e
 		printed++
 		return out.err
 	}
-	again, err := eachResult(f, path, show)
+	again, err := eachResult(f, path, opt, show)
 	if out.err != nil {
 		return out.err
 	}
@@ -262,8 +331,8 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 
 // eachResult reads the counts file from r and calls visit with the
 // evaluation of each row, in order; it returns the number of rows.
-func eachResult(r io.Reader, path string, visit func(displacementResult) error) (int, error) {
-	cr, err := newCountsReader(r, path)
+func eachResult(r io.Reader, path string, opt wddOptions, visit func(displacementResult) error) (int, error) {
+	cr, err := newCountsReader(r, path, false)
 	if err != nil {
 		return 0, err
 	}
@@ -276,7 +345,11 @@ func eachResult(r io.Reader, path string, visit func(displacementResult) error) 
 		if err != nil {
 			return n, err
 		}
-		res, err := evaluate(row.counts)
+		w := opt.w
+		if !row.counts.HasBufferControl {
+			w.BufferControl = w.Control
+		}
+		res, err := evaluate(row.counts, wddOptions{w, opt.alpha})
 		if err != nil {
 			return n, usagef("%s line %d: %v", path, row.line, err)
 		}
@@ -292,12 +365,12 @@ func eachResult(r io.Reader, path string, visit func(displacementResult) error) 
 	return n, nil
 }
 
-func evaluate(c metrics.Counts) (displacementResult, error) {
+func evaluate(c metrics.Counts, opt wddOptions) (displacementResult, error) {
 	q, err := metrics.WDQ(c)
 	if err != nil {
 		return displacementResult{}, err
 	}
-	d, err := metrics.WDD(c)
+	d, err := metrics.WeightedWDD(c, opt.w, opt.alpha)
 	if err != nil {
 		return displacementResult{}, err
 	}
@@ -323,10 +396,10 @@ func printDisplacement(w io.Writer, r displacementResult) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "measure\tvalue\tSE\tz\t")
+	fmt.Fprintf(tw, "measure\tvalue\tSE\tz\t%g%% CI\t\n", 100*(1-r.WDD.Alpha))
 	var notes []string
 	row := func(name string, v metrics.Value) {
-		fmt.Fprintf(tw, "%s\t%s\t\t\t\n", name, fmtValue(v))
+		fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", name, fmtValue(v))
 		if !v.Defined && v.Reason != "" && !slices.Contains(notes, v.Reason) {
 			notes = append(notes, v.Reason)
 		}
@@ -339,8 +412,7 @@ func printDisplacement(w io.Writer, r displacementResult) {
 		name string
 		est  metrics.Estimate
 	}{{"WDD treatment (Ra-Rb)-(Ca-Cb)", r.WDD.Treatment}, {"WDD buffer", r.WDD.Buffer}, {"WDD (Wheeler & Ratcliffe 2018)", r.WDD.Total}} {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", e.name, strconv.FormatFloat(e.est.Estimate, 'g', 4, 64),
-			strconv.FormatFloat(e.est.SE, 'g', 4, 64), fmtValue(e.est.Z))
+		fmt.Fprintf(tw, "%s\t%s\n", e.name, estimateCells(e.est))
 		if !e.est.Z.Defined && !slices.Contains(notes, e.est.Z.Reason) {
 			notes = append(notes, e.est.Z.Reason)
 		}
@@ -348,6 +420,13 @@ func printDisplacement(w io.Writer, r displacementResult) {
 	tw.Flush()
 	if r.WDQ.WDQ.Defined {
 		fmt.Fprintln(w, r.WDQ.Interpretation)
+	}
+	if ww := r.WDD.Weights; ww != metrics.UnitWeights() {
+		fmt.Fprintf(w, "The WDD is weighted: time weights %g before and %g after, area weights %g treatment, %g control, %g buffer", ww.Before, ww.After, ww.Treatment, ww.Control, ww.Buffer)
+		if c.HasBufferControl {
+			fmt.Fprintf(w, ", %g buffer control", ww.BufferControl)
+		}
+		fmt.Fprintln(w, "; each count is divided by its period's and its area's weight (Wheeler's ptools::wdd).")
 	}
 	if r.WDD.SharedControl {
 		fmt.Fprintln(w, "The buffer is compared with the same control area; the WDD's variance counts the control 4 times.")
@@ -358,9 +437,11 @@ func printDisplacement(w io.Writer, r displacementResult) {
 }
 
 type countsRow struct {
-	line   int
-	label  string
-	counts metrics.Counts
+	line      int
+	label     string
+	counts    metrics.Counts
+	weight    float64 // of a -harm file's crime type
+	hasBuffer bool
 }
 
 // readBuffer is the read-ahead of a counts file, in bytes.
@@ -371,6 +452,8 @@ const readBuffer = 64 << 10
 // record in memory: lines are bounded by input.Lines, and a record (which
 // a quoted field can spread over several lines) by recordLimit.
 type countsReader struct {
+	harm     bool // a -harm file: columns type and weight, and bb, ba optional
+	weight   int  // the weight column of a -harm file
 	path     string
 	csv      *csv.Reader
 	limit    *recordLimit
@@ -385,8 +468,8 @@ type countsReader struct {
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
-func newCountsReader(r io.Reader, path string) (*countsReader, error) {
-	cr := &countsReader{path: path, label: -1}
+func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error) {
+	cr := &countsReader{path: path, label: -1, weight: -1, harm: harm}
 	cr.limit = &recordLimit{r: input.Lines(r, path, input.MaxLine), max: input.MaxLine + 1 + readBuffer}
 	br := bufio.NewReaderSize(cr.limit, readBuffer)
 	// Excel's "CSV UTF-8" starts the file with a byte-order mark.
@@ -402,6 +485,9 @@ func newCountsReader(r io.Reader, path string) (*countsReader, error) {
 	cr.csv.ReuseRecord = true
 
 	head, err := cr.read()
+	if err == io.EOF && harm {
+		return nil, usagef("%s is empty; its first line must name the columns type, weight, rb, ra, cb, ca (and optionally bb, ba, dcb, dca)", path)
+	}
 	if err == io.EOF {
 		return nil, usagef("%s is empty; its first line must name the columns rb, ra, bb, ba, cb, ca (and optionally dcb, dca and a label)", path)
 	}
@@ -416,8 +502,19 @@ func newCountsReader(r io.Reader, path string) (*countsReader, error) {
 	for i, h := range head {
 		name := strings.ToLower(strings.TrimSpace(h))
 		k := slices.IndexFunc(countFlags, func(f struct{ name, help string }) bool { return f.name == name })
+		if harm && (name == "type" || name == "weight") {
+			j := &cr.label
+			if name == "weight" {
+				j = &cr.weight
+			}
+			if *j >= 0 {
+				return nil, usagef("%s line %d: columns %d (%q) and %d (%q) are both %s, as letter case and spaces are ignored; keep one of them", path, cr.headLine, *j+1, head[*j], i+1, h, name)
+			}
+			*j = i
+			continue
+		}
 		if k < 0 {
-			if cr.label < 0 {
+			if cr.label < 0 && !harm {
 				cr.label = i
 			}
 			continue
@@ -428,16 +525,35 @@ func newCountsReader(r io.Reader, path string) (*countsReader, error) {
 		cr.col[k] = i
 	}
 	var missing []string
+	if harm {
+		for _, n := range []struct {
+			name string
+			col  int
+		}{{"type", cr.label}, {"weight", cr.weight}} {
+			if n.col < 0 {
+				missing = append(missing, n.name)
+			}
+		}
+	}
 	for k, f := range countFlags[:6] {
-		if cr.col[k] < 0 {
+		if cr.col[k] < 0 && !(harm && (f.name == "bb" || f.name == "ba")) {
 			missing = append(missing, f.name)
 		}
+	}
+	if len(missing) > 0 && harm {
+		return nil, usagef("%s line %d: the header has no column %s; it must name type, weight, rb, ra, cb, ca (and optionally bb, ba, dcb, dca)", path, cr.headLine, strings.Join(missing, ", "))
 	}
 	if len(missing) > 0 {
 		return nil, usagef("%s line %d: the header has no column %s; it must name rb, ra, bb, ba, cb, ca (and optionally dcb, dca)", path, cr.headLine, strings.Join(missing, ", "))
 	}
+	if (cr.col[2] >= 0) != (cr.col[3] >= 0) {
+		return nil, usagef("%s line %d: give both columns bb and ba (the buffer before and after), or neither", path, cr.headLine)
+	}
 	if (cr.col[6] >= 0) != (cr.col[7] >= 0) {
 		return nil, usagef("%s line %d: give both columns dcb and dca, or neither", path, cr.headLine)
+	}
+	if cr.col[6] >= 0 && cr.col[2] < 0 {
+		return nil, usagef("%s line %d: columns dcb and dca are the buffer's own control, so they need the buffer's columns bb and ba", path, cr.headLine)
 	}
 	cr.hasDC = cr.col[6] >= 0
 	return cr, nil
@@ -486,9 +602,18 @@ func (cr *countsReader) next() (countsRow, error) {
 		}
 		v[k] = x
 	}
-	row := countsRow{line: line, counts: countsOf(v, cr.hasDC)}
+	row := countsRow{line: line, counts: countsOf(v, cr.hasDC), hasBuffer: cr.col[2] >= 0}
 	if cr.label >= 0 {
 		row.label = rec[cr.label]
+	}
+	if cr.weight >= 0 {
+		text := strings.TrimSpace(rec[cr.weight])
+		w, err := strconv.ParseFloat(text, 64)
+		if err != nil || !(w >= 0) || math.IsInf(w, 0) {
+			l, _ := cr.csv.FieldPos(cr.weight)
+			return countsRow{}, usagef("%s line %d, column %d (weight): %q is not allowed: a harm weight is a number from 0 up, such as 1 or 2.5", cr.path, l, cr.weight+1, rec[cr.weight])
+		}
+		row.weight = w
 	}
 	return row, nil
 }
@@ -542,4 +667,74 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.read += int64(n)
 	return n, err
+}
+
+// maxHarmTypes bounds the crime types of a -harm file, which is read whole.
+const maxHarmTypes = 100_000
+
+// displaceHarm reads the crime types of a -harm file and prints their
+// harm-weighted WDD, as a table or JSON.
+func displaceHarm(path string, opt wddOptions, asJSON bool, stdout io.Writer) error {
+	f, err := input.Open(path, "harm file")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cr, err := newCountsReader(f, path, true)
+	if err != nil {
+		return err
+	}
+	var types []metrics.HarmType
+	for {
+		row, err := cr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if len(types) == maxHarmTypes {
+			return usagef("%s line %d: more than %d crime types; a harm-weighted WDD combines a few", path, row.line, maxHarmTypes)
+		}
+		if strings.TrimSpace(row.label) == "" {
+			return usagef("%s line %d, column %d (type): the crime type is empty; name it, e.g. burglary", path, row.line, cr.label+1)
+		}
+		types = append(types, metrics.HarmType{Type: row.label, Weight: row.weight, Counts: row.counts, HasBuffer: row.hasBuffer})
+	}
+	if len(types) == 0 {
+		return usagef("%s line %d is a header with no crime types after it", path, cr.headLine)
+	}
+	w := opt.w
+	if !cr.hasDC {
+		w.BufferControl = w.Control
+	}
+	h, err := metrics.WDDHarm(types, w, opt.alpha)
+	if err != nil {
+		return usagef("%s: %v", path, err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(h)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	level := fmt.Sprintf("%g%% CI", 100*(1-opt.alpha))
+	fmt.Fprintf(tw, "crime type\tharm weight\tWDD\tSE\tz\t%s\t\n", level)
+	for i, ty := range types {
+		e := h.WDD[i].Total
+		if !ty.HasBuffer {
+			e = h.WDD[i].Treatment
+		}
+		fmt.Fprintf(tw, "%s\t%g\t%s\n", ty.Type, ty.Weight, estimateCells(e))
+	}
+	fmt.Fprintf(tw, "harm-weighted WDD\t\t%s\n", estimateCells(h.Harm))
+	tw.Flush()
+	fmt.Fprintln(stdout, "The harm-weighted WDD is the sum over the crime types of harm weight x WDD (the treatment part alone for a type without buffer counts); its variance the sum of weight^2 x the WDD's variance (Wheeler 2020, ptools::wdd_harm).")
+	return nil
+}
+
+// estimateCells are an estimate's value, SE, z and interval as tab-separated cells.
+func estimateCells(e metrics.Estimate) string {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	return fmt.Sprintf("%s\t%s\t%s\t%s to %s\t", g(e.Estimate), g(e.SE), fmtValue(e.Z), g(e.CILow), g(e.CIHigh))
 }

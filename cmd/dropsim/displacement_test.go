@@ -204,7 +204,7 @@ func TestExtremeCountsStayFinite(t *testing.T) {
 	var try func(k, upto int)
 	try = func(k, upto int) {
 		if k == upto {
-			res, err := evaluate(countsOf(v, upto == 8))
+			res, err := evaluate(countsOf(v, upto == 8), unweighted)
 			if err != nil {
 				t.Fatalf("%v: %v", v, err)
 			}
@@ -371,7 +371,7 @@ func TestDisplacementFileChangedBetweenPasses(t *testing.T) {
 		{"rb,ra,bb,ba,cb,ca\n1,2,3,4,5,x\n", `c.csv line 2, column 6 (ca): "x" is not a number`, 0},
 	} {
 		var out bytes.Buffer
-		err := displaceFile(&changingFile{strings.NewReader(first), c.then}, "c.csv", false, &out)
+		err := displaceFile(&changingFile{strings.NewReader(first), c.then}, "c.csv", unweighted, false, &out)
 		var ue usageError
 		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), "c.csv changed while it was read") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want a usage error saying the file changed and %q", err, c.want)
@@ -392,7 +392,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errFull }
 // code 1), not as bad input.
 func TestDisplacementWriteError(t *testing.T) {
 	text := "rb,ra,bb,ba,cb,ca\n" + strings.Repeat("1,2,3,4,5,6\n", 1000)
-	err := displaceFile(strings.NewReader(text), "w.csv", true, failingWriter{})
+	err := displaceFile(strings.NewReader(text), "w.csv", unweighted, true, failingWriter{})
 	if !errors.Is(err, errFull) {
 		t.Errorf("got %v, want %v", err, errFull)
 	}
@@ -469,7 +469,7 @@ func TestDisplacementMemoryDoesNotGrow(t *testing.T) {
 		runtime.ReadMemStats(&m0)
 		h.base = m0.HeapAlloc
 		w := &probedWriter{h: h}
-		if err := displaceFile(probedFile{f, h}, path, asJSON, w); err != nil {
+		if err := displaceFile(probedFile{f, h}, path, unweighted, asJSON, w); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&m1)
@@ -495,6 +495,97 @@ func TestDisplacementMemoryDoesNotGrow(t *testing.T) {
 		}
 		if perRowL > 1.1*perRowS || perRowL > 16<<10 {
 			t.Errorf("json %v: allocated %.0f bytes a row for 20,000 rows, %.0f for 2,000", asJSON, perRowL, perRowS)
+		}
+	}
+}
+
+// TestDisplacementWeightsAndHarm: -tw, -aw, -alpha and -harm from the
+// command line, against the formulas worked by hand (the examples of
+// Wheeler & Ratcliffe 2018 and of Wheeler's ptools), and their bad input
+// in one sentence with exit 2.
+func TestDisplacementWeightsAndHarm(t *testing.T) {
+	type estimate struct {
+		Estimate, SE float64
+		Z            *float64 `json:"z"`
+		CILow        float64  `json:"ci_low"`
+		CIHigh       float64  `json:"ci_high"`
+	}
+	var one struct {
+		WDD struct {
+			Treatment, Buffer, Total estimate
+			Alpha                    float64
+		} `json:"wdd"`
+	}
+	run := func(out any, args ...string) {
+		t.Helper()
+		code, stdout, stderr := dropsim(append([]string{"displacement"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if err := json.Unmarshal([]byte(stdout), out); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stdout)
+		}
+	}
+	near := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+			t.Errorf("%s = %.10g, want %.10g", name, got, want)
+		}
+	}
+	// The paper's example: -118, SE sqrt(1568); a 90% interval.
+	run(&one, "-rb", "207", "-ra", "110", "-cb", "308", "-ca", "318", "-bb", "178", "-ba", "157", "-dcb", "150", "-dca", "140", "-alpha", "0.1", "-json")
+	near("paper WDD", one.WDD.Total.Estimate, -118)
+	near("paper 90% CI high", one.WDD.Total.CIHigh, -118+1.6448536269514722*math.Sqrt(1568))
+	// Time and area weights: before period 2, after 1; treatment 1.5,
+	// control 2, buffer 3.2, buffer control 3. Treatment (10 - 20/2)/1.5 -
+	// (20 - 20/2)/2 = -5; buffer (20 - 30/2)/3.2 - (30 - 30/2)/3 = -3.4375;
+	// variances 10/2.25 + 20/9 + 20/4 + 20/16 and 20/10.24 + 30/40.96 +
+	// 30/9 + 30/36.
+	run(&one, "-rb", "20", "-ra", "10", "-cb", "20", "-ca", "20", "-bb", "30", "-ba", "20", "-dcb", "30", "-dca", "30", "-tw", "2,1", "-aw", "1.5,2,3.2,3", "-json")
+	near("weighted treatment", one.WDD.Treatment.Estimate, -5)
+	near("weighted treatment SE", one.WDD.Treatment.SE, math.Sqrt(10/2.25+20.0/9+20.0/4+20.0/16))
+	near("weighted buffer", one.WDD.Buffer.Estimate, -3.4375)
+	near("weighted buffer SE", one.WDD.Buffer.SE, math.Sqrt(20/10.24+30/40.96+30.0/9+30.0/36))
+
+	// The harm file: ptools' example, -155 with SE sqrt(9855).
+	dir := t.TempDir()
+	harm := filepath.Join(dir, "harm.csv")
+	os.WriteFile(harm, []byte("type,weight,rb,ra,cb,ca\nrobbery,10,20,10,20,20\nburglary,5,25,20,30,30\ntheft,1,70,20,80,60\n"), 0o644)
+	var h struct {
+		Harm estimate `json:"wdd_harm"`
+	}
+	run(&h, "-harm", harm, "-json")
+	near("harm WDD", h.Harm.Estimate, -155)
+	near("harm SE", h.Harm.SE, math.Sqrt(9855))
+	code, stdout, _ := dropsim("displacement", "-harm", harm)
+	if code != 0 || !strings.Contains(stdout, "harm-weighted WDD") || !strings.Contains(stdout, "-155") {
+		t.Errorf("harm table: exit %d\n%s", code, stdout)
+	}
+
+	bad := func(body string) string {
+		p := filepath.Join(dir, fmt.Sprintf("bad%d.csv", len(body)))
+		os.WriteFile(p, []byte(body), 0o644)
+		return p
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-rb", "1", "-ra", "2", "-bb", "3", "-ba", "4", "-cb", "5", "-ca", "6", "-tw", "2"}, `-tw "2" has 1 weights, not 2`},
+		{[]string{"-rb", "1", "-ra", "2", "-bb", "3", "-ba", "4", "-cb", "5", "-ca", "6", "-tw", "2,0"}, `-tw "2,0" is not allowed: weight 2, "0", must be a number above 0`},
+		{[]string{"-rb", "1", "-ra", "2", "-bb", "3", "-ba", "4", "-cb", "5", "-ca", "6", "-aw", "1,2,x"}, `weight 3, "x", must be a number above 0`},
+		{[]string{"-rb", "1", "-ra", "2", "-bb", "3", "-ba", "4", "-cb", "5", "-ca", "6", "-aw", "1,2,3,4"}, "there is no buffer control"},
+		{[]string{"-rb", "1", "-ra", "2", "-bb", "3", "-ba", "4", "-cb", "5", "-ca", "6", "-alpha", "1.5"}, "-alpha 1.5 is not allowed"},
+		{[]string{"-harm", harm, "-rb", "1"}, "not both (-rb and -harm)"},
+		{[]string{"-harm", bad("type,rb,ra,cb,ca\nx,1,2,3,4\n")}, "line 1: the header has no column weight"},
+		{[]string{"-harm", bad("type,weight,rb,ra,cb,ca\nx,-2,1,2,3,4\n")}, `line 2, column 2 (weight): "-2" is not allowed`},
+		{[]string{"-harm", bad("type,weight,rb,ra,cb,ca\n,1,1,2,3,4\n")}, "line 2, column 1 (type): the crime type is empty"},
+		{[]string{"-harm", bad("type,weight,rb,ra,cb,ca,bb\nx,1,1,2,3,4,5\n")}, "give both columns bb and ba"},
+		{[]string{"-harm", bad("type,weight,rb,ra,cb,ca\n")}, "is a header with no crime types"},
+	} {
+		code, stdout, stderr := dropsim(append([]string{"displacement"}, c.args...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing and one line with %q", c.args, code, stdout, stderr, c.want)
 		}
 	}
 }

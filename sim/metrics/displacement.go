@@ -9,6 +9,8 @@ package metrics
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Counts are the before (b) and after (a) counts of one series (drops, seizures, arrests...)
@@ -153,24 +155,70 @@ func interpretWDQ(q float64) string {
 	}
 }
 
-// Estimate is a difference of counts with its Poisson standard error and z.
+// Estimate is a difference of counts with its Poisson standard error, z
+// and a normal confidence interval at the result's alpha.
 type Estimate struct {
 	Estimate float64 `json:"estimate"`
 	SE       float64 `json:"se"`
 	Z        Value   `json:"z"` // undefined when SE == 0
+	CILow    float64 `json:"ci_low"`
+	CIHigh   float64 `json:"ci_high"`
 }
 
 // WDDResult holds the weighted displacement difference and its two parts.
 type WDDResult struct {
-	Treatment     Estimate `json:"treatment"` // (Ra - Rb) - (Ca - Cb), variance Rb+Ra+Cb+Ca
-	Buffer        Estimate `json:"buffer"`    // (Ba - Bb) - (DCa - DCb), variance Bb+Ba+DCb+DCa; with a shared control DC = C
-	Total         Estimate `json:"total"`     // WDD = Treatment + Buffer
-	SharedControl bool     `json:"shared_control"`
+	Treatment     Estimate   `json:"treatment"` // (Ra - Rb) - (Ca - Cb), variance Rb+Ra+Cb+Ca
+	Buffer        Estimate   `json:"buffer"`    // (Ba - Bb) - (DCa - DCb), variance Bb+Ba+DCb+DCa; with a shared control DC = C
+	Total         Estimate   `json:"total"`     // WDD = Treatment + Buffer
+	SharedControl bool       `json:"shared_control"`
+	Weights       WDDWeights `json:"weights"`
+	Alpha         float64    `json:"alpha"` // of the confidence intervals
 }
 
-func estimate(est, variance float64, zeroReason string) Estimate {
+// DefaultAlpha gives 95% confidence intervals.
+const DefaultAlpha = 0.05
+
+// WDDWeights are the weights of a weighted WDD, as in Wheeler's ptools
+// (R package, function wdd): the time weights of the before and after
+// periods (their lengths, in any unit) and the area weights of the zones
+// (their sizes, in any unit). Each count is divided by its period's weight
+// times its zone's, so that the WDD compares counts per unit of time and
+// area, and its variance by the square of that product (a Poisson count n
+// divided by w has variance n / w^2). With a shared control (no buffer
+// control) the buffer is compared with the control, at the control's
+// area weight.
+type WDDWeights struct {
+	Before        float64 `json:"before"`
+	After         float64 `json:"after"`
+	Treatment     float64 `json:"treatment"`
+	Control       float64 `json:"control"`
+	Buffer        float64 `json:"buffer"`
+	BufferControl float64 `json:"buffer_control"`
+}
+
+// UnitWeights are weights of 1: the unweighted WDD.
+func UnitWeights() WDDWeights {
+	return WDDWeights{Before: 1, After: 1, Treatment: 1, Control: 1, Buffer: 1, BufferControl: 1}
+}
+
+func (w WDDWeights) validate() error {
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"the before period's time weight", w.Before}, {"the after period's time weight", w.After},
+		{"the treatment area's area weight", w.Treatment}, {"the control area's area weight", w.Control},
+		{"the buffer's area weight", w.Buffer}, {"the buffer control's area weight", w.BufferControl}} {
+		if !(v.x > 0) || math.IsInf(v.x, 0) {
+			return fmt.Errorf("%s is %g; a weight must be a number above 0", v.name, v.x)
+		}
+	}
+	return nil
+}
+
+func estimate(est, variance, alpha float64, zeroReason string) Estimate {
 	se := math.Sqrt(variance)
-	e := Estimate{Estimate: est, SE: se}
+	h := distuv.UnitNormal.Quantile(1-alpha/2) * se
+	e := Estimate{Estimate: est, SE: se, CILow: est - h, CIHigh: est + h}
 	if se == 0 {
 		e.Z = undefined(zeroReason)
 	} else {
@@ -204,29 +252,103 @@ func estimate(est, variance float64, zeroReason string) Estimate {
 //
 // The error is only for invalid input: a count that is negative, NaN or
 // infinite.
-func WDD(c Counts) (WDDResult, error) {
+func WDD(c Counts) (WDDResult, error) { return WeightedWDD(c, UnitWeights(), DefaultAlpha) }
+
+// WeightedWDD is the WDD with each count divided by its period's time
+// weight and its zone's area weight (WDDWeights; ptools::wdd), each
+// variance term by the square of that product, and confidence intervals
+// of level 1 - alpha (normal, estimate -/+ z(1 - alpha/2) SE). With unit
+// weights it is WDD.
+func WeightedWDD(c Counts, w WDDWeights, alpha float64) (WDDResult, error) {
 	if err := c.validate(); err != nil {
 		return WDDResult{}, err
 	}
-	dcb, dca := c.DCb, c.DCa
-	if !c.HasBufferControl {
-		dcb, dca = c.Cb, c.Ca
+	if err := w.validate(); err != nil {
+		return WDDResult{}, err
 	}
-	treat := (c.Ra - c.Rb) - (c.Ca - c.Cb)
-	treatVar := c.Rb + c.Ra + c.Cb + c.Ca
-	buf := (c.Ba - c.Bb) - (dca - dcb)
-	bufVar := c.Bb + c.Ba + dcb + dca
+	if !(alpha > 0 && alpha < 1) {
+		return WDDResult{}, fmt.Errorf("alpha is %g; it must lie between 0 and 1 (0.05 gives 95%% intervals)", alpha)
+	}
+	dcb, dca, wdc := c.DCb, c.DCa, w.BufferControl
+	if !c.HasBufferControl {
+		dcb, dca, wdc = c.Cb, c.Ca, w.Control
+	}
+	// A count n of a zone of area weight a in a period of time weight t
+	// counts n/(t a), with variance n/(t a)^2.
+	rate := func(n, t, a float64) float64 { return n / (t * a) }
+	vari := func(n, t, a float64) float64 { return n / ((t * a) * (t * a)) }
+	b, a := w.Before, w.After
+	treat := (rate(c.Ra, a, w.Treatment) - rate(c.Rb, b, w.Treatment)) - (rate(c.Ca, a, w.Control) - rate(c.Cb, b, w.Control))
+	treatVar := vari(c.Rb, b, w.Treatment) + vari(c.Ra, a, w.Treatment) + vari(c.Cb, b, w.Control) + vari(c.Ca, a, w.Control)
+	buf := (rate(c.Ba, a, w.Buffer) - rate(c.Bb, b, w.Buffer)) - (rate(dca, a, wdc) - rate(dcb, b, wdc))
+	bufVar := vari(c.Bb, b, w.Buffer) + vari(c.Ba, a, w.Buffer) + vari(dcb, b, wdc) + vari(dca, a, wdc)
 	totalVar := treatVar + bufVar
 	if !c.HasBufferControl {
-		totalVar = c.Rb + c.Ra + c.Bb + c.Ba + 4*(c.Cb+c.Ca)
+		// The control's terms appear twice in the total: Var(2X) = 4 Var(X).
+		totalVar = vari(c.Rb, b, w.Treatment) + vari(c.Ra, a, w.Treatment) + vari(c.Bb, b, w.Buffer) + vari(c.Ba, a, w.Buffer) +
+			4*(vari(c.Cb, b, w.Control)+vari(c.Ca, a, w.Control))
 	}
 	return WDDResult{
-		Treatment: estimate(treat, treatVar,
+		Treatment: estimate(treat, treatVar, alpha,
 			"All the treatment and control counts are zero, so the standard error is 0 and z is undefined."),
-		Buffer: estimate(buf, bufVar,
+		Buffer: estimate(buf, bufVar, alpha,
 			"All the buffer and buffer control counts are zero, so the standard error is 0 and z is undefined."),
-		Total: estimate(treat+buf, totalVar,
+		Total: estimate(treat+buf, totalVar, alpha,
 			"All counts are zero, so the standard error is 0 and z is undefined."),
 		SharedControl: !c.HasBufferControl,
+		Weights:       w,
+		Alpha:         alpha,
 	}, nil
+}
+
+// HarmType is one crime type of a harm-weighted WDD: its name, its harm
+// weight and its counts; without a buffer (HasBuffer false) only its
+// treatment part counts.
+type HarmType struct {
+	Type      string  `json:"type"`
+	Weight    float64 `json:"weight"`
+	Counts    Counts  `json:"counts"`
+	HasBuffer bool    `json:"has_buffer"`
+}
+
+// HarmResult is the harm-weighted WDD over several crime types (ptools::
+// wdd_harm, after Wheeler 2020, "amending the WDD test to incorporate harm
+// weights"): the sum over the types of weight x WDD, with variance the sum
+// of weight^2 x Var(WDD), as the types' counts are independent.
+type HarmResult struct {
+	Types []HarmType  `json:"types"`
+	WDD   []WDDResult `json:"wdd"` // each type's
+	Harm  Estimate    `json:"wdd_harm"`
+	Alpha float64     `json:"alpha"`
+}
+
+// WDDHarm combines the weighted WDDs of types with their harm weights.
+func WDDHarm(types []HarmType, w WDDWeights, alpha float64) (HarmResult, error) {
+	if len(types) == 0 {
+		return HarmResult{}, fmt.Errorf("no crime types to combine")
+	}
+	res := HarmResult{Types: types, Alpha: alpha}
+	var est, variance float64
+	for _, ty := range types {
+		if !(ty.Weight >= 0) || math.IsInf(ty.Weight, 0) {
+			return HarmResult{}, fmt.Errorf("crime type %q has harm weight %g; a harm weight must be a number from 0 up", ty.Type, ty.Weight)
+		}
+		c := ty.Counts
+		if !ty.HasBuffer {
+			c.Bb, c.Ba, c.DCb, c.DCa, c.HasBufferControl = 0, 0, 0, 0, true
+		}
+		d, err := WeightedWDD(c, w, alpha)
+		if err != nil {
+			return HarmResult{}, fmt.Errorf("crime type %q: %w", ty.Type, err)
+		}
+		part := d.Total
+		if !ty.HasBuffer {
+			part = d.Treatment
+		}
+		est += ty.Weight * part.Estimate
+		variance += ty.Weight * ty.Weight * part.SE * part.SE
+		res.WDD = append(res.WDD, d)
+	}
+	res.Harm = estimate(est, variance, alpha, "Every weighted count is zero, so the standard error is 0 and z is undefined.")
+	return res, nil
 }

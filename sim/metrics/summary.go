@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"dropsim/sim"
 )
@@ -33,7 +34,8 @@ type SeriesMeasures struct {
 	Counts Counts    `json:"counts"`
 	WDQ    WDQResult `json:"wdq"`
 	WDD    WDDResult `json:"wdd"`
-	// WDDDefined is false when the periods differ in length; WDDReason says so.
+	// WDDDefined is false when a WDD cannot be had; WDDReason says why.
+	// Periods of unequal length give a time-weighted WDD (WDDNote says so).
 	WDDDefined bool   `json:"wdd_defined"`
 	WDDReason  string `json:"wdd_reason,omitempty"`
 	// WDDNote warns when the control is not comparable in size with the
@@ -207,16 +209,24 @@ func measure(name string, c Counts, beforeDays, afterDays int) SeriesMeasures {
 	if m.WDQ, err = WDQ(c); err != nil {
 		panic(err)
 	}
-	if m.WDD, err = WDD(c); err != nil {
+	// Periods of unequal length: the before counts are scaled to the after
+	// period's length (time weights before/after = beforeDays/afterDays
+	// and 1, as ptools::wdd), so the WDD is in counts of an after period.
+	w := UnitWeights()
+	if beforeDays != afterDays {
+		w.Before = float64(beforeDays) / float64(afterDays)
+	}
+	if m.WDD, err = WeightedWDD(c, w, DefaultAlpha); err != nil {
 		panic(err)
 	}
-	if c.Rb > 0 && c.Cb > 0 && (c.Cb/c.Rb > 2 || c.Cb/c.Rb < 0.5) {
-		m.WDDNote = fmt.Sprintf("the control area had %.3g times the treatment area's count before; the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with a comparable zones.control", c.Cb/c.Rb)
-	}
+	var notes []string
 	if beforeDays != afterDays {
-		m.WDDDefined = false
-		m.WDDReason = fmt.Sprintf("the before and after periods differ in length (%d and %d days), and the WDD compares counts, which needs periods of equal length", beforeDays, afterDays)
+		notes = append(notes, fmt.Sprintf("the before and after periods differ in length (%d and %d days), so the WDD is time-weighted: the before counts are scaled to the after period's length", beforeDays, afterDays))
 	}
+	if c.Rb > 0 && c.Cb > 0 && (c.Cb/c.Rb > 2 || c.Cb/c.Rb < 0.5) {
+		notes = append(notes, fmt.Sprintf("the control area had %.3g times the treatment area's count before; the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with a comparable zones.control", c.Cb/c.Rb))
+	}
+	m.WDDNote = strings.Join(notes, "; ")
 	return m
 }
 

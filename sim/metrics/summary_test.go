@@ -132,8 +132,19 @@ func TestSummariseUnequalPeriods(t *testing.T) {
 	p.Zones.BeforeDays, p.Zones.AfterDays = 5, 10
 	z := p.BuildZones()
 	s := Summarise(&p, z, 400, nil, nil)
-	if s.Series[0].WDDDefined || !strings.Contains(s.Series[0].WDDReason, "5 and 10 days") {
+	// Before days 5-9 (5 days), after 10-19 (10 days): the WDD is defined
+	// and time-weighted, the before counts doubled.
+	if !s.Series[0].WDDDefined || !strings.Contains(s.Series[0].WDDNote, "5 and 10 days") || s.Series[0].WDD.Weights.Before != 0.5 {
 		t.Errorf("unequal periods: %+v", s.Series[0])
+	}
+	day := func(d int) int32 { return int32(d * 24) }
+	drops := []sim.DropRecord{{X: 6, Y: 6, Placed: day(6)}, {X: 6, Y: 6, Placed: day(12)}, {X: 0, Y: 0, Placed: day(7)}, {X: 0, Y: 0, Placed: day(11)}, {X: 0, Y: 0, Placed: day(15)}}
+	s = Summarise(&p, z, 400, drops, nil)
+	// Treatment 1 -> 1, control 1 -> 2; scaled: treatment 2 -> 1, control
+	// 2 -> 2; WDD treatment part (1 - 2) - (2 - 2) = -1, variance
+	// 1/0.25 + 1 + 1/0.25 + 2 = 11.
+	if d := s.Series[0].WDD.Treatment; math.Abs(d.Estimate+1) > 1e-12 || math.Abs(d.SE-math.Sqrt(11)) > 1e-12 {
+		t.Errorf("time-weighted treatment WDD %+v, want -1, SE sqrt(11)", d)
 	}
 }
 
