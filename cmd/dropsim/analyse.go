@@ -188,10 +188,11 @@ func headline(s *metrics.Summary) string {
 		} else {
 			line += "; WDQ undefined"
 		}
-		if t := m.WDD.Total; m.WDDDefined && t.Z.Defined {
-			line += fmt.Sprintf("; WDD = %.0f (SE %.1f, z = %.2f)", t.Estimate, t.SE, t.Z.V)
+		if t, d := m.WDD.Total, m.WDDDispersed.Total; m.WDDDefined && t.Z.Defined && d.Z.Defined {
+			// The headline z allows for overdispersion; the Poisson one beside it.
+			line += fmt.Sprintf("; WDD = %.0f (SE %.1f, z = %.2f allowing for overdispersion; Poisson SE %.1f, z = %.2f)", t.Estimate, d.SE, d.Z.V, t.SE, t.Z.V)
 		}
-		return line + "\n" + m.WDQ.Interpretation
+		return line + "\n" + m.WDQ.Interpretation + "\nThese measures describe one run (one realisation of the model); for inference, compare policies over replicates with dropsim sweep."
 	}
 	return ""
 }

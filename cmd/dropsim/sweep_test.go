@@ -217,8 +217,8 @@ func TestSweepSummaryAgreesWithRuns(t *testing.T) {
 	// are the same at both points (no parameter applies to it), so it is
 	// given once, for point 0.
 	cal := readCSV(t, filepath.Join(out, "calibration.csv"))
-	if len(cal) != 1+9 {
-		t.Fatalf("calibration.csv has %d rows, want 9 (3 z measures x 3 series, once)", len(cal)-1)
+	if len(cal) != 1+12 {
+		t.Fatalf("calibration.csv has %d rows, want 12 (4 z measures x 3 series, once)", len(cal)-1)
 	}
 	zc := column(t, h, "drops_placed_wdd_z")
 	runsN, over := 0, 0

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -260,6 +261,26 @@ func WDD(c Counts) (WDDResult, error) { return WeightedWDD(c, UnitWeights(), Def
 // of level 1 - alpha (normal, estimate -/+ z(1 - alpha/2) SE). With unit
 // weights it is WDD.
 func WeightedWDD(c Counts, w WDDWeights, alpha float64) (WDDResult, error) {
+	return DispersedWDD(c, w, Poisson(), alpha)
+}
+
+// Dispersion holds a dispersion factor for each count of Counts: the
+// variance of a count over its mean, 1 for a Poisson count. Drop counts
+// are overdispersed (one stasher places many drops, and a busy day is
+// busy everywhere a shop works), so the Poisson variance understates the
+// WDD's.
+type Dispersion struct {
+	Rb, Ra, Bb, Ba, Cb, Ca, DCb, DCa float64
+}
+
+// Poisson is the dispersion of Poisson counts: 1 for each.
+func Poisson() Dispersion { return Dispersion{1, 1, 1, 1, 1, 1, 1, 1} }
+
+// DispersedWDD is WeightedWDD with each count's variance term multiplied
+// by its dispersion factor (a quasi-Poisson variance, phi x n): the
+// estimate is the same, its SE and z honest for overdispersed counts.
+// With a shared control the buffer's control terms are the control's.
+func DispersedWDD(c Counts, w WDDWeights, phi Dispersion, alpha float64) (WDDResult, error) {
 	if err := c.validate(); err != nil {
 		return WDDResult{}, err
 	}
@@ -269,24 +290,29 @@ func WeightedWDD(c Counts, w WDDWeights, alpha float64) (WDDResult, error) {
 	if !(alpha > 0 && alpha < 1) {
 		return WDDResult{}, fmt.Errorf("alpha is %g; it must lie between 0 and 1 (0.05 gives 95%% intervals)", alpha)
 	}
-	dcb, dca, wdc := c.DCb, c.DCa, w.BufferControl
+	for _, f := range []float64{phi.Rb, phi.Ra, phi.Bb, phi.Ba, phi.Cb, phi.Ca, phi.DCb, phi.DCa} {
+		if !(f > 0) || math.IsInf(f, 0) {
+			return WDDResult{}, fmt.Errorf("a dispersion factor is %g; it must be a number above 0 (1 for Poisson counts)", f)
+		}
+	}
+	dcb, dca, wdc, pdcb, pdca := c.DCb, c.DCa, w.BufferControl, phi.DCb, phi.DCa
 	if !c.HasBufferControl {
-		dcb, dca, wdc = c.Cb, c.Ca, w.Control
+		dcb, dca, wdc, pdcb, pdca = c.Cb, c.Ca, w.Control, phi.Cb, phi.Ca
 	}
 	// A count n of a zone of area weight a in a period of time weight t
-	// counts n/(t a), with variance n/(t a)^2.
+	// counts n/(t a), with variance phi n/(t a)^2.
 	rate := func(n, t, a float64) float64 { return n / (t * a) }
-	vari := func(n, t, a float64) float64 { return n / ((t * a) * (t * a)) }
+	vari := func(n, f, t, a float64) float64 { return f * n / ((t * a) * (t * a)) }
 	b, a := w.Before, w.After
 	treat := (rate(c.Ra, a, w.Treatment) - rate(c.Rb, b, w.Treatment)) - (rate(c.Ca, a, w.Control) - rate(c.Cb, b, w.Control))
-	treatVar := vari(c.Rb, b, w.Treatment) + vari(c.Ra, a, w.Treatment) + vari(c.Cb, b, w.Control) + vari(c.Ca, a, w.Control)
+	treatVar := vari(c.Rb, phi.Rb, b, w.Treatment) + vari(c.Ra, phi.Ra, a, w.Treatment) + vari(c.Cb, phi.Cb, b, w.Control) + vari(c.Ca, phi.Ca, a, w.Control)
 	buf := (rate(c.Ba, a, w.Buffer) - rate(c.Bb, b, w.Buffer)) - (rate(dca, a, wdc) - rate(dcb, b, wdc))
-	bufVar := vari(c.Bb, b, w.Buffer) + vari(c.Ba, a, w.Buffer) + vari(dcb, b, wdc) + vari(dca, a, wdc)
+	bufVar := vari(c.Bb, phi.Bb, b, w.Buffer) + vari(c.Ba, phi.Ba, a, w.Buffer) + vari(dcb, pdcb, b, wdc) + vari(dca, pdca, a, wdc)
 	totalVar := treatVar + bufVar
 	if !c.HasBufferControl {
 		// The control's terms appear twice in the total: Var(2X) = 4 Var(X).
-		totalVar = vari(c.Rb, b, w.Treatment) + vari(c.Ra, a, w.Treatment) + vari(c.Bb, b, w.Buffer) + vari(c.Ba, a, w.Buffer) +
-			4*(vari(c.Cb, b, w.Control)+vari(c.Ca, a, w.Control))
+		totalVar = vari(c.Rb, phi.Rb, b, w.Treatment) + vari(c.Ra, phi.Ra, a, w.Treatment) + vari(c.Bb, phi.Bb, b, w.Buffer) + vari(c.Ba, phi.Ba, a, w.Buffer) +
+			4*(vari(c.Cb, phi.Cb, b, w.Control)+vari(c.Ca, phi.Ca, a, w.Control))
 	}
 	return WDDResult{
 		Treatment: estimate(treat, treatVar, alpha,
@@ -351,4 +377,21 @@ func WDDHarm(types []HarmType, w WDDWeights, alpha float64) (HarmResult, error) 
 	}
 	res.Harm = estimate(est, variance, alpha, "Every weighted count is zero, so the standard error is 0 and z is undefined.")
 	return res, nil
+}
+
+// DispersionOf is the Pearson dispersion statistic of daily counts xs,
+// sum (x - m)^2 / ((n - 1) m) with m their mean: the variance over the
+// mean, about 1 for Poisson counts and 1 + m/k for negative binomial
+// counts of size k. It is floored at 1, so that a correction never makes
+// the WDD look more certain than the Poisson test does, and is 1 when it
+// cannot be estimated (fewer than two days, or no events).
+func DispersionOf(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 1
+	}
+	m, v := stat.MeanVariance(xs, nil)
+	if m == 0 {
+		return 1
+	}
+	return math.Max(1, v/m)
 }

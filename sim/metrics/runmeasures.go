@@ -24,6 +24,7 @@ var seriesMeasureNames = []string{
 	"wdd_treatment", "wdd_treatment_se", "wdd_treatment_z",
 	"wdd_buffer", "wdd_buffer_se", "wdd_buffer_z",
 	"wdd", "wdd_se", "wdd_z",
+	"wdd_se_dispersed", "wdd_z_dispersed",
 }
 
 // periodMeasureNames are the measures of where the drops of a period were,
@@ -218,5 +219,8 @@ func seriesValues(m SeriesMeasures) []Value {
 		}
 		out = append(out, defined(e.Estimate), defined(e.SE), e.Z)
 	}
-	return out
+	if !m.WDDDefined {
+		return append(out, undefined(m.WDDReason), undefined(m.WDDReason))
+	}
+	return append(out, defined(m.WDDDispersed.Total.SE), m.WDDDispersed.Total.Z)
 }

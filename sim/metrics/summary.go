@@ -38,6 +38,12 @@ type SeriesMeasures struct {
 	// Periods of unequal length give a time-weighted WDD (WDDNote says so).
 	WDDDefined bool   `json:"wdd_defined"`
 	WDDReason  string `json:"wdd_reason,omitempty"`
+	// Dispersion is each count's dispersion factor, estimated from the daily
+	// counts of its zone and period (DispersionOf); WDDDispersed is the WDD
+	// with variances scaled by it, the one to read for significance: drop
+	// counts are overdispersed, and the Poisson z of WDD overstates it.
+	Dispersion   Dispersion `json:"dispersion"`
+	WDDDispersed WDDResult  `json:"wdd_dispersed"`
 	// WDDNote warns when the control is not comparable in size with the
 	// treatment area, which the WDD assumes.
 	WDDNote string `json:"wdd_note,omitempty"`
@@ -144,26 +150,26 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 	s.After = [2]int{z.AfterStart, z.AfterEnd - 1}
 	nb, na := z.PeriodDays()
 
-	// Counts by zone and period.
-	var placed, seizures, arrs zoneCounts
+	// Counts by zone and period, and by day for the dispersion.
+	placed, seizures, arrs := newZoneCounts(z), newZoneCounts(z), newZoneCounts(z)
 	for _, d := range drops {
 		zone := z.At(int(d.X), int(d.Y))
-		placed.add(zone, z.PeriodOf(int(d.Placed)/tpd))
+		placed.add(zone, int(d.Placed)/tpd)
 		if d.Outcome == sim.OutcomeSeized {
-			seizures.add(zone, z.PeriodOf(int(d.End)/tpd))
+			seizures.add(zone, int(d.End)/tpd)
 		}
 	}
 	for _, a := range arrests {
 		if a.X >= 0 {
-			arrs.add(z.At(int(a.X), int(a.Y)), z.PeriodOf(int(a.Tick)/tpd))
+			arrs.add(z.At(int(a.X), int(a.Y)), int(a.Tick)/tpd)
 		}
 	}
 	if z.HasTreatment {
 		for _, sc := range []struct {
 			name string
-			c    zoneCounts
+			c    *zoneCounts
 		}{{SeriesDrops, placed}, {SeriesSeizures, seizures}, {SeriesArrests, arrs}} {
-			s.Series = append(s.Series, measure(sc.name, sc.c.counts(z.HasBufferControl), nb, na))
+			s.Series = append(s.Series, measure(sc.name, sc.c.counts(z.HasBufferControl), sc.c.dispersion(), nb, na))
 		}
 	}
 
@@ -185,26 +191,58 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 	return s
 }
 
-// zoneCounts are counts by zone and period.
-type zoneCounts [sim.NumZones][3]float64
+// zoneCounts are counts by zone and period, and by zone and day of each
+// period.
+type zoneCounts struct {
+	z     *sim.Zones
+	n     [sim.NumZones][3]float64
+	daily [sim.NumZones][2][]float64 // before, after; by day of the period
+}
 
-func (c *zoneCounts) add(z sim.Zone, p sim.Period) { c[z][p]++ }
+func newZoneCounts(z *sim.Zones) *zoneCounts {
+	c := &zoneCounts{z: z}
+	nb, na := z.PeriodDays()
+	for k := range c.daily {
+		c.daily[k][0], c.daily[k][1] = make([]float64, nb), make([]float64, na)
+	}
+	return c
+}
+
+// add counts an event in zone on day.
+func (c *zoneCounts) add(zone sim.Zone, day int) {
+	p := c.z.PeriodOf(day)
+	c.n[zone][p]++
+	switch p {
+	case sim.PeriodBefore:
+		c.daily[zone][0][day-c.z.BeforeStart]++
+	case sim.PeriodAfter:
+		c.daily[zone][1][day-c.z.AfterStart]++
+	}
+}
 
 func (c *zoneCounts) counts(bufferControl bool) Counts {
 	b, a := sim.PeriodBefore, sim.PeriodAfter
+	n := &c.n
 	return Counts{
-		Rb: c[sim.ZoneTreatment][b], Ra: c[sim.ZoneTreatment][a],
-		Bb: c[sim.ZoneBuffer][b], Ba: c[sim.ZoneBuffer][a],
-		Cb: c[sim.ZoneControl][b], Ca: c[sim.ZoneControl][a],
-		DCb: c[sim.ZoneBufferControl][b], DCa: c[sim.ZoneBufferControl][a],
+		Rb: n[sim.ZoneTreatment][b], Ra: n[sim.ZoneTreatment][a],
+		Bb: n[sim.ZoneBuffer][b], Ba: n[sim.ZoneBuffer][a],
+		Cb: n[sim.ZoneControl][b], Ca: n[sim.ZoneControl][a],
+		DCb: n[sim.ZoneBufferControl][b], DCa: n[sim.ZoneBufferControl][a],
 		HasBufferControl: bufferControl,
 	}
 }
 
+// dispersion is each count's dispersion factor from its daily counts.
+func (c *zoneCounts) dispersion() Dispersion {
+	d := func(z sim.Zone, p int) float64 { return DispersionOf(c.daily[z][p]) }
+	return Dispersion{Rb: d(sim.ZoneTreatment, 0), Ra: d(sim.ZoneTreatment, 1), Bb: d(sim.ZoneBuffer, 0), Ba: d(sim.ZoneBuffer, 1),
+		Cb: d(sim.ZoneControl, 0), Ca: d(sim.ZoneControl, 1), DCb: d(sim.ZoneBufferControl, 0), DCa: d(sim.ZoneBufferControl, 1)}
+}
+
 // measure computes the WDQ and the WDD of one series; the counts are valid
 // by construction, so the functions cannot fail.
-func measure(name string, c Counts, beforeDays, afterDays int) SeriesMeasures {
-	m := SeriesMeasures{Series: name, Counts: c, WDDDefined: true}
+func measure(name string, c Counts, phi Dispersion, beforeDays, afterDays int) SeriesMeasures {
+	m := SeriesMeasures{Series: name, Counts: c, WDDDefined: true, Dispersion: phi}
 	var err error
 	if m.WDQ, err = WDQ(c); err != nil {
 		panic(err)
@@ -217,6 +255,9 @@ func measure(name string, c Counts, beforeDays, afterDays int) SeriesMeasures {
 		w.Before = float64(beforeDays) / float64(afterDays)
 	}
 	if m.WDD, err = WeightedWDD(c, w, DefaultAlpha); err != nil {
+		panic(err)
+	}
+	if m.WDDDispersed, err = DispersedWDD(c, w, phi, DefaultAlpha); err != nil {
 		panic(err)
 	}
 	var notes []string

@@ -194,3 +194,44 @@ func TestCrackdownMovesDrops(t *testing.T) {
 		t.Errorf("summary counts %+v, daily sums %v", c, sums)
 	}
 }
+
+// TestSummariseDispersion: each count's dispersion factor comes from the
+// daily counts of its zone and period, and the dispersed WDD scales each
+// variance term by it. Control (0, 0): 10 drops on day 9 and none on days
+// 0-8 before (mean 1, variance (81 + 9) / 9 = 10: factor 10), one drop a
+// day after (variance 0: floored to 1); treatment (6, 6): 2 drops before,
+// 3 after, on different days (factors (4*0.8 + ... ) by hand below).
+func TestSummariseDispersion(t *testing.T) {
+	p, z := smallZones(t)
+	day := func(d int) int32 { return int32(d*24 + 5) }
+	var drops []sim.DropRecord
+	for range 10 {
+		drops = append(drops, sim.DropRecord{X: 0, Y: 0, Placed: day(9)})
+	}
+	for d := 10; d < 20; d++ {
+		drops = append(drops, sim.DropRecord{X: 0, Y: 0, Placed: day(d)})
+	}
+	drops = append(drops, sim.DropRecord{X: 6, Y: 6, Placed: day(1)}, sim.DropRecord{X: 6, Y: 6, Placed: day(2)})
+	for range 3 {
+		drops = append(drops, sim.DropRecord{X: 6, Y: 6, Placed: day(15)})
+	}
+	s := Summarise(&p, z, 400, drops, nil)
+	m := s.Series[0]
+	// Treatment after: 3 on one day of 10: mean 0.3, variance (2.7^2 +
+	// 9 * 0.09) / 9 = 0.9, factor 3. Before: 1 on two days: mean 0.2,
+	// variance (2 * 0.64 + 8 * 0.04) / 9 = 0.1778, factor 0.889, floored to 1.
+	want := Dispersion{Rb: 1, Ra: 3, Bb: 1, Ba: 1, Cb: 10, Ca: 1, DCb: 1, DCa: 1}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"Rb", m.Dispersion.Rb, want.Rb}, {"Ra", m.Dispersion.Ra, want.Ra}, {"Cb", m.Dispersion.Cb, want.Cb}, {"Ca", m.Dispersion.Ca, want.Ca}, {"Bb", m.Dispersion.Bb, want.Bb}} {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("dispersion of %s = %.6f, want %g", c.name, c.got, c.want)
+		}
+	}
+	// Shared control: Var = Rb + 3 Ra + Bb + Ba + 4 (10 Cb + Ca).
+	c := m.Counts
+	if se := math.Sqrt(c.Rb + 3*c.Ra + c.Bb + c.Ba + 4*(10*c.Cb+c.Ca)); math.Abs(m.WDDDispersed.Total.SE-se) > 1e-12 || m.WDDDispersed.Total.Estimate != m.WDD.Total.Estimate {
+		t.Errorf("dispersed WDD %+v, want SE %.6f and the WDD's estimate %g", m.WDDDispersed.Total, se, m.WDD.Total.Estimate)
+	}
+}

@@ -2,7 +2,10 @@ package metrics
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The weighted WDD and the harm-weighted WDD against hand computations
@@ -128,5 +131,50 @@ func TestWDDHarmByHand(t *testing.T) {
 	types[0].Weight = -1
 	if _, err := WDDHarm(types, UnitWeights(), 0.05); err == nil {
 		t.Errorf("a negative harm weight was accepted")
+	}
+}
+
+// TestDispersionOf: the dispersion of simulated daily counts is about 1
+// for Poisson counts and about the true factor 1 + m/k for negative
+// binomial ones (a Poisson count of a gamma rate of shape k and mean m);
+// and a WDD with dispersion factors has its variance terms scaled by them.
+func TestDispersionOf(t *testing.T) {
+	src := rand.NewPCG(1, 2)
+	const n, m = 4000, 20.0
+	pois := make([]float64, n)
+	for i := range pois {
+		pois[i] = distuv.Poisson{Lambda: m, Src: src}.Rand()
+	}
+	if phi := DispersionOf(pois); math.Abs(phi-1) > 0.08 {
+		t.Errorf("dispersion of Poisson(20) counts = %.3f, want about 1", phi)
+	}
+	for _, k := range []float64{10, 2} {
+		nb := make([]float64, n)
+		for i := range nb {
+			lambda := distuv.Gamma{Alpha: k, Beta: k / m, Src: src}.Rand()
+			nb[i] = distuv.Poisson{Lambda: lambda, Src: src}.Rand()
+		}
+		want := 1 + m/k
+		if phi := DispersionOf(nb); math.Abs(phi-want) > 0.1*want {
+			t.Errorf("dispersion of negative binomial counts (mean 20, size %g) = %.3f, want about %.1f", k, phi, want)
+		}
+	}
+	// Under-dispersed counts are floored at 1; too few days give 1.
+	if phi := DispersionOf([]float64{5, 5, 5, 6}); phi != 1 {
+		t.Errorf("dispersion of nearly constant counts = %g, want the floor 1", phi)
+	}
+	if DispersionOf([]float64{7}) != 1 || DispersionOf([]float64{0, 0, 0}) != 1 {
+		t.Errorf("dispersion of one day, or of no events, is not 1")
+	}
+	// A dispersed WDD: the paper's counts, each count's variance times its
+	// factor: 2 x (207 + 110) + 3 x (308 + 318) + 1 x (178 + 157 + 150 + 140).
+	c := Counts{Rb: 207, Ra: 110, Cb: 308, Ca: 318, Bb: 178, Ba: 157, DCb: 150, DCa: 140, HasBufferControl: true}
+	phi := Dispersion{Rb: 2, Ra: 2, Cb: 3, Ca: 3, Bb: 1, Ba: 1, DCb: 1, DCa: 1}
+	d, err := DispersedWDD(c, UnitWeights(), phi, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Sqrt(2*(207+110) + 3*(308+318) + 178 + 157 + 150 + 140); d.Total.Estimate != -118 || math.Abs(d.Total.SE-want) > 1e-9 {
+		t.Errorf("dispersed WDD %+v, want -118, SE %.6f", d.Total, want)
 	}
 }

@@ -54,7 +54,7 @@ var CalibrationMeasures = calibrationMeasures()
 func calibrationMeasures() []string {
 	var ms []string
 	for _, series := range []string{metrics.SeriesDrops, metrics.SeriesSeizures, metrics.SeriesArrests} {
-		ms = append(ms, series+"_wdd_z", series+"_wdd_treatment_z", series+"_wdd_buffer_z")
+		ms = append(ms, series+"_wdd_z", series+"_wdd_z_dispersed", series+"_wdd_treatment_z", series+"_wdd_buffer_z")
 	}
 	return ms
 }

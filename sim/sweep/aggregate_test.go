@@ -50,8 +50,8 @@ func TestSummariesMeansPairsAndCalibration(t *testing.T) {
 		s.Add(r, values(set))
 	}
 	sum, con, cal, sen := s.Rows(nil)
-	if len(sum) != 4 || len(con) != 2 || len(cal) != 9 || len(sen) != 0 {
-		t.Fatalf("%d summary, %d contrast, %d calibration, %d sensitivity rows, want 4, 2, 9 (3 z of 3 series), 0", len(sum), len(con), len(cal), len(sen))
+	if len(sum) != 4 || len(con) != 2 || len(cal) != 12 || len(sen) != 0 {
+		t.Fatalf("%d summary, %d contrast, %d calibration, %d sensitivity rows, want 4, 2, 12 (4 z of 3 series), 0", len(sum), len(con), len(cal), len(sen))
 	}
 	m, lo, hi := ci(treat)
 	if r := sum[2]; r.Arm != "treat" || r.Measure != "orders" || r.N != 4 || !near(r.Mean, m) || !near(r.Lo, lo) || !near(r.Hi, hi) {
@@ -85,7 +85,7 @@ func TestSummariesMeansPairsAndCalibration(t *testing.T) {
 	if r := cal[0]; r.Series != "drops_placed_wdd_z" || r.Runs != 4 || r.Exceed != 2 || !near(r.Rate, 0.5) || !r.HasRate {
 		t.Errorf("calibration %+v, want 2 of 4", r)
 	}
-	if r := cal[3]; r.Series != "seizures_wdd_z" || r.Runs != 0 || r.HasRate {
+	if r := cal[4]; r.Series != "seizures_wdd_z" || r.Runs != 0 || r.HasRate {
 		t.Errorf("seizures calibration %+v, want no runs", r)
 	}
 }

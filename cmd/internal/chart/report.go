@@ -350,12 +350,16 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		row("TNE", "total net effect: events prevented in net in R and B together (negative: added)", "tne", "",
 			val(func(m metrics.SeriesMeasures) metrics.Value { return m.WDQ.TNE }))
 		wdd := func(part string, get func(w metrics.WDDResult) metrics.Estimate) {
-			cell := func(m metrics.SeriesMeasures, f func(e metrics.Estimate) metrics.Value) reportCell {
-				if !m.WDDDefined {
-					return nb.undefined(m.WDDReason)
+			cellOf := func(of func(m metrics.SeriesMeasures) metrics.WDDResult) func(m metrics.SeriesMeasures, f func(e metrics.Estimate) metrics.Value) reportCell {
+				return func(m metrics.SeriesMeasures, f func(e metrics.Estimate) metrics.Value) reportCell {
+					if !m.WDDDefined {
+						return nb.undefined(m.WDDReason)
+					}
+					return nb.cell(f(get(of(m))), reportNum)
 				}
-				return nb.cell(f(get(m.WDD)), reportNum)
 			}
+			cell := cellOf(func(m metrics.SeriesMeasures) metrics.WDDResult { return m.WDD })
+			dcell := cellOf(func(m metrics.SeriesMeasures) metrics.WDDResult { return m.WDDDispersed })
 			lab, help := "WDD, "+part, ""
 			switch part {
 			case "treatment":
@@ -374,10 +378,16 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 			row("  SE", "Poisson standard error", "wdd_"+part+"_se", "sub", func(m metrics.SeriesMeasures) reportCell {
 				return cell(m, func(e metrics.Estimate) metrics.Value { return metrics.Value{V: e.SE, Defined: true} })
 			})
-			row("  z", "WDD / SE; |z| > 1.96 is significant at the 5% level", "wdd_"+part+"_z", "sub", func(m metrics.SeriesMeasures) reportCell {
-				c := cell(m, func(e metrics.Estimate) metrics.Value { return e.Z })
+			row("  z", "WDD / Poisson SE: overstates significance when counts are overdispersed, as drop counts are", "wdd_"+part+"_z", "sub", func(m metrics.SeriesMeasures) reportCell {
+				return cell(m, func(e metrics.Estimate) metrics.Value { return e.Z })
+			})
+			row("  SE, overdispersed", "each count's variance times its dispersion factor (variance over mean of its daily counts, at least 1)", "wdd_"+part+"_se_dispersed", "sub", func(m metrics.SeriesMeasures) reportCell {
+				return dcell(m, func(e metrics.Estimate) metrics.Value { return metrics.Value{V: e.SE, Defined: true} })
+			})
+			row("  z, overdispersed", "WDD / overdispersed SE; |z| > 1.96 is significant at the 5% level", "wdd_"+part+"_z_dispersed", "sub", func(m metrics.SeriesMeasures) reportCell {
+				c := dcell(m, func(e metrics.Estimate) metrics.Value { return e.Z })
 				if !c.Undef && m.WDDDefined {
-					c.Sig = math.Abs(get(m.WDD).Z.V) > 1.96
+					c.Sig = math.Abs(get(m.WDDDispersed).Z.V) > 1.96
 				}
 				return c
 			})

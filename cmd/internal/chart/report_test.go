@@ -213,6 +213,7 @@ func TestReportContent(t *testing.T) {
 		reportCheckValue(t, doc, m.Series+".wdq", m.WDQ.WDQ)
 		reportCheckValue(t, doc, m.Series+".tne", m.WDQ.TNE)
 		reportCheckValue(t, doc, m.Series+".wdd_total_z", m.WDD.Total.Z)
+		reportCheckValue(t, doc, m.Series+".wdd_total_z_dispersed", m.WDDDispersed.Total.Z)
 		if !strings.Contains(html.UnescapeString(doc), m.WDQ.Interpretation) {
 			t.Errorf("%s: the interpretation %q is missing", m.Series, m.WDQ.Interpretation)
 		}

@@ -116,8 +116,27 @@ func MeasureRows(s *metrics.Summary) [][]string {
 			}
 			note := strings.Join(notes, "; ")
 			add(m.Series, "", e.name, def(e.est.Estimate), note)
-			add(m.Series, "", e.name+"_se", def(e.est.SE), "")
-			add(m.Series, "", e.name+"_z", e.est.Z, "")
+			add(m.Series, "", e.name+"_se", def(e.est.SE), "Poisson")
+			add(m.Series, "", e.name+"_z", e.est.Z, "Poisson")
+		}
+		if m.WDDDefined {
+			d := m.WDDDispersed
+			for _, e := range []struct {
+				name string
+				est  metrics.Estimate
+			}{{"wdd_treatment", d.Treatment}, {"wdd_buffer", d.Buffer}, {"wdd", d.Total}} {
+				add(m.Series, "", e.name+"_se_dispersed", def(e.est.SE), "allowing for overdispersion: each count's variance times its dispersion factor, from the daily counts")
+				add(m.Series, "", e.name+"_z_dispersed", e.est.Z, "allowing for overdispersion")
+			}
+			p := m.Dispersion
+			for _, k := range []named{{"dispersion_Rb", def(p.Rb)}, {"dispersion_Ra", def(p.Ra)}, {"dispersion_Bb", def(p.Bb)}, {"dispersion_Ba", def(p.Ba)},
+				{"dispersion_Cb", def(p.Cb)}, {"dispersion_Ca", def(p.Ca)}} {
+				add(m.Series, "", k.name, k.v, "variance over mean of the daily counts (at least 1)")
+			}
+			if m.Counts.HasBufferControl {
+				add(m.Series, "", "dispersion_DCb", def(p.DCb), "variance over mean of the daily counts (at least 1)")
+				add(m.Series, "", "dispersion_DCa", def(p.DCa), "variance over mean of the daily counts (at least 1)")
+			}
 		}
 	}
 	for _, p := range s.Periods {
