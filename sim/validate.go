@@ -269,6 +269,8 @@ func (p *Params) Validate() error {
 	z := &p.Zones
 	v.intIn("zones.buffer_width", z.BufferWidth, 0, 1000)
 	v.intIn("zones.control_gap", z.ControlGap, 0, 100_000)
+	v.intIn("zones.ring_width", z.RingWidth, 1, 1000)
+	v.intIn("zones.rings", z.Rings, 0, MaxRings)
 	v.intIn("zones.split_day", z.SplitDay, 0, max(p.Days-1, 0))
 	v.intIn("zones.gap_days", z.GapDays, 0, max(p.Days-1, 0))
 	v.intIn("zones.before_days", z.BeforeDays, 0, p.Days)

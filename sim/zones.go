@@ -28,6 +28,12 @@ type ZoneParams struct {
 	// BufferControl is an optional rectangle used as the buffer's own control
 	// in the WDD; without it the buffer is compared with the control area.
 	BufferControl []int `toml:"buffer_control"`
+	// Rings are concentric bands of RingWidth cells around the treatment
+	// area (Chebyshev distance (k-1) RingWidth + 1 to k RingWidth for ring
+	// k), counted before and after to see how far displacement travels;
+	// beyond the last ring lies the rings' reference area.
+	RingWidth int `toml:"ring_width"`
+	Rings     int `toml:"rings"`
 	// SplitDay ends the before period; 0 means the start day of the
 	// treatment's police group. GapDays after the split belong to neither
 	// period (a settling-in time); the after period starts after them.
@@ -39,6 +45,9 @@ type ZoneParams struct {
 	BeforeDays int `toml:"before_days"`
 	AfterDays  int `toml:"after_days"`
 }
+
+// MaxRings is the largest number of distance rings.
+const MaxRings = 10
 
 // Zone is where a cell lies with respect to the treatment area.
 type Zone uint8
@@ -79,7 +88,11 @@ func (p Period) String() string { return periodNames[p] }
 // Zones is the resolved geometry and timing of a scenario's [zones].
 type Zones struct {
 	W, H  int
-	label []Zone // by cell id; nil without a treatment area
+	label []Zone  // by cell id; nil without a treatment area
+	ring  []uint8 // by cell id: the ring (1..Rings), Rings+1 beyond them, 0 in the treatment area
+
+	// Rings and RingWidth are the distance rings (ZoneParams).
+	Rings, RingWidth int
 
 	// Treatment says what the treatment area is, for reports; Reason says
 	// why there is none when HasTreatment is false.
@@ -104,6 +117,16 @@ type Zones struct {
 }
 
 // At returns the zone of cell (x, y); a nil *Zones puts every cell elsewhere.
+// RingOf is the distance ring of cell (x, y): 1 to Rings, Rings+1 beyond
+// the last ring, 0 in the treatment area, outside the grid or without
+// rings.
+func (z *Zones) RingOf(x, y int) int {
+	if z == nil || z.ring == nil || x < 0 || y < 0 || x >= z.W || y >= z.H {
+		return 0
+	}
+	return int(z.ring[y*z.W+x])
+}
+
 func (z *Zones) At(x, y int) Zone {
 	if z == nil || z.label == nil || x < 0 || y < 0 || x >= z.W || y >= z.H {
 		return ZoneElsewhere
@@ -300,9 +323,17 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	if len(zp.Control) == 0 {
 		reach += zp.ControlGap
 	}
-	dist := chebyshevFrom(label, W, H, reach)
+	rings := zp.Rings * zp.RingWidth
+	dist := chebyshevFrom(label, W, H, max(reach, rings))
+	z.Rings, z.RingWidth = zp.Rings, zp.RingWidth
+	if zp.Rings > 0 {
+		z.ring = make([]uint8, W*H)
+	}
 	for i := range label {
 		d := dist(i)
+		if z.ring != nil && d > 0 {
+			z.ring[i] = uint8(min((d+zp.RingWidth-1)/zp.RingWidth, zp.Rings+1))
+		}
 		switch {
 		case d == 0:
 		case d <= zp.BufferWidth:

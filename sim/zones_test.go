@@ -261,3 +261,38 @@ func TestZonesValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestZonesRings: each cell's ring, from the Chebyshev distance d to the
+// treatment rectangle computed directly (d = max of the gaps in x and y):
+// ring ceil(d / ring_width), rings + 1 beyond the last, 0 inside.
+func TestZonesRings(t *testing.T) {
+	for _, c := range []struct{ width, rings int }{{5, 4}, {3, 7}, {10, 1}} {
+		p := zoneParams()
+		p.Zones.RingWidth, p.Zones.Rings = c.width, c.rings
+		z := mustZones(t, p)
+		x0, y0, x1, y1 := 55, 30, 69, 44
+		counts := make([]int, c.rings+2)
+		for y := range z.H {
+			for x := range z.W {
+				d := max(x0-x, 0, x-x1, y0-y, 0, y-y1)
+				want := 0
+				if d > 0 {
+					want = min((d+c.width-1)/c.width, c.rings+1)
+				}
+				if got := z.RingOf(x, y); got != want {
+					t.Fatalf("width %d, %d rings: cell (%d, %d) at distance %d in ring %d, want %d", c.width, c.rings, x, y, d, got, want)
+				}
+				counts[want]++
+			}
+		}
+		// Ring 1 of width w around a 15 x 15 square: (15 + 2w)^2 - 15^2 cells.
+		if w := c.width; counts[1] != (15+2*w)*(15+2*w)-225 {
+			t.Errorf("width %d: ring 1 has %d cells, want %d", w, counts[1], (15+2*w)*(15+2*w)-225)
+		}
+	}
+	p := zoneParams()
+	p.Zones.Rings = 0
+	if z := mustZones(t, p); z.RingOf(50, 50) != 0 {
+		t.Errorf("without rings, RingOf is %d", z.RingOf(50, 50))
+	}
+}

@@ -165,3 +165,54 @@ func TestPatternFiveRandomUnits(t *testing.T) {
 		t.Errorf("P3: three random units changed drops picked by %.3f [%.3f, %.3f] (worst %.3f): want a fall of less than 10%%", mean, lo, hi, slices.Min(d))
 	}
 }
+
+// TestRingsCountedTwice: the rings' counts of a crackdown run, against the
+// drops counted again from their cells' Chebyshev distance to the
+// treatment rectangle, computed directly; and each ring's change from
+// those counts by hand.
+func TestRingsCountedTwice(t *testing.T) {
+	p := crackdownOf(patternCity())
+	p.Days, p.Police.Groups[0].EndDay = 60, 60
+	p.Zones.RingWidth, p.Zones.Rings = 3, 5
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := sim.New(p, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := &Tables{}
+	for !m.Done() {
+		m.Step(tables)
+	}
+	z := p.BuildZones()
+	s := Summarise(&p, z, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
+	var count [7][3]float64 // ring 0..6, by period
+	x0, y0, x1, y1 := 46, 22, 57, 33
+	for _, d := range tables.Drops {
+		x, y := int(d.X), int(d.Y)
+		dist := max(x0-x, 0, x-x1, y0-y, y-y1)
+		ring := 0
+		if dist > 0 {
+			ring = min((dist+2)/3, 6)
+		}
+		count[ring][z.PeriodOf(int(d.Placed)/p.TicksPerDay())]++
+	}
+	rings := s.Series[0].Rings
+	if len(rings) != 5 {
+		t.Fatalf("%d rings, want 5", len(rings))
+	}
+	b, a := sim.PeriodBefore, sim.PeriodAfter
+	for k, r := range rings {
+		if r.Before != count[k+1][b] || r.After != count[k+1][a] || r.From != 3*k+1 || r.To != 3*k+3 {
+			t.Errorf("ring %d (%d-%d cells): %v -> %v, counted again %v -> %v", r.Ring, r.From, r.To, r.Before, r.After, count[k+1][b], count[k+1][a])
+		}
+		want := (count[k+1][a]/count[k+1][b])/(count[6][a]/count[6][b]) - 1
+		if !r.Change.Defined || math.Abs(r.Change.V-want) > 1e-12 {
+			t.Errorf("ring %d change %+v, want %.6f", r.Ring, r.Change, want)
+		}
+	}
+	if rings[0].Before < 50 {
+		t.Errorf("degenerate test: %v drops in ring 1 before", rings[0].Before)
+	}
+}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"gonum.org/v1/gonum/stat"
 	"math"
+	"strconv"
 
 	"dropsim/sim"
 	"dropsim/sim/grid"
@@ -50,6 +51,11 @@ func runMeasureNames() []string {
 	for _, s := range []string{SeriesDrops, SeriesSeizures, SeriesArrests} {
 		for _, m := range seriesMeasureNames {
 			names = append(names, s+"_"+m)
+		}
+	}
+	for _, s := range []string{SeriesDrops, SeriesSeizures, SeriesArrests} {
+		for k := 1; k <= sim.MaxRings; k++ {
+			names = append(names, s+"_ring_"+strconv.Itoa(k)+"_change")
 		}
 	}
 	for _, z := range comparedZones {
@@ -136,6 +142,20 @@ func RunMeasures(s *Summary, tot sim.Totals, z *sim.Zones, tpd int, drops []sim.
 			continue
 		}
 		out = append(out, seriesValues(m)...)
+	}
+
+	for _, name := range []string{SeriesDrops, SeriesSeizures, SeriesArrests} {
+		m, ok := seriesOf(s, name)
+		for k := 1; k <= sim.MaxRings; k++ {
+			switch {
+			case !ok:
+				out = append(out, undefined(noMeasure))
+			case k > len(m.Rings):
+				out = append(out, undefined("the zones have fewer rings"))
+			default:
+				out = append(out, m.Rings[k-1].Change)
+			}
+		}
 	}
 
 	var picked [sim.NumZones][3]int

@@ -38,6 +38,10 @@ type SeriesMeasures struct {
 	// Periods of unequal length give a time-weighted WDD (WDDNote says so).
 	WDDDefined bool   `json:"wdd_defined"`
 	WDDReason  string `json:"wdd_reason,omitempty"`
+	// Rings are the counts in the distance rings around the treatment
+	// area, before and after, each ring's change relative to the area
+	// beyond the rings: how far displacement travels.
+	Rings []RingMeasure `json:"rings"`
 	// Dispersion is each count's dispersion factor, estimated from the daily
 	// counts of its zone and period (DispersionOf); WDDDispersed is the WDD
 	// with variances scaled by it, the one to read for significance: drop
@@ -153,15 +157,15 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 	// Counts by zone and period, and by day for the dispersion.
 	placed, seizures, arrs := newZoneCounts(z), newZoneCounts(z), newZoneCounts(z)
 	for _, d := range drops {
-		zone := z.At(int(d.X), int(d.Y))
-		placed.add(zone, int(d.Placed)/tpd)
+		x, y := int(d.X), int(d.Y)
+		placed.add(x, y, int(d.Placed)/tpd)
 		if d.Outcome == sim.OutcomeSeized {
-			seizures.add(zone, int(d.End)/tpd)
+			seizures.add(x, y, int(d.End)/tpd)
 		}
 	}
 	for _, a := range arrests {
 		if a.X >= 0 {
-			arrs.add(z.At(int(a.X), int(a.Y)), int(a.Tick)/tpd)
+			arrs.add(int(a.X), int(a.Y), int(a.Tick)/tpd)
 		}
 	}
 	if z.HasTreatment {
@@ -169,7 +173,9 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 			name string
 			c    *zoneCounts
 		}{{SeriesDrops, placed}, {SeriesSeizures, seizures}, {SeriesArrests, arrs}} {
-			s.Series = append(s.Series, measure(sc.name, sc.c.counts(z.HasBufferControl), sc.c.dispersion(), nb, na))
+			m := measure(sc.name, sc.c.counts(z.HasBufferControl), sc.c.dispersion(), nb, na)
+			m.Rings = sc.c.rings()
+			s.Series = append(s.Series, m)
 		}
 	}
 
@@ -197,6 +203,7 @@ type zoneCounts struct {
 	z     *sim.Zones
 	n     [sim.NumZones][3]float64
 	daily [sim.NumZones][2][]float64 // before, after; by day of the period
+	ring  [sim.MaxRings + 2][3]float64
 }
 
 func newZoneCounts(z *sim.Zones) *zoneCounts {
@@ -208,10 +215,11 @@ func newZoneCounts(z *sim.Zones) *zoneCounts {
 	return c
 }
 
-// add counts an event in zone on day.
-func (c *zoneCounts) add(zone sim.Zone, day int) {
-	p := c.z.PeriodOf(day)
+// add counts an event at cell (x, y) on day.
+func (c *zoneCounts) add(x, y, day int) {
+	zone, p := c.z.At(x, y), c.z.PeriodOf(day)
 	c.n[zone][p]++
+	c.ring[c.z.RingOf(x, y)][p]++
 	switch p {
 	case sim.PeriodBefore:
 		c.daily[zone][0][day-c.z.BeforeStart]++
@@ -323,4 +331,48 @@ func periodStats(period sim.Period, first, last int, z *sim.Zones, usable int, d
 		ps.NNIR, ps.NNIZ = undefined(few), undefined(few)
 	}
 	return ps
+}
+
+// RingMeasure is one distance ring's counts: cells From to To (Chebyshev
+// distance from the treatment area), before and after, and its change
+// relative to the reference area beyond the last ring, (After / Before) /
+// (reference after / reference before) - 1: 0 is no change beyond the
+// city's trend, positive a rise (displacement into the ring), negative a
+// fall (diffusion of benefits).
+type RingMeasure struct {
+	Ring     int     `json:"ring"`
+	From, To int     `json:"-"`
+	Before   float64 `json:"before"`
+	After    float64 `json:"after"`
+	Change   Value   `json:"change"`
+}
+
+// MarshalJSON names the ring's distances.
+func (r RingMeasure) MarshalJSON() ([]byte, error) {
+	type plain RingMeasure
+	return json.Marshal(struct {
+		plain
+		From int `json:"from_cells"`
+		To   int `json:"to_cells"`
+	}{plain(r), r.From, r.To})
+}
+
+// rings are the counts of each distance ring and their changes.
+func (c *zoneCounts) rings() []RingMeasure {
+	b, a := sim.PeriodBefore, sim.PeriodAfter
+	ref := c.ring[c.z.Rings+1]
+	var out []RingMeasure
+	for k := 1; k <= c.z.Rings; k++ {
+		r := RingMeasure{Ring: k, From: (k-1)*c.z.RingWidth + 1, To: k * c.z.RingWidth, Before: c.ring[k][b], After: c.ring[k][a]}
+		switch {
+		case r.Before == 0:
+			r.Change = undefined("no events in the ring before")
+		case ref[b] == 0 || ref[a] == 0:
+			r.Change = undefined("no events beyond the rings before or after")
+		default:
+			r.Change = defined((r.After/r.Before)/(ref[a]/ref[b]) - 1)
+		}
+		out = append(out, r)
+	}
+	return out
 }

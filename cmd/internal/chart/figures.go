@@ -19,6 +19,7 @@ import (
 
 	"dropsim/sim"
 	"dropsim/sim/grid"
+	"dropsim/sim/metrics"
 )
 
 // Figure sizes: a two-panel figure fits a journal's full text width at
@@ -177,6 +178,9 @@ func figureSpecs(r *Run) ([]*figSpec, error) {
 	if f.z.HasPeriods {
 		before, after := f.densityMaps()
 		specs = append(specs, before, after, f.densityChange())
+		if hasRingCurve(f.z) {
+			specs = append(specs, f.ringCurve())
+		}
 	} else {
 		specs = append(specs, f.densityAll())
 	}
@@ -1233,4 +1237,71 @@ func (f *figs) centroidPath() *figSpec {
 	}
 	m := &mapFigure{title: title, p: p, leg: leg, aspect: float64(win.Y1-win.Y0) / float64(win.X1-win.X0)}
 	return &figSpec{name: "centroid_path", title: title, caption: strings.TrimSpace(cap.String()), w: figW, h: m.fitHeight(figW), draw: m.draw, mapFig: m}
+}
+
+// ---- distance rings ----
+
+// ringCurve is the displacement-distance curve of a run: each distance
+// ring's change relative to the area beyond the rings, for drops placed,
+// seizures and arrests, against the ring's outer distance from the
+// treatment area (Bowers et al. 2011; Weisburd et al. 2006).
+func (f *figs) ringCurve() *figSpec {
+	s := &figSpec{name: "rings", title: "Change by distance from the treatment area", w: figW, h: figH1}
+	p := newPanel("", "distance from the treatment area, outer edge of the ring (m)", "change relative to beyond the rings (%)")
+	p.Add(&hrules{ys: []float64{0}, style: lineStyle(midGrey, 0.7)})
+	leg := newLegend()
+	leg.heading("Events, in rings of " + ringWidthText(f))
+	styles := []struct {
+		series string
+		label  string
+		col    color.NRGBA
+	}{{metrics.SeriesDrops, "drops placed", okBlue}, {metrics.SeriesSeizures, "seizures", okVermillion}, {metrics.SeriesArrests, "arrests", okGreen}}
+	undefined := 0
+	lo, hi := 0.0, 0.0 // the change axis holds 0 and every value
+	for _, st := range styles {
+		var m *metrics.SeriesMeasures
+		for i := 0; f.r.Summary != nil && i < len(f.r.Summary.Series); i++ {
+			if f.r.Summary.Series[i].Series == st.series {
+				m = &f.r.Summary.Series[i]
+			}
+		}
+		if m == nil {
+			continue
+		}
+		var xy [][2]float64
+		for _, r := range m.Rings {
+			if !r.Change.Defined {
+				undefined++
+				continue
+			}
+			xy = append(xy, [2]float64{1000 * f.km * float64(r.To), 100 * r.Change.V})
+			lo, hi = math.Min(lo, 100*r.Change.V), math.Max(hi, 100*r.Change.V)
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		line := &polylines{lines: [][][2]float64{xy}, style: lineStyle(st.col, 1.6)}
+		pts := &points{xy: xy, glyph: draw.GlyphStyle{Color: st.col, Radius: vg.Points(2.6), Shape: draw.CircleGlyph{}}}
+		p.Add(line, pts)
+		leg.add(st.label, line, pts)
+	}
+	leg.add("no change beyond the city's trend", &hrules{ys: []float64{0}, style: lineStyle(midGrey, 0.7)})
+	p.X.Min, p.X.Max = 0, 1000*f.km*float64(f.z.Rings*f.z.RingWidth)*1.04
+	pad := 0.08 * math.Max(hi-lo, 10)
+	p.Y.Min, p.Y.Max = lo-pad, hi+pad
+	s.caption = fmt.Sprintf("How far a change travels: for each ring of %s around the treatment area (ring k holds the cells %s), the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent; above 0 the ring gained (displacement), below 0 it lost (diffusion of benefits). Days %d-%d against %d-%d. One run: over replicates, a sweep gives each ring's change with its 95%% interval (measure drops_placed_ring_<k>_change).",
+		ringWidthText(f), ringCellsText(f), f.z.BeforeStart, f.z.SplitDay-1, f.z.AfterStart, f.z.AfterEnd-1)
+	if undefined > 0 {
+		s.caption += fmt.Sprintf(" %d ring values are left out: the ring or the area beyond had no events before.", undefined)
+	}
+	s.draw = func(c draw.Canvas) { drawPanels(c, s.title, []*plot.Plot{p}, leg) }
+	return s
+}
+
+func ringWidthText(f *figs) string {
+	return fmt.Sprintf("%d cells, %g m", f.z.RingWidth, 1000*f.km*float64(f.z.RingWidth))
+}
+
+func ringCellsText(f *figs) string {
+	return fmt.Sprintf("%d(k-1)+1 to %dk cells from it", f.z.RingWidth, f.z.RingWidth)
 }

@@ -143,7 +143,7 @@ func TestFigureNames(t *testing.T) {
 		run  func(t testing.TB) *Run
 		want []string
 	}{
-		{"periods", testRun, []string{"drops_by_zone", "density_before", "density_after", "density_change", "centroid_path", "arrests_by_role", "market"}},
+		{"periods", testRun, []string{"drops_by_zone", "density_before", "density_after", "density_change", "rings", "centroid_path", "arrests_by_role", "market"}},
 		{"no periods", noPeriodsRun, []string{"drops_by_zone", "density_all", "centroid_path", "arrests_by_role", "market"}},
 		{"no treatment", noTreatmentRun, []string{"drops_by_zone", "density_all", "centroid_path", "arrests_by_role", "market"}},
 	} {
@@ -769,8 +769,8 @@ func TestFiguresEmptyRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(figs) != 7 {
-		t.Errorf("%d figures, want 7", len(figs))
+	if len(figs) != 8 {
+		t.Errorf("%d figures, want 8", len(figs))
 	}
 }
 

@@ -7,11 +7,15 @@ const AnimationFile = "animation.gif"
 
 // FigureNames are the names of the figures Figures draws for a run with
 // zones z, in the order it draws them: the density maps before and after
-// and their change when the run has periods, one density map otherwise.
+// and their change when the run has periods, one density map otherwise;
+// the distance rings' curve when it has periods, a treatment area and rings.
 func FigureNames(z *sim.Zones) []string {
 	maps := []string{"density_all"}
 	if z != nil && z.HasPeriods {
 		maps = []string{"density_before", "density_after", "density_change"}
+	}
+	if hasRingCurve(z) {
+		maps = append(maps, "rings")
 	}
 	names := append([]string{"drops_by_zone"}, maps...)
 	return append(names, "centroid_path", "arrests_by_role", "market")
@@ -22,7 +26,7 @@ func FigureNames(z *sim.Zones) []string {
 // animation. The output directory treats these as dropsim's own.
 func FigureFiles() []string {
 	var files []string
-	withPeriods := FigureNames(&sim.Zones{HasPeriods: true})
+	withPeriods := FigureNames(&sim.Zones{HasPeriods: true, HasTreatment: true, Rings: 1})
 	for _, n := range append(withPeriods, "density_all") {
 		for _, f := range Formats {
 			files = append(files, n+"."+f)
@@ -30,3 +34,6 @@ func FigureFiles() []string {
 	}
 	return append(files, AnimationFile)
 }
+
+// hasRingCurve: the rings' curve needs periods, a treatment area and rings.
+func hasRingCurve(z *sim.Zones) bool { return z != nil && z.HasPeriods && z.HasTreatment && z.Rings > 0 }

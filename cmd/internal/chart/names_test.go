@@ -24,7 +24,7 @@ func TestFigureNamesAreWhatFiguresDraws(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Contains(files, AnimationFile) || len(files) != 8*len(Formats)+1 {
+	if !slices.Contains(files, AnimationFile) || len(files) != 9*len(Formats)+1 {
 		t.Errorf("FigureFiles %v", files)
 	}
 }

@@ -119,6 +119,12 @@ func MeasureRows(s *metrics.Summary) [][]string {
 			add(m.Series, "", e.name+"_se", def(e.est.SE), "Poisson")
 			add(m.Series, "", e.name+"_z", e.est.Z, "Poisson")
 		}
+		for _, r := range m.Rings {
+			where := fmt.Sprintf("ring %d: %d-%d cells from the treatment area", r.Ring, r.From, r.To)
+			add(m.Series, "before", fmt.Sprintf("ring_%d", r.Ring), def(r.Before), where)
+			add(m.Series, "after", fmt.Sprintf("ring_%d", r.Ring), def(r.After), where)
+			add(m.Series, "", fmt.Sprintf("ring_%d_change", r.Ring), r.Change, where+"; (after/before) over (after/before) beyond the last ring, less 1")
+		}
 		if m.WDDDefined {
 			d := m.WDDDispersed
 			for _, e := range []struct {

@@ -398,7 +398,7 @@ func TestSweepSharedZones(t *testing.T) {
 			if i == 0 && len(p.Police.Groups) != 0 {
 				t.Errorf("the baseline arm got police groups: %+v", p.Police.Groups)
 			}
-			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, SplitDay: 60, BeforeDays: 50, AfterDays: 50}
+			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 50, AfterDays: 50}
 			if !reflect.DeepEqual(p.Zones, want) {
 				t.Errorf("arm %s: zones %+v, want %+v", s.Arms[i].Name, p.Zones, want)
 			}
