@@ -67,6 +67,17 @@ END {
 		ba = mean[a[i] SUBSEP "drops_placed_Ba"]; cb = mean[a[i] SUBSEP "drops_placed_Cb"]; ca = mean[a[i] SUBSEP "drops_placed_Ca"]
 		printf " %s %.2f%s", a[i], (ba / ca - bb / cb) / (ra / ca - rb / cb), (i < 3 ? ";" : ".\n\n")
 	}
+	print "How far it travels: the change in drops placed of each distance ring, relative to the area beyond the rings (rings of 5 cells, 500 m; `drops_placed_ring_<k>_change`), in percent. Displacement and diffusion both decay with distance (Bowers et al. 2011); the baseline, with no crackdown, is the placebo."
+	print ""
+	print "| arm | 0-500 m | 500-1000 m | 1000-1500 m | 1500-2000 m |"
+	print "|---|---|---|---|---|"
+	split("baseline crackdown deterrence arrests", rarm, " ")
+	for (i = 1; i <= 4; i++) {
+		row = "| " rarm[i] " |"
+		for (k = 1; k <= 4; k++) { kk = rarm[i] SUBSEP "drops_placed_ring_" k "_change"; row = row " " sprintf("%+.0f%% [%+.0f, %+.0f]", 100 * mean[kk], 100 * lo[kk], 100 * hi[kk]) " |" }
+		print row
+	}
+	print ""
 	print "### P3: five random units barely dent the market (arm `patrol5` against `baseline`)"
 	print ""
 	k = "patrol5" SUBSEP "picked"; b = mean["baseline" SUBSEP "picked"]
