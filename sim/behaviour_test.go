@@ -1057,3 +1057,26 @@ func TestBehaviourQuitReplacedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// 16. An arrest says whether the person arrested is a minor.
+func TestBehaviourArrestMarksMinors(t *testing.T) {
+	p := behaviourParams()
+	p.Buyers.Count = 0
+	m := mustNew(t, p, 9)
+	log := &eventLog{}
+	m.sink = log
+	a, b := m.stashers[0], m.stashers[1]
+	a.minor, b.minor = true, false
+	m.arrestStasher(m.shops[a.shop], a, CauseSeen, 0)
+	m.arrestStasher(m.shops[b.shop], b, CauseSeen, 0)
+	sh := m.shops[0]
+	sh.mules[0].minor = true
+	m.arrestMember(sh, RoleMule, &sh.mules[0], CauseInterception, 0)
+	var got []bool
+	for _, e := range log.of(EvArrest) {
+		got = append(got, e.Minor)
+	}
+	if len(got) < 3 || !got[0] || got[1] || !got[2] {
+		t.Errorf("arrests' minor flags %v, want [true false true ...] (a minor stasher, an adult, a minor mule)", got)
+	}
+}

@@ -284,7 +284,7 @@ func (m *Model) arrestBuyer(b, drop int32, t int) {
 	bu := &m.buyers[b]
 	x, y := m.G.XY(m.drops[drop].cell)
 	m.totals.Arrests[RoleBuyer]++
-	m.emit(EvArrest, RoleBuyer, m.drops[drop].shop, b, x, y, CauseStakeout, 0)
+	m.emitArrest(RoleBuyer, m.drops[drop].shop, b, x, y, CauseStakeout, false)
 	bu.fails = 0
 	m.leaveMarket(b, t)
 }

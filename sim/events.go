@@ -120,7 +120,7 @@ type Event struct {
 	Shop   int32
 	Agent  int32
 	X, Y   int32
-	Minor  bool
+	Minor  bool // of a recruit or an arrested member: a minor
 	Amount float64
 	Cause  string
 	Drop   DropRecord

@@ -400,6 +400,13 @@ func (m *Model) endOfDay(t int) {
 }
 
 // emit sends an event built by the caller.
+// emitArrest emits the arrest of agent, who is a minor or not.
+func (m *Model) emitArrest(role Role, shop, agent int32, x, y int, cause string, minor bool) {
+	m.ev = Event{Tick: int32(m.tick), Kind: EvArrest, Role: role, Shop: shop, Agent: agent,
+		X: int32(x), Y: int32(y), Cause: cause, Minor: minor}
+	m.sink.Event(&m.ev)
+}
+
 func (m *Model) emit(kind Kind, role Role, shop, agent int32, x, y int, cause string, amount float64) {
 	m.ev = Event{Tick: int32(m.tick), Kind: kind, Role: role, Shop: shop, Agent: agent,
 		X: int32(x), Y: int32(y), Cause: cause, Amount: amount}

@@ -159,7 +159,7 @@ func (m *Model) arrestMember(sh *Shop, role Role, mb *member, cause string, t in
 	}
 	mb.present = false
 	m.totals.Arrests[role]++
-	m.emit(EvArrest, role, sh.id, mb.id, -1, -1, cause, 0)
+	m.emitArrest(role, sh.id, mb.id, -1, -1, cause, mb.minor)
 	next := RoleOrganizer
 	switch role {
 	case RoleDispatcher:

@@ -267,7 +267,7 @@ func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
 	m.totals.Arrests[RoleStasher]++
 	m.totals.DosesSeizedInventory += s.inventory
 	s.inventory = 0
-	m.emit(EvArrest, RoleStasher, sh.id, s.id, s.x, s.y, cause, 0)
+	m.emitArrest(RoleStasher, sh.id, s.id, s.x, s.y, cause, s.minor)
 	m.leave(sh, s)
 	for _, d := range s.drops {
 		if m.drops[d].state == dropOnMap && m.rngPolice.Float64() < m.P.Police.PhoneDropProb {

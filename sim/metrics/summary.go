@@ -18,6 +18,7 @@ type ArrestRecord struct {
 	Role  sim.Role
 	X, Y  int32
 	Cause string
+	Minor bool
 }
 
 // The series compared between zones: drops placed (at their placement),
@@ -86,6 +87,12 @@ type Summary struct {
 	Days     int    `json:"days"`
 	Warmup   int    `json:"warmup_days"`
 
+	// Minors among the stashers arrested over the run (the seed paper's
+	// cases turn on minors recruited as stashers and couriers).
+	StashersArrested int   `json:"stashers_arrested"`
+	MinorStashers    int   `json:"minor_stashers_arrested"`
+	MinorShare       Value `json:"minor_share_of_stashers_arrested"`
+
 	HasTreatment bool           `json:"has_treatment"`
 	Treatment    string         `json:"treatment"`
 	Reason       string         `json:"reason,omitempty"` // why there are no measures
@@ -146,6 +153,18 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 	}
 	for k := range sim.NumZones {
 		s.ZoneCells[k.String()] = z.Cells[k]
+	}
+	for _, a := range arrests {
+		if a.Role == sim.RoleStasher {
+			s.StashersArrested++
+			if a.Minor {
+				s.MinorStashers++
+			}
+		}
+	}
+	s.MinorShare = undefined("no stasher was arrested")
+	if s.StashersArrested > 0 {
+		s.MinorShare = defined(float64(s.MinorStashers) / float64(s.StashersArrested))
 	}
 	if !z.HasPeriods {
 		return s

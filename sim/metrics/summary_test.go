@@ -235,3 +235,17 @@ func TestSummariseDispersion(t *testing.T) {
 		t.Errorf("dispersed WDD %+v, want SE %.6f and the WDD's estimate %g", m.WDDDispersed.Total, se, m.WDD.Total.Estimate)
 	}
 }
+
+// TestSummariseMinors: minors among the stashers arrested, counted by hand.
+func TestSummariseMinors(t *testing.T) {
+	p, z := smallZones(t)
+	arrests := []ArrestRecord{{Role: sim.RoleStasher, Minor: true, X: -1, Y: -1}, {Role: sim.RoleStasher, X: 1, Y: 1},
+		{Role: sim.RoleStasher, X: 2, Y: 2}, {Role: sim.RoleMule, Minor: true, X: -1, Y: -1}}
+	s := Summarise(&p, z, 400, nil, arrests)
+	if s.StashersArrested != 3 || s.MinorStashers != 1 || !s.MinorShare.Defined || math.Abs(s.MinorShare.V-1.0/3) > 1e-15 {
+		t.Errorf("minors: %d of %d stashers, share %+v; want 1 of 3", s.MinorStashers, s.StashersArrested, s.MinorShare)
+	}
+	if s = Summarise(&p, z, 400, nil, nil); s.MinorShare.Defined {
+		t.Errorf("minor share defined without arrests: %+v", s.MinorShare)
+	}
+}

@@ -23,7 +23,7 @@ func (t *Tables) Event(e *sim.Event) {
 	case sim.EvDropEnded:
 		t.Drops = append(t.Drops, e.Drop)
 	case sim.EvArrest:
-		t.Arrests = append(t.Arrests, ArrestRecord{Tick: e.Tick, Role: e.Role, X: e.X, Y: e.Y, Cause: e.Cause})
+		t.Arrests = append(t.Arrests, ArrestRecord{Tick: e.Tick, Role: e.Role, X: e.X, Y: e.Y, Cause: e.Cause, Minor: e.Minor})
 	case sim.EvDayEnd:
 		for _, u := range e.Day.Units {
 			t.Police = append(t.Police, PoliceRecord{Day: int32(e.Day.Day), UnitPos: u})

@@ -36,4 +36,6 @@ func FigureFiles() []string {
 }
 
 // hasRingCurve: the rings' curve needs periods, a treatment area and rings.
-func hasRingCurve(z *sim.Zones) bool { return z != nil && z.HasPeriods && z.HasTreatment && z.Rings > 0 }
+func hasRingCurve(z *sim.Zones) bool {
+	return z != nil && z.HasPeriods && z.HasTreatment && z.Rings > 0
+}

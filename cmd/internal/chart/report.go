@@ -113,6 +113,7 @@ type reportView struct {
 	Measures    []reportRow
 	Interp      []reportInterp
 	WDDNote     string
+	Minors      string // minors among the stashers arrested
 
 	Periods    []string // column heads
 	PeriodRows []reportRow
@@ -257,6 +258,13 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 	cm := p.City.CellM
 	v.CellM = reportNum(cm)
 	var nb reportNoteBook
+	switch {
+	case s.StashersArrested == 0:
+		v.Minors = "No stasher was arrested."
+	default:
+		v.Minors = fmt.Sprintf("Of the %d stashers arrested, %d were minors (%s); a share %s of recruits are (organization.minor_share).",
+			s.StashersArrested, s.MinorStashers, fmt.Sprintf("%.0f%%", 100*s.MinorShare.V), reportNum(p.Organization.MinorShare))
+	}
 
 	// The scenario in brief.
 	v.Brief = []reportKV{

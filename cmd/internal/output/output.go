@@ -109,7 +109,7 @@ type Recorder struct {
 // Table headers.
 var (
 	DropsHeader   = []string{"drop_id", "shop", "stasher", "x", "y", "placed_tick", "end_tick", "outcome", "cause", "zone", "period"}
-	ArrestsHeader = []string{"tick", "role", "agent", "shop", "x", "y", "cause", "zone", "period"}
+	ArrestsHeader = []string{"tick", "role", "agent", "shop", "x", "y", "cause", "zone", "period", "minor"}
 	PoliceHeader  = []string{"day", "unit", "group", "x", "y"}
 	DailyHeader   = []string{"day", "metric", "value"}
 )
@@ -169,7 +169,7 @@ func (r *Recorder) Event(e *sim.Event) {
 	case sim.EvArrest:
 		zone, period := r.zoneOf(e.X, e.Y, e.Tick)
 		r.row = append(r.row[:0], itoa(e.Tick), e.Role.String(), itoa(e.Agent), itoa(e.Shop),
-			place(e.X), place(e.Y), e.Cause, zone, period)
+			place(e.X), place(e.Y), e.Cause, zone, period, strconv.FormatBool(e.Minor))
 		r.keep(r.arrestCSV.Write(r.row))
 	case sim.EvDayEnd:
 		day := strconv.Itoa(e.Day.Day)

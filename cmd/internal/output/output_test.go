@@ -25,6 +25,7 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 	}
 	r.Event(&sim.Event{Kind: sim.EvDropEnded, Drop: sim.DropRecord{ID: 4, Shop: 1, Stasher: 2, X: 3, Y: 9, Placed: 10, End: 12, Outcome: sim.OutcomeSeized, Cause: sim.CauseSearch}})
 	r.Event(&sim.Event{Tick: 30, Kind: sim.EvArrest, Role: sim.RoleDispatcher, Agent: 8, Shop: 1, X: -1, Y: -1, Cause: sim.CauseInvestigation})
+	r.Event(&sim.Event{Tick: 31, Kind: sim.EvArrest, Role: sim.RoleStasher, Agent: 9, Shop: 0, X: 3, Y: 4, Cause: sim.CauseSeen, Minor: true})
 	// Before Close no final name exists: only temporary files.
 	for _, f := range TableFiles {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
@@ -37,7 +38,7 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 	}
 	want := map[string]string{
 		"drops.csv":   "drop_id,shop,stasher,x,y,placed_tick,end_tick,outcome,cause,zone,period\n4,1,2,3,9,10,12,seized,search,treatment,before\n",
-		"arrests.csv": "tick,role,agent,shop,x,y,cause,zone,period\n30,dispatcher,8,1,,,investigation,,after\n",
+		"arrests.csv": "tick,role,agent,shop,x,y,cause,zone,period,minor\n30,dispatcher,8,1,,,investigation,,after,false\n31,stasher,9,0,3,4,placement_seen,buffer,after,true\n",
 		"police.csv":  "day,unit,group,x,y\n0,5,1,7,2\n",
 	}
 	for f, w := range want {

@@ -411,8 +411,12 @@ func ReadTables(dir string, run Run) (metrics.Tables, error) {
 			if err := l.labels(tb, 7, 8, x, y, tick, "tick"); err != nil {
 				return err
 			}
+			minor, err := strconv.ParseBool(tb.rec[9])
+			if err != nil || (tb.rec[9] != "true" && tb.rec[9] != "false") {
+				return tb.bad(9, "true or false (whether the person arrested is a minor)")
+			}
 			byRole[role]++
-			t.Arrests = append(t.Arrests, metrics.ArrestRecord{Tick: int32(tick), Role: role, X: int32(x), Y: int32(y), Cause: tb.rec[6]})
+			t.Arrests = append(t.Arrests, metrics.ArrestRecord{Tick: int32(tick), Role: role, X: int32(x), Y: int32(y), Cause: tb.rec[6], Minor: minor})
 			return nil
 		})
 	if err != nil {

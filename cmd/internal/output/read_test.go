@@ -337,6 +337,10 @@ func TestReadTablesRefusesTampering(t *testing.T) {
 			want: func(p string, l int, r []string) string {
 				return fmt.Sprintf("%s line %d, column 8 (zone): \"control\" is not allowed: an empty zone, since the event has no place", p, l)
 			}},
+		{name: "minor not true or false", at: where{"arrests.csv", any}, col: 10, value: func([]string) string { return "yes" },
+			want: func(p string, l int, r []string) string {
+				return fmt.Sprintf("%s line %d, column 10 (minor): \"yes\" is not allowed: true or false (whether the person arrested is a minor)", p, l)
+			}},
 		{name: "an arrest too many", at: where{"arrests.csv", any}, whole: func(path string, rows [][]string) { writeRows(path, append(rows, rows[1])) },
 			want: func(p string, _ int, _ []string) string {
 				return fmt.Sprintf("%s line %d is a row too many: the run made %d arrests, one row each", p, arrests+2, arrests)

@@ -85,6 +85,9 @@ func MeasureRows(s *metrics.Summary) [][]string {
 	case !s.HasPeriods:
 		add(metrics.SeriesDrops, "", "wdq", metrics.Value{Reason: s.PeriodReason}, "")
 	}
+	add(metrics.SeriesArrests, "", "stashers_arrested", def(float64(s.StashersArrested)), "over the whole run")
+	add(metrics.SeriesArrests, "", "minor_stashers_arrested", def(float64(s.MinorStashers)), "over the whole run")
+	add(metrics.SeriesArrests, "", "minor_share_of_stashers_arrested", s.MinorShare, "over the whole run")
 	for _, m := range s.Series {
 		c := m.Counts
 		counts := []named{{"Rb", def(c.Rb)}, {"Ra", def(c.Ra)}, {"Bb", def(c.Bb)}, {"Ba", def(c.Ba)}, {"Cb", def(c.Cb)}, {"Ca", def(c.Ca)}}
