@@ -175,10 +175,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	files := slices.Clone(output.TableFiles)
-	if err := output.WriteLandUse(dir, &p, m.G.Class); err != nil {
+	land, err := output.WriteLandUse(dir, &p, m.G.Class)
+	if err != nil {
 		return err
 	}
-	files = append(files, output.LandUseFile)
+	files = append(files, land...)
 	simSeconds := time.Since(start).Seconds()
 	tot := m.Totals()
 	man.Ticks, man.Counts = tot.Ticks, tot

@@ -83,7 +83,8 @@ func keepRun(dir string, rec *output.Recorder, p sim.Params, land []grid.Class, 
 	if err := rec.Close(); err != nil {
 		return err
 	}
-	if err := output.WriteLandUse(dir, &p, land); err != nil {
+	landFiles, err := output.WriteLandUse(dir, &p, land)
+	if err != nil {
 		return err
 	}
 	if err := output.WriteSummary(dir, sum); err != nil {
@@ -99,7 +100,7 @@ func keepRun(dir string, rec *output.Recorder, p sim.Params, land []grid.Class, 
 	if err := output.WriteBytes(dir, "scenario.toml", toml.Bytes()); err != nil {
 		return err
 	}
-	files := append(append([]string{}, output.TableFiles...), output.LandUseFile, "summary.json", "measures.csv", "scenario.toml", "manifest.json")
+	files := append(append(append([]string{}, output.TableFiles...), landFiles...), "summary.json", "measures.csv", "scenario.toml", "manifest.json")
 	man := output.Manifest{Program: "dropsim", Version: ver, Scenario: p.Name, ScenarioFile: filepath.Join(dir, "scenario.toml"),
 		Seed: p.Seed, Days: p.Days, Params: p, Ticks: tot.Ticks, Counts: tot, TablesDone: true, Complete: true, Files: files}
 	return output.WriteManifest(dir, man)

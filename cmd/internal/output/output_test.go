@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"dropsim/sim"
+	"dropsim/sim/grid"
 	"dropsim/sim/metrics"
 )
 
@@ -82,5 +84,30 @@ func TestWriteFailureNamesThePathAndLeavesNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left %v behind", entries)
+	}
+}
+
+// TestWriteLandUsePRJ: with a CRS dropsim knows, landuse.asc gets a .prj
+// beside it holding its WKT (UTM zone 33 north: central meridian 15
+// degrees); without one, or with one it does not know, none.
+func TestWriteLandUsePRJ(t *testing.T) {
+	for _, c := range []struct {
+		crs  string
+		want []string
+	}{{"EPSG:32633", []string{"landuse.asc", "landuse.prj"}}, {"", []string{"landuse.asc"}}, {"EPSG:2154", []string{"landuse.asc"}}} {
+		dir := t.TempDir()
+		p := sim.DefaultParams()
+		p.City.Width, p.City.Height, p.City.CRS = 3, 2, c.crs
+		files, err := WriteLandUse(dir, &p, make([]grid.Class, 6))
+		if err != nil || !slices.Equal(files, c.want) {
+			t.Errorf("crs %q: wrote %v (%v), want %v", c.crs, files, err, c.want)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "landuse.prj"))
+		if len(c.want) == 2 && (err != nil || !strings.Contains(string(b), `PROJCS["WGS_1984_UTM_Zone_33N"`) || !strings.Contains(string(b), `"Central_Meridian",15.0`)) {
+			t.Errorf("crs %q: landuse.prj %q (%v)", c.crs, b, err)
+		}
+		if len(c.want) == 1 && err == nil {
+			t.Errorf("crs %q: a .prj was written", c.crs)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func testRun(t *testing.T) (string, Run, metrics.Tables, []metrics.DailyRow) {
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteLandUse(dir, &p, m.G.Class); err != nil {
+	if _, err := WriteLandUse(dir, &p, m.G.Class); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := WriteDropsGIS(dir, &p, z, mem.Drops); err != nil {

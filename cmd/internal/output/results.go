@@ -173,7 +173,7 @@ func MeasureRows(s *metrics.Summary) [][]string {
 
 // GISFiles are the GIS outputs of a run: the land use, written with the
 // tables, then the drops, written by the analysis.
-var GISFiles = []string{LandUseFile, "drops.geojson", "drops_before.asc", "drops_after.asc"}
+var GISFiles = []string{LandUseFile, "drops.geojson", "drops_before.asc", "drops_after.asc", "landuse.prj", "drops_before.prj", "drops_after.prj"}
 
 // LandUseFile is the run's land use, the GIS file written with the tables
 // (dropsim plot reads it back).
@@ -184,13 +184,32 @@ func raster(c *sim.CityParams, values []float64) *gis.Raster {
 }
 
 // WriteLandUse writes landuse.asc, the land-use class codes in the map's
-// coordinates.
-func WriteLandUse(dir string, p *sim.Params, land []grid.Class) error {
+// coordinates, with its .prj when the CRS is one dropsim knows. It
+// returns the files written.
+func WriteLandUse(dir string, p *sim.Params, land []grid.Class) ([]string, error) {
 	lu := make([]float64, len(land))
 	for i, l := range land {
 		lu[i] = float64(l)
 	}
-	return WriteFile(dir, LandUseFile, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(&p.City, lu)) })
+	return writeASC(dir, LandUseFile, &p.City, lu)
+}
+
+// writeASC writes the grid name (an .asc) and, when city.crs is one
+// gis.PRJ knows, its .prj beside it, so that QGIS places it; it returns
+// the files written.
+func writeASC(dir, name string, c *sim.CityParams, values []float64) ([]string, error) {
+	if err := WriteFile(dir, name, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(c, values)) }); err != nil {
+		return nil, err
+	}
+	wkt, ok := gis.PRJ(c.CRS)
+	if !ok {
+		return []string{name}, nil
+	}
+	prj := gis.PRJName(name)
+	if err := WriteFile(dir, prj, func(w *bufio.Writer) error { _, err := w.WriteString(wkt + "\n"); return err }); err != nil {
+		return []string{name}, err
+	}
+	return []string{name, prj}, nil
 }
 
 // WriteDropsGIS writes the drops in the map's coordinates: drops.geojson
@@ -234,10 +253,11 @@ func WriteDropsGIS(dir string, p *sim.Params, z *sim.Zones, drops []sim.DropReco
 		name   string
 		values []float64
 	}{{"drops_before.asc", before}, {"drops_after.asc", after}} {
-		if err := WriteFile(dir, f.name, func(w *bufio.Writer) error { return gis.WriteASC(w, raster(c, f.values)) }); err != nil {
+		files, err := writeASC(dir, f.name, c, f.values)
+		written = append(written, files...)
+		if err != nil {
 			return written, err
 		}
-		written = append(written, f.name)
 	}
 	return written, nil
 }
