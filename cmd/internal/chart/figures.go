@@ -578,18 +578,29 @@ func (f *figs) arrestsByRole() *figSpec {
 	leg.heading("Role (arrests in the run)")
 	border := draw.LineStyle{Color: darkGrey, Width: vg.Points(0.3)}
 	for role := range sim.NumRoles {
+		// Whole counts; a partial week's bar is drawn paler, as it holds
+		// fewer days.
 		rs := &rects{fill: roleColors[role], border: border}
+		short := &rects{fill: tint(roleColors[role], 0.5), border: border}
 		for i, b := range bins {
-			v := float64(counts[i][role]) * 7 / float64(b[1]-b[0])
+			v := float64(counts[i][role])
 			if v == 0 {
 				continue
 			}
 			gap := 0.12 * float64(b[1]-b[0])
-			rs.rs = append(rs.rs, [4]float64{float64(b[0]) + gap, float64(b[1]) - gap, cum[i], cum[i] + v})
+			r := [4]float64{float64(b[0]) + gap, float64(b[1]) - gap, cum[i], cum[i] + v}
+			if b[1]-b[0] != 7 {
+				short.rs = append(short.rs, r)
+			} else {
+				rs.rs = append(rs.rs, r)
+			}
 			cum[i] += v
 		}
 		if len(rs.rs) > 0 {
 			p.Add(rs)
+		}
+		if len(short.rs) > 0 {
+			p.Add(short)
 		}
 		leg.add(fmt.Sprintf("%s (%d)", strings.ReplaceAll(role.String(), "_", " "), total[role]), rs)
 	}
@@ -608,7 +619,7 @@ func (f *figs) arrestsByRole() *figSpec {
 		cap.WriteString("Weeks start on day 0")
 	}
 	if len(odd) > 0 {
-		fmt.Fprintf(&cap, "; the bars of %s at the ends of the run are scaled to 7 days (arrests per day times 7)", strings.Join(odd, " and "))
+		fmt.Fprintf(&cap, "; the paler bars of %s at the ends of the run are partial weeks, with their whole counts", strings.Join(odd, " and "))
 	}
 	cap.WriteString(". ")
 	cap.WriteString(f.timeNote())

@@ -38,12 +38,13 @@ var (
 )
 
 // zoneColors are the colours of the zones in every figure: the treatment
-// area hot (vermillion), its buffer next to it (orange), the control area
-// cool (blue), the buffer's control a lighter blue, and the rest purple.
+// area hot (vermillion), its buffer green (orange beside vermillion was
+// hard to tell apart, a reader found), the control area cool (blue), the
+// buffer's control a lighter blue, and the rest purple.
 var zoneColors = [sim.NumZones]color.NRGBA{
 	sim.ZoneElsewhere:     okPurple,
 	sim.ZoneTreatment:     okVermillion,
-	sim.ZoneBuffer:        okOrange,
+	sim.ZoneBuffer:        okGreen,
 	sim.ZoneControl:       okBlue,
 	sim.ZoneBufferControl: okSkyBlue,
 }
