@@ -108,6 +108,7 @@ func (t LandUseTable) Array() [grid.NumClasses]grid.ClassProps {
 // MarketParams are the shops, prices and the life of a drop.
 type MarketParams struct {
 	Shops          int     `toml:"shops"`
+	Currency       string  `toml:"currency"` // the name of the money unit, for figures and the report
 	Price          float64 `toml:"price"`
 	PayPerDrop     float64 `toml:"pay_per_drop"`
 	WholesalePrice float64 `toml:"wholesale_price"`
@@ -236,7 +237,7 @@ func DefaultParams() Params {
 			},
 		},
 		Market: MarketParams{
-			Shops: 4, Price: 2000, PayPerDrop: 400, WholesalePrice: 300, MulePay: 5000,
+			Shops: 4, Currency: "roubles", Price: 2000, PayPerDrop: 400, WholesalePrice: 300, MulePay: 5000,
 			StartCash: 200000, StartStock: 1500, ReorderPoint: 500, ReorderQty: 1500,
 			SupplyDays: 2, DropTTLDays: 3, LossRate: 0.12, RedropProb: 0.7,
 			MinReputation: 0.6, ReputationDays: 7,

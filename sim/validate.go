@@ -134,6 +134,9 @@ func (p *Params) Validate() error {
 
 	m := &p.Market
 	v.limit("market.shops", m.Shops, 1, MaxShops, "MaxShops")
+	if n := len(m.Currency); n == 0 || n > 40 || strings.ContainsFunc(m.Currency, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		v.bad("market.currency", m.Currency, "the name of the money unit, 1 to 40 bytes without control characters, such as \"roubles\" or \"euros\"")
+	}
 	v.numIn("market.price", m.Price, 0, 1e9)
 	v.numIn("market.pay_per_drop", m.PayPerDrop, 0, 1e9)
 	v.numIn("market.wholesale_price", m.WholesalePrice, 0, 1e9)

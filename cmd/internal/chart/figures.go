@@ -473,12 +473,16 @@ func (f *figs) market() *figSpec {
 			peak = max(peak, v)
 		}
 	}
-	unit, div := "currency units", 1.0
+	money := f.r.Params.Market.Currency
+	if money == "" {
+		money = "currency units"
+	}
+	unit, div := money, 1.0
 	switch {
 	case peak >= 1e8:
-		unit, div = "million currency units", 1e6
+		unit, div = "million "+money, 1e6
 	case peak >= 1e5:
-		unit, div = "thousand currency units", 1e3
+		unit, div = "thousand "+money, 1e3
 	}
 	scaled := make([]float64, len(rev))
 	for i, v := range rev {
@@ -494,7 +498,7 @@ func (f *figs) market() *figSpec {
 	leg.add("unmet orders", unmet)
 	leg.add("revenue", revenue)
 	f.addTimeLegend(leg)
-	s.caption = fmt.Sprintf("Orders placed and orders left unmet per day (top), and the shops' revenue per day in %s at a price of %g a dose (bottom). ", unit, f.r.Params.Market.Price) + f.timeNote()
+	s.caption = fmt.Sprintf("Orders placed and orders left unmet per day (top), and the shops' revenue per day in %s at a price of %g %s a dose (bottom). ", unit, f.r.Params.Market.Price, money) + f.timeNote()
 	s.draw = func(c draw.Canvas) { drawPanels(c, s.title, []*plot.Plot{top, bot}, leg) }
 	return s
 }

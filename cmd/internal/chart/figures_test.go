@@ -312,7 +312,7 @@ var labels = map[string][]string{
 	"density_all":     {"km east of the west edge", "km south of the north edge", "drops per cell per day (log scale)"},
 	"centroid_path":   {"km east of the west edge", "km south of the north edge", "daily centroid"},
 	"arrests_by_role": {"day of the run", "arrests per week", "stasher", "buyer"},
-	"market":          {"day of the run", "orders per day", "thousand currency units", "unmet orders"},
+	"market":          {"day of the run", "orders per day", "thousand roubles", "unmet orders"},
 }
 
 func TestFigureSVG(t *testing.T) {
