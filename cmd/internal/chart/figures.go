@@ -740,6 +740,30 @@ func (f *figs) mapPanel(over *image.NRGBA, win window) *plot.Plot {
 
 // outlines adds the outlines of the treatment area and of its buffer's
 // outer edge to a map and its legend.
+// ringOutlines draws the outer edge of each distance ring, thin and
+// dotted, so that a reader sees how far a change reaches (the rings
+// figure gives the numbers).
+func (f *figs) ringOutlines(p *plot.Plot, leg *legend) {
+	z := f.z
+	if !z.HasTreatment || z.Rings == 0 {
+		return
+	}
+	var lines [][][2]float64
+	for k := 1; k <= z.Rings; k++ {
+		ls := boundary(z.W, z.H, func(x, y int) bool { r := z.RingOf(x, y); return z.At(x, y) == sim.ZoneTreatment || (r >= 1 && r <= k) })
+		for _, l := range ls {
+			for i := range l {
+				l[i][0] *= f.km
+				l[i][1] *= f.km
+			}
+		}
+		lines = append(lines, ls...)
+	}
+	rings := &polylines{lines: lines, style: draw.LineStyle{Color: darkGrey, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(1), vg.Points(1.5)}}}
+	p.Add(rings)
+	leg.add(fmt.Sprintf("outer edges of the %d distance rings of %s", z.Rings, ringWidthText(f)), rings)
+}
+
 func (f *figs) outlines(p *plot.Plot, leg *legend) {
 	if !f.z.HasTreatment {
 		return
@@ -987,6 +1011,7 @@ func (f *figs) densityChange() *figSpec {
 	over := valueImage(f.z.W, f.z.H, diff, func(int) bool { return false }, func(v float64) color.NRGBA { return divRamp.at(bar.pos(v)) })
 	p := f.mapPanel(over, f.whole())
 	leg := newLegend()
+	f.ringOutlines(p, leg)
 	f.outlines(p, leg)
 	f.addLand(leg, f.whole())
 	z := f.z
@@ -994,6 +1019,9 @@ func (f *figs) densityChange() *figSpec {
 	mf := &mapFigure{title: title, p: p, bar: bar, leg: leg, aspect: float64(z.H) / float64(z.W)}
 	caption := fmt.Sprintf("Drops placed per cell per day in the after period (%s) minus the before period (%s): red cells gained drops, blue cells lost them; the colour scale is symmetric about 0 and follows the square root of the change, so that small changes show; cells without drops in either period show the land use. %s",
 		capSpan(z.AfterStart, z.AfterEnd), capSpan(z.BeforeStart, z.SplitDay), f.outlineNote())
+	if z.HasTreatment && z.Rings > 0 {
+		caption += fmt.Sprintf(" The dotted lines are the outer edges of the %d distance rings of %s; the figure rings gives each ring's change.", z.Rings, ringWidthText(f))
+	}
 	return &figSpec{name: "density_change", title: title, caption: caption, w: figW, h: mf.fitHeight(figW), draw: mf.draw, mapFig: mf}
 }
 
