@@ -646,9 +646,45 @@ func (b *colourBar) width() vg.Length {
 	for _, t := range b.ticks {
 		w = max(w, tl.Width(t.Label))
 	}
+	// Room for the label at 10 pt, or for two lines at the smallest size
+	// barLabel shrinks it to on a short bar.
 	lab := textStyle(sans, 10)
-	return barWidth + barTickLen + vg.Points(2) + w + vg.Points(6) + lab.FontExtents().Height
+	return barWidth + barTickLen + vg.Points(2) + w + vg.Points(6) + max(lab.FontExtents().Height, 2*textStyle(sans, minBarLabel).FontExtents().Height)
 }
+
+// minBarLabel is the smallest size, in points, of a colour bar's label.
+const minBarLabel = 7.0
+
+// barLabel fits a colour bar's label along a bar of height h, as a wide
+// map gives a short bar: at 10 pt if it fits, else at a smaller size down
+// to minBarLabel, else on two lines at that size, split at the space
+// nearest the middle.
+func barLabel(label string, h vg.Length) (lines []string, size float64) {
+	w := textStyle(sans, 10).Width(label)
+	if w <= h {
+		return []string{label}, 10
+	}
+	if size = 10 * float64(h/w); size >= minBarLabel {
+		return []string{label}, size
+	}
+	best := -1
+	for i, r := range label {
+		if r == ' ' && (best < 0 || abs(i-len(label)/2) < abs(best-len(label)/2)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return []string{label}, minBarLabel
+	}
+	lines = []string{label[:best], label[best+1:]}
+	size = 10
+	for _, l := range lines {
+		size = min(size, 10*float64(h/textStyle(sans, 10).Width(l)))
+	}
+	return lines, max(size, minBarLabel)
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // draw draws the bar from x over the height [y0, y1].
 func (b *colourBar) draw(c draw.Canvas, x, y0, y1 vg.Length) {
@@ -674,10 +710,14 @@ func (b *colourBar) draw(c draw.Canvas, x, y0, y1 vg.Length) {
 		c.FillText(tl, vg.Point{X: x + barWidth + barTickLen + vg.Points(2), Y: y}, t.Label)
 		w = max(w, tl.Width(t.Label))
 	}
-	lab := textStyle(sans, 10)
+	lines, size := barLabel(b.label, h)
+	lab := textStyle(sans, size)
 	lab.Rotation = math.Pi / 2
 	lab.XAlign, lab.YAlign = draw.XCenter, draw.YTop
-	c.FillText(lab, vg.Point{X: x + barWidth + barTickLen + vg.Points(2) + w + vg.Points(6), Y: (y0 + y1) / 2}, b.label)
+	lx := x + barWidth + barTickLen + vg.Points(2) + w + vg.Points(6)
+	for i, l := range lines {
+		c.FillText(lab, vg.Point{X: lx + vg.Length(i)*lab.FontExtents().Height, Y: (y0 + y1) / 2}, l)
+	}
 }
 
 // logTicks labels 1, 2 and 5 times powers of ten in [lo, hi], or only the

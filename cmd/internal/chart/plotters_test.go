@@ -64,3 +64,29 @@ func TestLabelsStayInsideThePanel(t *testing.T) {
 		}
 	}
 }
+
+// TestBarLabelFits: a colour bar's label fits along the bar: whole at 10
+// pt on a tall bar, smaller on a shorter one, on two lines on a short bar
+// of a wide map (the 60 x 40 town's label ran into the title), each line
+// no longer than the bar.
+func TestBarLabelFits(t *testing.T) {
+	const label = "change in drops per cell per day (square-root scale)"
+	full := textStyle(sans, 10).Width(label)
+	for _, c := range []struct {
+		h     vg.Length
+		lines int
+	}{{full * 1.2, 1}, {full * 0.8, 1}, {full * 0.55, 2}, {full * 0.4, 2}} {
+		lines, size := barLabel(label, c.h)
+		if len(lines) != c.lines || size < minBarLabel || size > 10 {
+			t.Errorf("bar of %.0f pt: %d lines at %.1f pt, want %d lines at %g to 10 pt", c.h.Points(), len(lines), size, c.lines, minBarLabel)
+		}
+		if strings.Join(lines, " ") != label {
+			t.Errorf("bar of %.0f pt: lines %q do not make the label", c.h.Points(), lines)
+		}
+		for _, l := range lines {
+			if w := textStyle(sans, size).Width(l); w > c.h*1.0001 && size > minBarLabel {
+				t.Errorf("bar of %.0f pt: %q is %.0f pt long at %.1f pt", c.h.Points(), l, w.Points(), size)
+			}
+		}
+	}
+}
