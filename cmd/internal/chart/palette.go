@@ -66,17 +66,19 @@ var (
 	afterColor  = okVermillion
 )
 
-// landColors draw the land use faintly under the maps: built-up classes in
-// light greys, green space in pale greens, water pale blue, so that the
-// data drawn over them stands out.
+// landColors draw the land use faintly under the maps, pale enough for
+// the data drawn over them to stand out: the centre grey, blocks of flats
+// pale sand, private housing off-white, parks pale green, forest a deeper
+// green, industry pale lavender, water pale blue; every two at least 30
+// apart in RGB, so that their legend swatches can be told apart.
 var landColors = [grid.NumClasses]color.NRGBA{
-	grid.Water:       {0xC9, 0xDD, 0xF0, 0xFF},
-	grid.Centre:      {0xD2, 0xD2, 0xD2, 0xFF},
-	grid.Residential: {0xE6, 0xE6, 0xE6, 0xFF},
-	grid.Private:     {0xF3, 0xF3, 0xF3, 0xFF},
-	grid.Park:        {0xDD, 0xEB, 0xD6, 0xFF},
-	grid.Forest:      {0xC8, 0xDE, 0xC0, 0xFF},
-	grid.Industrial:  {0xDD, 0xD8, 0xE6, 0xFF},
+	grid.Water:       {0xBE, 0xD8, 0xF4, 0xFF},
+	grid.Centre:      {0xC4, 0xC4, 0xC4, 0xFF},
+	grid.Residential: {0xEC, 0xDD, 0xC8, 0xFF},
+	grid.Private:     {0xF7, 0xF5, 0xEF, 0xFF},
+	grid.Park:        {0xCF, 0xEA, 0xC0, 0xFF},
+	grid.Forest:      {0xA9, 0xCF, 0x9B, 0xFF},
+	grid.Industrial:  {0xDE, 0xD0, 0xE8, 0xFF},
 }
 
 // ramp is a continuous colour scale on [0, 1], looked up in a table of 256

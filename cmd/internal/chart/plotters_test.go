@@ -2,6 +2,7 @@ package chart
 
 import (
 	"image/color"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/recorder"
+
+	"dropsim/sim/grid"
 )
 
 func TestNiceTicksLabelMillions(t *testing.T) {
@@ -90,3 +93,20 @@ func TestBarLabelFits(t *testing.T) {
 		}
 	}
 }
+
+// TestLandSwatchesDiffer: every two land uses' colours differ by at least
+// 30 in RGB (Euclidean), so that their swatches can be told apart (a
+// reader could not tell residential from private housing at 13 apart).
+func TestLandSwatchesDiffer(t *testing.T) {
+	for a := range landColors {
+		for b := a + 1; b < len(landColors); b++ {
+			ca, cb := landColors[a], landColors[b]
+			d := math.Sqrt(sq(float64(ca.R)-float64(cb.R)) + sq(float64(ca.G)-float64(cb.G)) + sq(float64(ca.B)-float64(cb.B)))
+			if d < 30 {
+				t.Errorf("land uses %s and %s are %.0f apart in RGB, want at least 30", grid.Class(a), grid.Class(b), d)
+			}
+		}
+	}
+}
+
+func sq(x float64) float64 { return x * x }
