@@ -728,6 +728,18 @@ func composite(land *image.RGBA, over *image.NRGBA, win window) *image.RGBA {
 // the land use.
 func (f *figs) mapPanel(over *image.NRGBA, win window) *plot.Plot {
 	p := newPanel("", "km east of the west edge", "km south of the north edge")
+	if c := &f.r.Params.City; c.CRS != "" || c.OriginX != 0 || c.OriginY != 0 {
+		// A city placed on a real map: the axes in the map's own
+		// coordinates (easting and northing, in its units), over the same
+		// km-from-the-corner data coordinates.
+		unit := "map units"
+		if c.CRS != "" {
+			unit = c.CRS + " units"
+		}
+		p.X.Label.Text, p.Y.Label.Text = "easting ("+unit+")", "northing ("+unit+")"
+		p.X.Tick.Marker = mapTicks{off: c.OriginX, scale: 1000}
+		p.Y.Tick.Marker = mapTicks{off: c.OriginY + float64(c.Height)*c.CellM, scale: -1000}
+	}
 	x0, x1 := float64(win.X0)*f.km, float64(win.X1)*f.km
 	y0, y1 := float64(win.Y0)*f.km, float64(win.Y1)*f.km
 	p.X.Min, p.X.Max = x0, x1
@@ -1347,4 +1359,19 @@ func ringWidthText(f *figs) string {
 
 func ringCellsText(f *figs) string {
 	return fmt.Sprintf("%d(k-1)+1 to %dk cells from it", f.z.RingWidth, f.z.RingWidth)
+}
+
+// mapTicks label a map axis drawn in km from the grid's corner with the
+// map's own coordinates, off + scale x km (scale 1000 map units a km going
+// east, -1000 going south from the north edge): round values in map
+// coordinates, placed at their km.
+type mapTicks struct{ off, scale float64 }
+
+func (m mapTicks) Ticks(lo, hi float64) []plot.Tick {
+	a, b := m.off+m.scale*lo, m.off+m.scale*hi
+	ticks := plot.DefaultTicks{}.Ticks(min(a, b), max(a, b))
+	for i := range ticks {
+		ticks[i].Value = (ticks[i].Value - m.off) / m.scale
+	}
+	return ticks
 }

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,3 +111,32 @@ func TestLandSwatchesDiffer(t *testing.T) {
 }
 
 func sq(x float64) float64 { return x * x }
+
+// TestMapTicks: a map axis drawn in km from the grid's corner is labelled
+// in the map's coordinates: the town of town-gis.toml (corner 411000,
+// 6176000, 60 x 40 cells of 50 m) has easting 412000 one km east of its
+// west edge and northing 6177000 one km south of its north edge (6178000).
+func TestMapTicks(t *testing.T) {
+	for _, c := range []struct {
+		m        mapTicks
+		lo, hi   float64
+		label    string
+		wantAtKm float64
+	}{{mapTicks{off: 411000, scale: 1000}, 0, 3, "412000", 1}, {mapTicks{off: 6176000 + 40*50, scale: -1000}, 0, 2, "6.177e+06", 1}} {
+		found := false
+		for _, tk := range c.m.Ticks(c.lo, c.hi) {
+			if tk.Value < c.lo-1e-9 || tk.Value > c.hi+1e-9 {
+				t.Errorf("tick %q at %g km, outside [%g, %g]", tk.Label, tk.Value, c.lo, c.hi)
+			}
+			if v, err := strconv.ParseFloat(tk.Label, 64); tk.Label != "" && (err != nil || math.Abs(c.m.off+c.m.scale*tk.Value-v) > 1e-6) {
+				t.Errorf("tick %q at %g km is at map coordinate %g", tk.Label, tk.Value, c.m.off+c.m.scale*tk.Value)
+			}
+			if tk.Label != "" && math.Abs(tk.Value-c.wantAtKm) < 1e-9 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no labelled tick at %g km (want map coordinate %s): %v", c.wantAtKm, c.label, c.m.Ticks(c.lo, c.hi))
+		}
+	}
+}
