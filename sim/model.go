@@ -33,11 +33,10 @@ type Model struct {
 	reachSAT   *grid.Summed // for area scores when relocating
 	coverSAT   *grid.Summed
 	trafficSAT *grid.Summed
-	routeMark  uint32    // numbers the mule routes checked for police
-	postHeld   []uint32  // per stasher post, how many have held it
-	postArea   [][2]int  // per vacated stasher post, the working area its last holder left
-	homeCum    []float64 // cumulative demand over cells, for drawing homes
-	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
+	routeMark  uint32        // numbers the mule routes checked for police
+	posts      []stasherPost // by post (Stasher.post)
+	homeCum    []float64     // cumulative demand over cells, for drawing homes
+	diurnalCum []float64     // buyers' activity accumulated over two days of ticks
 
 	shops    []*Shop
 	stashers []*Stasher

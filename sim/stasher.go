@@ -35,6 +35,15 @@ type Stasher struct {
 	rng rand.PCG // the stasher's own stream (streams.go)
 }
 
+// stasherPost is a place in an organization that stashers fill one after
+// another: how many have held it, and the working area its last holder
+// left when it fell vacant.
+type stasherPost struct {
+	held    uint32
+	vacated bool
+	ax, ay  int
+}
+
 // newStasher hires a stasher for sh into post (a place in the
 // organization: the initial stashers' posts are 0, 1, ...; a replacement
 // takes over its predecessor's) and gives it a working area. The
@@ -47,18 +56,19 @@ type Stasher struct {
 // gaps between the other stashers lie toward the outskirts).
 func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher {
 	id := int32(len(m.stashers))
-	for int(post) >= len(m.postHeld) {
-		m.postHeld = append(m.postHeld, 0)
+	for int(post) >= len(m.posts) {
+		m.posts = append(m.posts, stasherPost{})
 	}
+	ps := &m.posts[post]
 	s := &Stasher{id: id, shop: sh.id, post: post, employed: true, day: -1,
 		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd)),
-		rng:  agentPCG(m.Seed, streamStasher, uint64(post)<<32|uint64(m.postHeld[post]))}
-	m.postHeld[post]++
+		rng:  agentPCG(m.Seed, streamStasher, uint64(post)<<32|uint64(ps.held))}
+	ps.held++
 	if recruited {
 		s.minor = m.stasherRNG(s).Float64() < m.P.Organization.MinorShare
 	}
-	if int(post) < len(m.postArea) {
-		s.ax, s.ay = m.postArea[post][0], m.postArea[post][1]
+	if ps.vacated {
+		s.ax, s.ay = ps.ax, ps.ay
 	} else {
 		s.ax, s.ay = m.assignArea(sh, s)
 	}
@@ -304,10 +314,8 @@ func (m *Model) replaceLater(sh *Shop, s *Stasher, t int) {
 
 // replaceAfter fills s's post, with its working area, delay ticks after t.
 func (m *Model) replaceAfter(sh *Shop, s *Stasher, t, delay int) {
-	for int(s.post) >= len(m.postArea) {
-		m.postArea = append(m.postArea, [2]int{})
-	}
-	m.postArea[s.post] = [2]int{s.ax, s.ay}
+	ps := &m.posts[s.post]
+	ps.vacated, ps.ax, ps.ay = true, s.ax, s.ay
 	m.sched.add(t+delay, schedRecruitStasher, sh.id, s.post)
 }
 

@@ -762,18 +762,25 @@ func (f *figs) ringOutlines(p *plot.Plot, leg *legend) {
 	}
 	var lines [][][2]float64
 	for k := 1; k <= z.Rings; k++ {
-		ls := boundary(z.W, z.H, func(x, y int) bool { r := z.RingOf(x, y); return z.At(x, y) == sim.ZoneTreatment || (r >= 1 && r <= k) })
-		for _, l := range ls {
-			for i := range l {
-				l[i][0] *= f.km
-				l[i][1] *= f.km
-			}
-		}
-		lines = append(lines, ls...)
+		lines = append(lines, f.linesToKm(boundary(z.W, z.H, func(x, y int) bool {
+			r := z.RingOf(x, y)
+			return z.At(x, y) == sim.ZoneTreatment || (r >= 1 && r <= k)
+		}))...)
 	}
 	rings := &polylines{lines: lines, style: draw.LineStyle{Color: darkGrey, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(1), vg.Points(1.5)}}}
 	p.Add(rings)
 	leg.add(fmt.Sprintf("outer edges of the %d distance rings of %s", z.Rings, ringWidthText(f)), rings)
+}
+
+// linesToKm turns lines in cells into km, in place.
+func (f *figs) linesToKm(ls [][][2]float64) [][][2]float64 {
+	for _, l := range ls {
+		for i := range l {
+			l[i][0] *= f.km
+			l[i][1] *= f.km
+		}
+	}
+	return ls
 }
 
 func (f *figs) outlines(p *plot.Plot, leg *legend) {
@@ -781,15 +788,7 @@ func (f *figs) outlines(p *plot.Plot, leg *legend) {
 		return
 	}
 	z := f.z
-	toKm := func(ls [][][2]float64) [][][2]float64 {
-		for _, l := range ls {
-			for i := range l {
-				l[i][0] *= f.km
-				l[i][1] *= f.km
-			}
-		}
-		return ls
-	}
+	toKm := f.linesToKm
 	if f.z.Cells[sim.ZoneBuffer] > 0 {
 		buf := &polylines{lines: toKm(boundary(z.W, z.H, func(x, y int) bool {
 			zn := z.At(x, y)
