@@ -263,7 +263,7 @@ func DefaultParams() Params {
 			StakeoutArrestProb: 0.5, PhoneDropProb: 0.5, LinkProb: 0.3,
 			InvestigationDays: 14, InvestigationProb: 0.5, MuleInterceptProb: 0.05,
 		},
-		Zones: ZoneParams{BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4},
+		Zones: ZoneParams{BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4},
 	}
 }
 

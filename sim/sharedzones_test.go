@@ -26,32 +26,32 @@ func TestSharedZones(t *testing.T) {
 		want   ZoneParams // by hand
 	}{
 		{"crackdown: the area group's rectangle and start", crackdownParams,
-			ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 50, AfterDays: 50}},
+			ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 50, AfterDays: 50}},
 		{"a polygon, split by the area group, with a gap", func() Params {
 			p := crackdownParams()
 			p.Zones.Polygon, p.Zones.GapDays = polygon, 5
 			return p
-		}, ZoneParams{Polygon: polygon, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, GapDays: 5, BeforeDays: 50, AfterDays: 50}},
+		}, ZoneParams{Polygon: polygon, BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, GapDays: 5, BeforeDays: 50, AfterDays: 50}},
 		{"a named group, a late split, a control", func() Params {
 			p := crackdownParams()
 			p.Zones.Group, p.Zones.SplitDay, p.Zones.Control = "crackdown", 150, []int{0, 0, 20, 20}
 			return p
-		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, Control: []int{0, 0, 20, 20}, SplitDay: 150, BeforeDays: 30, AfterDays: 30}},
+		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, Control: []int{0, 0, 20, 20}, SplitDay: 150, BeforeDays: 30, AfterDays: 30}},
 		{"unequal periods given", func() Params {
 			p := crackdownParams()
 			p.Zones.BeforeDays = 40
 			return p
-		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 40, AfterDays: 40}},
+		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 40, AfterDays: 40}},
 		{"a treatment from day 0: no periods, none shared", func() Params {
 			p := crackdownParams()
 			p.Police.Groups[0].StartDay = 0
 			return p
-		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4}},
+		}, ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4}},
 		{"no treatment area: unchanged", func() Params {
 			p := DefaultParams()
 			p.Zones.SplitDay, p.Zones.GapDays = 30, 2
 			return p
-		}, ZoneParams{BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 30, GapDays: 2}},
+		}, ZoneParams{BufferWidth: 5, ControlMethod: ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 30, GapDays: 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.params()

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"slices"
 	"sync/atomic"
+
+	"dropsim/sim/grid"
 )
 
 // The zones of a scenario are built once per run: Validate keeps the zones
@@ -81,18 +83,23 @@ func (p *Params) checkZones() []*ParamError {
 	return errs
 }
 
-// BuildZones resolves the scenario's zones on its grid. The parameters must
-// be valid. It returns the zones Validate built when the zones' inputs (the
-// days, the grid's size, the police groups and [zones]) have not changed
-// since, and builds them afresh otherwise.
-func (p *Params) BuildZones() *Zones {
+// BuildZones resolves the scenario's zones on its grid, whose land use
+// (by cell id, as Model.Land gives it) places a matched control area. The
+// parameters must be valid. Without land (nil), a matched control is left
+// pending: no cell is in the control area. It reuses the geometry Validate
+// built when the zones' inputs (the days, the grid's size, the police
+// groups and [zones]) have not changed since, and builds it afresh
+// otherwise.
+func (p *Params) BuildZones(land []grid.Class) *Zones {
+	var z *Zones
 	if p.built.matches(p) {
-		z := *p.built.zones // a copy: the label is shared, but nothing writes it
-		z.TreatmentRect = slices.Clone(z.TreatmentRect)
-		return &z
+		c := *p.built.zones // a copy: the label is shared, but nothing writes it
+		c.TreatmentRect = slices.Clone(c.TreatmentRect)
+		z = &c
+	} else {
+		z, _, _ = newZones(p)
 	}
-	z, _, _ := newZones(p)
-	return z
+	return z.matchLandUse(land, &p.Zones)
 }
 
 // Equal reports whether p and q are the same parameters. Compare Params

@@ -26,13 +26,13 @@ func TestZonesBuiltOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	z := p.BuildZones()
-	z2 := m.P.BuildZones()
+	z := p.BuildZones(nil)
+	z2 := m.P.BuildZones(nil)
 	if n := ZoneBuilds() - before; n != 1 {
 		t.Errorf("Validate, New and BuildZones built the zones %d times, want 1", n)
 	}
 	fresh := polygonZoneParams() // never validated: BuildZones builds
-	want := fresh.BuildZones()
+	want := fresh.BuildZones(nil)
 	if n := ZoneBuilds() - before; n != 2 {
 		t.Errorf("BuildZones of unvalidated parameters: %d builds in all, want 2", n)
 	}
@@ -84,24 +84,24 @@ func TestZonesRebuiltAfterChange(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		old := p.BuildZones()
+		old := p.BuildZones(nil)
 		// The same edit on parameters never validated gives the zones wanted.
 		fresh := polygonZoneParams()
 		c.edit(&fresh)
-		want := fresh.BuildZones()
+		want := fresh.BuildZones(nil)
 		if reflect.DeepEqual(old, want) {
 			t.Fatalf("%s: the edit does not change the zones; the case tests nothing", c.name)
 		}
 		q := p // a copy sharing p's zones and slices
 		c.edit(&q)
 		before := ZoneBuilds()
-		if got := q.BuildZones(); !reflect.DeepEqual(got, want) {
+		if got := q.BuildZones(nil); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: BuildZones after the change gives stale zones", c.name)
 		}
 		if err := q.Validate(); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if got := q.BuildZones(); !reflect.DeepEqual(got, want) {
+		if got := q.BuildZones(nil); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: BuildZones after Validate of the change gives stale zones", c.name)
 		}
 		if n := ZoneBuilds() - before; n != 2 {
@@ -111,7 +111,7 @@ func TestZonesRebuiltAfterChange(t *testing.T) {
 		// place has reached too: as built afresh without the kept zones.
 		unkept := p
 		unkept.built = nil
-		if !reflect.DeepEqual(p.BuildZones(), unkept.BuildZones()) {
+		if !reflect.DeepEqual(p.BuildZones(nil), unkept.BuildZones(nil)) {
 			t.Errorf("%s: the original's zones are stale after the copy changed", c.name)
 		}
 	}
@@ -129,7 +129,7 @@ func TestZonesNotKeptWhenInvalid(t *testing.T) {
 		t.Error("Validate kept zones with problems")
 	}
 	before := ZoneBuilds()
-	p.BuildZones()
+	p.BuildZones(nil)
 	if n := ZoneBuilds() - before; n != 1 {
 		t.Errorf("BuildZones of invalid parameters: %d builds, want 1", n)
 	}
@@ -179,7 +179,7 @@ func TestZoneInputsSuffice(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", name, errs[0])
 		}
-		if !reflect.DeepEqual(whole, p.BuildZones()) {
+		if !reflect.DeepEqual(whole, p.BuildZones(nil)) {
 			t.Errorf("%s: the zones of zoneInputs differ from those of the whole parameters", name)
 		}
 	}

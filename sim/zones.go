@@ -21,10 +21,14 @@ type ZoneParams struct {
 	// BufferWidth is the width in cells of the buffer ring (Chebyshev
 	// distance 1..BufferWidth from the treatment area).
 	BufferWidth int `toml:"buffer_width"`
-	// Control is an explicit control rectangle; without it the control area
-	// is every cell farther than BufferWidth + ControlGap from the treatment.
-	Control    []int `toml:"control"`
-	ControlGap int   `toml:"control_gap"`
+	// Control is an explicit control rectangle. Without it, ControlMethod
+	// chooses the control area: "matched" (ControlMatched, the default) a
+	// copy of the treatment area's shape with the closest land-use mix,
+	// beyond the rings and farther than BufferWidth + ControlGap; "rest"
+	// (ControlRest) every cell farther than BufferWidth + ControlGap.
+	Control       []int  `toml:"control"`
+	ControlMethod string `toml:"control_method"`
+	ControlGap    int    `toml:"control_gap"`
 	// BufferControl is an optional rectangle used as the buffer's own control
 	// in the WDD; without it the buffer is compared with the control area.
 	BufferControl []int `toml:"buffer_control"`
@@ -114,6 +118,13 @@ type Zones struct {
 	WindowEnd        int
 	HasBufferControl bool
 	TreatmentRect    []int // [x0, y0, x1, y1] for rectangular areas
+
+	// Control says what the control area is, for reports. A matched control
+	// (Match not nil) is chosen on the land-use map; until BuildZones has
+	// the map, ControlPending is true and no cell is in the control.
+	Control        string
+	Match          *ControlMatch
+	ControlPending bool
 }
 
 // At returns the zone of cell (x, y); a nil *Zones puts every cell elsewhere.
@@ -200,7 +211,7 @@ func (p *Params) SharedZones() ZoneParams {
 	if rect == nil && poly == nil { // no area, or a zones.group that names none
 		return zp
 	}
-	z := p.BuildZones()
+	z := p.BuildZones(nil) // the periods, which need no map
 	zp.Group = ""
 	zp.Treatment, zp.Polygon = slices.Clone(rect), nil
 	if poly != nil {
@@ -320,8 +331,18 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	// The buffer and the default control from the Chebyshev distance to the
 	// treatment area, computed only in the box where it can matter.
 	reach := zp.BufferWidth
+	rest := len(zp.Control) == 0 && zp.ControlMethod == ControlRest
 	if len(zp.Control) == 0 {
 		reach += zp.ControlGap
+	}
+	switch {
+	case len(zp.Control) == 4:
+		c := zp.Control
+		z.Control = fmt.Sprintf("the rectangle [%d, %d, %d, %d] (zones.control)", c[0], c[1], c[2], c[3])
+	case rest:
+		z.Control = fmt.Sprintf("every cell more than %d cells from the treatment area (buffer_width + control_gap; zones.control_method = %q)", reach, ControlRest)
+	default:
+		z.ControlPending = true // labelled by BuildZones on the land-use map
 	}
 	rings := zp.Rings * zp.RingWidth
 	dist := chebyshevFrom(label, W, H, max(reach, rings))
@@ -338,7 +359,7 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 		case d == 0:
 		case d <= zp.BufferWidth:
 			label[i] = ZoneBuffer
-		case len(zp.Control) == 0 && d > reach:
+		case rest && d > reach:
 			label[i] = ZoneControl
 		}
 	}

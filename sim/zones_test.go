@@ -8,9 +8,12 @@ import (
 )
 
 // zoneParams is the default 100 x 100 city with a crackdown group on the
-// rectangle [55, 30, 69, 44] from day 60 of 180.
+// rectangle [55, 30, 69, 44] from day 60 of 180, with the rest of the city
+// as control: the geometry these tests check by hand (control_test.go
+// tests the matched control).
 func zoneParams() Params {
 	p := DefaultParams()
+	p.Zones.ControlMethod = ControlRest
 	p.Police.Groups = []GroupParams{
 		{Name: "background", Strategy: "random", Count: 5, StartDay: 0, EndDay: 180},
 		{Name: "crackdown", Strategy: "area", Count: 25, StartDay: 60, EndDay: 180, Area: []int{55, 30, 69, 44}},
@@ -23,7 +26,7 @@ func mustZones(t *testing.T, p Params) *Zones {
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return p.BuildZones()
+	return p.BuildZones(nil)
 }
 
 func TestZonesFromAreaGroup(t *testing.T) {

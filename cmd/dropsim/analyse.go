@@ -181,8 +181,9 @@ func headline(s *metrics.Summary) string {
 			continue
 		}
 		c := m.Counts
-		line := fmt.Sprintf("drops placed, days %d-%d vs %d-%d: treatment %.0f -> %.0f, buffer %.0f -> %.0f, control %.0f -> %.0f",
-			s.Before[0], s.Before[1], s.After[0], s.After[1], c.Rb, c.Ra, c.Bb, c.Ba, c.Cb, c.Ca)
+		n := s.ZoneCells
+		line := fmt.Sprintf("drops placed, days %d-%d vs %d-%d: treatment (%d cells) %.0f -> %.0f, buffer (%d) %.0f -> %.0f, control (%d) %.0f -> %.0f",
+			s.Before[0], s.Before[1], s.After[0], s.After[1], n["treatment"], c.Rb, c.Ra, n["buffer"], c.Bb, c.Ba, n["control"], c.Cb, c.Ca)
 		if m.WDQ.WDQ.Defined {
 			line += fmt.Sprintf("; WDQ = %.3g", m.WDQ.WDQ.V)
 		} else {

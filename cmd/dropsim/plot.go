@@ -53,7 +53,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zones := p.BuildZones()
+	zones := p.BuildZones(land)
 	// The GIS files of the drops are written when the run's analysis did
 	// not get to them.
 	opt := plotOptions{gis: !slices.Contains(man.Files, "drops.geojson"), plots: true, formats: formats}

@@ -103,14 +103,14 @@ func TestSignalStopsTheRunAndKeepsTheTables(t *testing.T) {
 			}
 			// The tables are whole and hold the run up to the stop: every
 			// drop placed is in drops.csv, every day closed is in daily.csv.
-			tables, err := output.ReadTables(out, man.Run())
+			tables, err := output.ReadTables(out, runOf(t, out, &man))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(tables.Drops) != man.Counts.Placed || man.Counts.Placed == 0 {
 				t.Errorf("drops.csv has %d drops, the manifest %d placed", len(tables.Drops), man.Counts.Placed)
 			}
-			daily, err := output.ReadDaily(out, man.Run())
+			daily, err := output.ReadDaily(out, runOf(t, out, &man))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -339,7 +339,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	if man.Complete || !man.TablesDone || !slices.Contains(man.Missing, "report.html") {
 		t.Errorf("manifest: complete %v, tables_complete %v, missing %v", man.Complete, man.TablesDone, man.Missing)
 	}
-	if _, err := output.ReadTables(out, man.Run()); err != nil {
+	if _, err := output.ReadTables(out, runOf(t, out, &man)); err != nil {
 		t.Error(err)
 	}
 	// plot for PNGs only completes the run: what it is asked for is what
@@ -361,4 +361,15 @@ func noTemporaryFiles(t *testing.T, dir string) {
 		}
 		return err
 	})
+}
+
+// runOf is what the tables in out must agree with, on the run's own
+// land-use map.
+func runOf(t *testing.T, out string, man *output.Manifest) output.Run {
+	t.Helper()
+	land, err := output.ReadLandUse(out, man.Params.City.Width, man.Params.City.Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return man.Run(land)
 }

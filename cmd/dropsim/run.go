@@ -113,7 +113,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zones := p.BuildZones()
+	zones := p.BuildZones(m.G.Class)
 
 	// From here on the signals are handled: nothing has changed on disk yet.
 	var d *output.Dir

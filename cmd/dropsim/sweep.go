@@ -283,7 +283,8 @@ func zoneSets(z sim.ZoneParams) []string {
 	}
 	return []string{
 		"zones.treatment=" + list(z.Treatment), "zones.polygon=[" + strings.Join(poly, ",") + "]", "zones.group=" + strconv.Quote(z.Group),
-		"zones.buffer_width=" + strconv.Itoa(z.BufferWidth), "zones.control=" + list(z.Control), "zones.control_gap=" + strconv.Itoa(z.ControlGap),
+		"zones.buffer_width=" + strconv.Itoa(z.BufferWidth), "zones.control=" + list(z.Control), "zones.control_method=" + strconv.Quote(z.ControlMethod),
+		"zones.control_gap=" + strconv.Itoa(z.ControlGap), "zones.ring_width=" + strconv.Itoa(z.RingWidth), "zones.rings=" + strconv.Itoa(z.Rings),
 		"zones.buffer_control=" + list(z.BufferControl), "zones.split_day=" + strconv.Itoa(z.SplitDay), "zones.gap_days=" + strconv.Itoa(z.GapDays),
 		"zones.before_days=" + strconv.Itoa(z.BeforeDays), "zones.after_days=" + strconv.Itoa(z.AfterDays),
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"dropsim/cmd/internal/output"
+	"dropsim/sim"
 )
 
 // testSweep writes a small sweep: no crackdown against a crackdown of 10
@@ -601,4 +603,21 @@ func TestSweepPlaysARepeatedRunOnce(t *testing.T) {
 		}
 	}
 	sameFiles(t, filepath.Join(base, "true"), filepath.Join(base, "false"))
+}
+
+// TestZoneSetsWriteEveryKey: the overrides that give every run the
+// sweep's zones name every key of [zones] (the struct's toml tags), so
+// that no arm keeps a zone setting of its own file.
+func TestZoneSetsWriteEveryKey(t *testing.T) {
+	sets := zoneSets(sim.DefaultParams().Zones)
+	typ := reflect.TypeFor[sim.ZoneParams]()
+	for i := range typ.NumField() {
+		key := "zones." + typ.Field(i).Tag.Get("toml") + "="
+		if !slices.ContainsFunc(sets, func(s string) bool { return strings.HasPrefix(s, key) }) {
+			t.Errorf("zoneSets writes no %s", key)
+		}
+	}
+	if len(sets) != typ.NumField() {
+		t.Errorf("%d overrides for %d keys: %v", len(sets), typ.NumField(), sets)
+	}
 }

@@ -43,7 +43,7 @@ func playRun(p sim.Params, seed uint64, keepDir string, ver string) (res runResu
 	if err != nil {
 		return runResult{err: err}
 	}
-	zones := p.BuildZones()
+	zones := p.BuildZones(m.G.Class)
 	tables := &metrics.Tables{}
 	var sink sim.Sink
 	var rec *output.Recorder

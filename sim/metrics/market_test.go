@@ -38,7 +38,7 @@ func TestMarketMeasuresByHand(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	vals := marketMeasures(s, tot, 24, drops, land, p.BuildZones())
+	vals := marketMeasures(s, tot, 24, drops, land, p.BuildZones(nil))
 	names := marketMeasureNames()
 	if len(vals) != len(names) {
 		t.Fatalf("%d values for %d names", len(vals), len(names))

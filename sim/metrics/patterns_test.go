@@ -59,7 +59,7 @@ func measuresOf(t *testing.T, p sim.Params, n int) map[string][]float64 {
 			m.Step(tables)
 		}
 		m.Finish(tables)
-		z := p.BuildZones()
+		z := p.BuildZones(m.G.Class)
 		s := Summarise(&p, z, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
 		for i, v := range RunMeasures(s, m.Totals(), z, p.TicksPerDay(), tables.Drops, m.G.Class) {
 			if v.Defined {
@@ -185,7 +185,7 @@ func TestRingsCountedTwice(t *testing.T) {
 	for !m.Done() {
 		m.Step(tables)
 	}
-	z := p.BuildZones()
+	z := p.BuildZones(m.G.Class)
 	s := Summarise(&p, z, len(m.G.UsableCells()), tables.Drops, tables.Arrests)
 	var count [7][3]float64 // ring 0..6, by period
 	x0, y0, x1, y1 := 46, 22, 57, 33

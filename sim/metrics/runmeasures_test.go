@@ -81,7 +81,7 @@ func TestRunMeasuresByHand(t *testing.T) {
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	zq := q.BuildZones()
+	zq := q.BuildZones(nil)
 	sq := Summarise(&q, zq, 400, drops, nil)
 	vals = RunMeasures(sq, tot, zq, q.TicksPerDay(), drops, make([]grid.Class, 400))
 	if len(vals) != len(RunMeasureNames) {

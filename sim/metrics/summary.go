@@ -143,14 +143,7 @@ func Summarise(p *sim.Params, z *sim.Zones, usable int, drops []sim.DropRecord, 
 	s := &Summary{Scenario: p.Name, Seed: p.Seed, Days: p.Days, Warmup: p.WarmupDays,
 		HasTreatment: z.HasTreatment, Treatment: z.Treatment, Reason: z.Reason,
 		BufferWidth: p.Zones.BufferWidth, UsableCells: usable, ZoneCells: map[string]int{},
-		HasPeriods: z.HasPeriods, PeriodReason: z.PeriodReason}
-	switch {
-	case len(p.Zones.Control) == 4:
-		c := p.Zones.Control
-		s.Control = fmt.Sprintf("the rectangle [%d, %d, %d, %d] (zones.control)", c[0], c[1], c[2], c[3])
-	default:
-		s.Control = fmt.Sprintf("every cell more than %d cells from the treatment area (buffer_width + control_gap)", p.Zones.BufferWidth+p.Zones.ControlGap)
-	}
+		HasPeriods: z.HasPeriods, PeriodReason: z.PeriodReason, Control: z.Control}
 	for k := range sim.NumZones {
 		s.ZoneCells[k.String()] = z.Cells[k]
 	}

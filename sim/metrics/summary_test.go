@@ -10,9 +10,11 @@ import (
 )
 
 // smallZones: a 20 x 20 grid, treatment [5, 5, 9, 9], buffer width 2,
-// control beyond 4 cells; before days 0-9, after days 10-19 (24 ticks a day).
+// control beyond 4 cells (the rest of the city); before days 0-9, after
+// days 10-19 (24 ticks a day).
 func smallZones(t *testing.T) (sim.Params, *sim.Zones) {
 	p := sim.DefaultParams()
+	p.Zones.ControlMethod = sim.ControlRest
 	p.Days, p.WarmupDays = 20, 0
 	p.City.Width, p.City.Height = 20, 20
 	p.Zones.Treatment = []int{5, 5, 9, 9}
@@ -21,7 +23,7 @@ func smallZones(t *testing.T) (sim.Params, *sim.Zones) {
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return p, p.BuildZones()
+	return p, p.BuildZones(nil)
 }
 
 func TestSummariseCountsByHand(t *testing.T) {
@@ -114,13 +116,13 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 
 func TestSummariseWithoutTreatmentOrPeriods(t *testing.T) {
 	p := sim.DefaultParams()
-	z := p.BuildZones()
+	z := p.BuildZones(nil)
 	s := Summarise(&p, z, 100, []sim.DropRecord{{X: 1, Y: 1}}, nil)
 	if s.HasTreatment || len(s.Series) != 0 || s.Reason == "" {
 		t.Errorf("no treatment: %+v", s)
 	}
 	p.Zones.Treatment = []int{1, 1, 3, 3}
-	z = p.BuildZones()
+	z = p.BuildZones(nil)
 	s = Summarise(&p, z, 100, []sim.DropRecord{{X: 1, Y: 1}}, nil)
 	if !s.HasTreatment || s.HasPeriods || len(s.Series) != 0 || !strings.Contains(s.PeriodReason, "split_day") {
 		t.Errorf("no periods: %+v", s)
@@ -130,7 +132,7 @@ func TestSummariseWithoutTreatmentOrPeriods(t *testing.T) {
 func TestSummariseUnequalPeriods(t *testing.T) {
 	p, _ := smallZones(t)
 	p.Zones.BeforeDays, p.Zones.AfterDays = 5, 10
-	z := p.BuildZones()
+	z := p.BuildZones(nil)
 	s := Summarise(&p, z, 400, nil, nil)
 	// Before days 5-9 (5 days), after 10-19 (10 days): the WDD is defined
 	// and time-weighted, the before counts doubled.
@@ -158,13 +160,13 @@ func TestCrackdownMovesDrops(t *testing.T) {
 		{Name: "crackdown", Strategy: "area", Count: 25, StartDay: 45, EndDay: 90, Area: []int{55, 30, 69, 44}},
 		{Name: "background", Strategy: "random", Count: 5, StartDay: 0, EndDay: 90},
 	}
-	z := p.BuildZones()
-	daily := NewDaily(p.TicksPerDay(), z)
 	var tables Tables
 	m, err := sim.New(p, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	z := p.BuildZones(m.G.Class)
+	daily := NewDaily(p.TicksPerDay(), z)
 	sink := sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })
 	for !m.Done() {
 		m.Step(sink)

@@ -219,7 +219,7 @@ func BenchmarkAnimationLarge(b *testing.B) {
 	p.WarmupDays = 0 // the before period from day 0
 	p.Days, p.City.Width, p.City.Height = 365, 500, 500
 	p.Police.Groups = []sim.GroupParams{{Name: "crackdown", Strategy: "area", Count: 30, StartDay: 120, EndDay: 365, Area: []int{300, 200, 374, 274}}}
-	r := &Run{Params: p, Zones: p.BuildZones(), Land: make([]grid.Class, 500*500)}
+	r := &Run{Params: p, Zones: p.BuildZones(nil), Land: make([]grid.Class, 500*500)}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range r.Land {
 		r.Land[i] = grid.Class(1 + i/500%6)

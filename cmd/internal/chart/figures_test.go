@@ -45,7 +45,7 @@ func variantRun(t testing.TB, change func(p *sim.Params)) *Run {
 	v := *base
 	v.Params.Police.Groups = slices.Clone(base.Params.Police.Groups)
 	change(&v.Params)
-	v.Zones = v.Params.BuildZones()
+	v.Zones = v.Params.BuildZones(nil)
 	if !v.Zones.HasTreatment {
 		v.Daily = slices.DeleteFunc(slices.Clone(base.Daily), func(r metrics.DailyRow) bool {
 			return strings.HasPrefix(r.Metric, "drops_") && r.Metric != "drops_placed" || strings.HasPrefix(r.Metric, "share_")

@@ -292,10 +292,15 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		v.Groups = append(v.Groups, rg)
 	}
 	if s.HasTreatment {
+		// The sizes side by side: the WDD assumes a control like the treatment.
+		size := func(zone sim.Zone) string {
+			n := s.ZoneCells[zone.String()]
+			return fmt.Sprintf("%s (%s km²)", reportPlural(n, "cell", "cells"), reportNum(float64(n)*cm*cm/1e6))
+		}
 		v.Zones = append(v.Zones,
-			reportKV{"Treatment area (R)", s.Treatment},
+			reportKV{"Treatment area (R)", size(sim.ZoneTreatment) + ": " + s.Treatment},
 			reportKV{"Buffer (B)", fmt.Sprintf("a ring %s wide (%s) around the treatment area", reportPlural(s.BufferWidth, "cell", "cells"), reportKm(float64(s.BufferWidth)*cm))},
-			reportKV{"Control area (C)", s.Control})
+			reportKV{"Control area (C)", size(sim.ZoneControl) + ", against the treatment area's " + size(sim.ZoneTreatment) + ": " + s.Control})
 		if bc := p.Zones.BufferControl; r.Zones != nil && r.Zones.HasBufferControl && len(bc) == 4 {
 			v.Zones = append(v.Zones, reportKV{"Buffer control (DC)", fmt.Sprintf("the rectangle [%d, %d, %d, %d] (zones.buffer_control)", bc[0], bc[1], bc[2], bc[3])})
 		}

@@ -23,7 +23,7 @@ func syntheticRun(days, w, h, perDay int) *Run {
 	x0, y0 := w/2, h/3
 	p.Police.Groups = []sim.GroupParams{{Name: "crackdown", Strategy: "area", Count: 4,
 		StartDay: days / 3, EndDay: days, Area: []int{x0, y0, x0 + 9, y0 + 9}}}
-	r := &Run{Params: p, Zones: p.BuildZones(), Land: make([]grid.Class, w*h)}
+	r := &Run{Params: p, Zones: p.BuildZones(nil), Land: make([]grid.Class, w*h)}
 	for i := range r.Land {
 		r.Land[i] = grid.Class((i%w + i/w) / 5 % int(grid.NumClasses))
 	}

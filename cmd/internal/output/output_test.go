@@ -21,7 +21,7 @@ func TestRecorderWritesTablesAtomically(t *testing.T) {
 	p.Days = 4
 	p.Zones.Treatment = []int{2, 8, 4, 10}
 	p.Zones.SplitDay = 1 // before: day 0; after: day 1
-	r, err := NewRecorder(dir, 24, p.BuildZones())
+	r, err := NewRecorder(dir, 24, p.BuildZones(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func ReadManifest(dir string) (Manifest, error) {
 }
 
 // Run is what the tables of a run must agree with: its parameters, which
-// must be valid, its zones (p.BuildZones()) and its counts, whose Ticks is
+// must be valid, its zones (p.BuildZones on its land use) and its counts, whose Ticks is
 // the number of ticks played (p.Ticks() for a complete run; fewer for one
 // cut short).
 type Run struct {
@@ -95,11 +95,12 @@ type Run struct {
 	Counts sim.Totals
 }
 
-// Run returns what the tables of the run m describes must agree with. The
-// parameters must be valid (see CheckCounts).
-func (m *Manifest) Run() Run {
+// Run returns what the tables of the run m describes must agree with, on
+// the run's land-use map (ReadLandUse). The parameters must be valid (see
+// CheckCounts).
+func (m *Manifest) Run(land []grid.Class) Run {
 	p := m.Params
-	return Run{Params: &p, Zones: p.BuildZones(), Counts: m.Counts}
+	return Run{Params: &p, Zones: p.BuildZones(land), Counts: m.Counts}
 }
 
 // CheckCounts checks the manifest of a run in dir against its own

@@ -44,6 +44,7 @@ func testParams() sim.Params {
 	p.Police.StakeoutProb, p.Police.StakeoutArrestProb = 0.9, 0.9 // buyers arrested at a place
 	p.Police.LinkProb, p.Police.InvestigationDays = 1, 2          // investigations: arrests without a place
 	p.Zones.SplitDay, p.Zones.GapDays = 10, 2
+	p.Zones.ControlMethod = sim.ControlRest // the control testZone computes by hand
 	return p
 }
 
@@ -83,7 +84,7 @@ func testRun(t *testing.T) (string, Run, metrics.Tables, []metrics.DailyRow) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	z := p.BuildZones()
+	z := p.BuildZones(m.G.Class)
 	rec, err := NewRecorder(dir, p.TicksPerDay(), z)
 	if err != nil {
 		t.Fatal(err)

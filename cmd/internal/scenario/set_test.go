@@ -243,7 +243,7 @@ func TestSharedZonesOfCrackdown(t *testing.T) {
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	got, want := q.BuildZones(), c.BuildZones()
+	got, want := q.BuildZones(nil), c.BuildZones(nil)
 	if got.Cells != want.Cells || got.BeforeStart != 10 || got.SplitDay != 60 || got.AfterStart != 60 || got.AfterEnd != 110 {
 		t.Errorf("cells %v, periods [%d, %d) [%d, %d); want %v, [10, 60) [60, 110) (after the 10-day warm-up)", got.Cells, got.BeforeStart, got.SplitDay, got.AfterStart, got.AfterEnd, want.Cells)
 	}

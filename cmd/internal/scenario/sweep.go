@@ -801,7 +801,7 @@ func (s *Sweep) zonesFor(levels []sweep.Level) (sim.ZoneParams, int, error) {
 		if err != nil {
 			return sim.ZoneParams{}, 0, err
 		}
-		if p.BuildZones().HasTreatment {
+		if p.BuildZones(nil).HasTreatment {
 			sz = sharedZones{zones: p.SharedZones(), from: i}
 			break
 		}

@@ -398,11 +398,11 @@ func TestSweepSharedZones(t *testing.T) {
 			if i == 0 && len(p.Police.Groups) != 0 {
 				t.Errorf("the baseline arm got police groups: %+v", p.Police.Groups)
 			}
-			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 50, AfterDays: 50}
+			want := sim.ZoneParams{Treatment: []int{55, 30, 69, 44}, BufferWidth: 5, ControlMethod: sim.ControlMatched, ControlGap: 5, RingWidth: 5, Rings: 4, SplitDay: 60, BeforeDays: 50, AfterDays: 50}
 			if !reflect.DeepEqual(p.Zones, want) {
 				t.Errorf("arm %s: zones %+v, want %+v", s.Arms[i].Name, p.Zones, want)
 			}
-			sameZoneLabels(t, s.Arms[i].Name, p.BuildZones(), crackdown.BuildZones())
+			sameZoneLabels(t, s.Arms[i].Name, p.BuildZones(nil), crackdown.BuildZones(nil))
 		}
 	})
 	t.Run("the sweep's [zones]", func(t *testing.T) {
@@ -420,7 +420,7 @@ func TestSweepSharedZones(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			z := p.BuildZones()
+			z := p.BuildZones(nil)
 			if z.Cells[sim.ZoneTreatment] != 100 || z.SplitDay != 90 || z.AfterEnd != 170 {
 				t.Errorf("arm %s: %d treatment cells, split %d, after ends %d; want 100, 90, 170 (before days 10-89 after the warm-up, after 90-169)", s.Arms[i].Name, z.Cells[sim.ZoneTreatment], z.SplitDay, z.AfterEnd)
 			}
@@ -455,7 +455,7 @@ func TestSweepParamsConcurrent(t *testing.T) {
 		wg.Go(func() {
 			levels := []sweep.Level{sweep.NumLevel(float64(5*(1+i%3)), true), sweep.NumLevel(0.5+0.5*float64(i%4), false)}
 			p, err := s.Params(i%3, levels)
-			if err == nil && !p.BuildZones().HasTreatment {
+			if err == nil && !p.BuildZones(nil).HasTreatment {
 				err = errors.New("no treatment area")
 			}
 			errs <- err
