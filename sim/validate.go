@@ -273,7 +273,7 @@ func (p *Params) Validate() error {
 	v.intIn("zones.buffer_width", z.BufferWidth, 0, 1000)
 	v.intIn("zones.control_gap", z.ControlGap, 0, 100_000)
 	if z.ControlMethod != ControlMatched && z.ControlMethod != ControlRest {
-		v.bad("zones.control_method", z.ControlMethod, fmt.Sprintf("%q (a copy of the treatment area with the closest land-use mix) or %q (every cell beyond buffer_width + control_gap)", ControlMatched, ControlRest))
+		v.bad("zones.control_method", z.ControlMethod, fmt.Sprintf("%q (as many cells of each land use as the treatment area, the nearest to it beyond the buffer, the gap and the rings) or %q (every cell beyond buffer_width + control_gap)", ControlMatched, ControlRest))
 	}
 	v.intIn("zones.ring_width", z.RingWidth, 1, 1000)
 	v.intIn("zones.rings", z.Rings, 0, MaxRings)

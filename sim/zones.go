@@ -22,8 +22,8 @@ type ZoneParams struct {
 	// distance 1..BufferWidth from the treatment area).
 	BufferWidth int `toml:"buffer_width"`
 	// Control is an explicit control rectangle. Without it, ControlMethod
-	// chooses the control area: "matched" (ControlMatched, the default) a
-	// copy of the treatment area's shape with the closest land-use mix,
+	// chooses the control area: "matched" (ControlMatched, the default) as
+	// many cells of each land use as the treatment area, the nearest to it
 	// beyond the rings and farther than BufferWidth + ControlGap; "rest"
 	// (ControlRest) every cell farther than BufferWidth + ControlGap.
 	Control       []int  `toml:"control"`

@@ -254,6 +254,7 @@ func TestZonesValidation(t *testing.T) {
 		{"before longer than the split", func(p *Params) { p.Zones.BeforeDays = 70 }, "zones.before_days"},
 		{"after beyond the horizon", func(p *Params) { p.Zones.AfterDays = 130 }, "zones.after_days"},
 		{"negative buffer", func(p *Params) { p.Zones.BufferWidth = -1 }, "zones.buffer_width"},
+		{"unknown control method", func(p *Params) { p.Zones.ControlMethod = "nearest" }, "zones.control_method"},
 	} {
 		p := zoneParams()
 		c.edit(&p)

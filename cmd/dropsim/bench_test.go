@@ -41,7 +41,7 @@ func BenchmarkAnalyseDefault(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := analyse(context.Background(), dir, p, p.BuildZones(nil), man.Counts, m.G.Class, "bench", plotOptions{plots: withPlots, formats: []string{"png", "svg", "pdf"}}); err != nil {
+				if _, _, err := analyse(context.Background(), dir, p, p.BuildZones(m.G.Class), man.Counts, m.G.Class, "bench", plotOptions{plots: withPlots, formats: []string{"png", "svg", "pdf"}}); err != nil {
 					b.Fatal(err)
 				}
 			}

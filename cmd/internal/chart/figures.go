@@ -750,8 +750,6 @@ func (f *figs) mapPanel(over *image.NRGBA, win window) *plot.Plot {
 	return p
 }
 
-// outlines adds the outlines of the treatment area and of its buffer's
-// outer edge to a map and its legend.
 // ringOutlines draws the outer edge of each distance ring, thin and
 // dotted, so that a reader sees how far a change reaches (the rings
 // figure gives the numbers).
@@ -783,12 +781,21 @@ func (f *figs) linesToKm(ls [][][2]float64) [][][2]float64 {
 	return ls
 }
 
+// outlines adds the outlines of the treatment area, of its buffer's outer
+// edge and of a control area that is not the rest of the city (matched
+// or a rectangle) to a map and its legend.
 func (f *figs) outlines(p *plot.Plot, leg *legend) {
 	if !f.z.HasTreatment {
 		return
 	}
 	z := f.z
 	toKm := f.linesToKm
+	if f.controlOutlined() {
+		ctl := &polylines{lines: toKm(boundary(z.W, z.H, func(x, y int) bool { return z.At(x, y) == sim.ZoneControl })),
+			style: lineStyle(zoneColors[sim.ZoneControl], 1.1), halo: white}
+		p.Add(ctl)
+		defer leg.add(fmt.Sprintf("control area (%d cells)", z.Cells[sim.ZoneControl]), ctl)
+	}
 	if f.z.Cells[sim.ZoneBuffer] > 0 {
 		buf := &polylines{lines: toKm(boundary(z.W, z.H, func(x, y int) bool {
 			zn := z.At(x, y)
@@ -971,10 +978,20 @@ func (f *figs) outlineNote() string {
 	if !f.z.HasTreatment {
 		return ""
 	}
+	note := "The solid black outline is the treatment area"
 	if f.z.Cells[sim.ZoneBuffer] > 0 {
-		return fmt.Sprintf("The solid outline is the treatment area, the dashed one the outer edge of its %d-cell buffer; north is up.", f.r.Params.Zones.BufferWidth)
+		note += fmt.Sprintf(", the dashed one the outer edge of its %d-cell buffer", f.r.Params.Zones.BufferWidth)
 	}
-	return "The solid outline is the treatment area; north is up."
+	if f.controlOutlined() {
+		note += fmt.Sprintf(", the blue one the control area (%d cells)", f.z.Cells[sim.ZoneControl])
+	}
+	return note + "; north is up."
+}
+
+// controlOutlined says whether the maps outline the control area: a
+// matched or explicit one, not the rest of the city.
+func (f *figs) controlOutlined() bool {
+	return f.z.Match != nil || len(f.r.Params.Zones.Control) == 4
 }
 
 func (f *figs) densityAll() *figSpec {
@@ -1285,7 +1302,7 @@ func (f *figs) centroidPath() *figSpec {
 		}
 		cap.WriteString("; north is up.")
 	} else if z.HasTreatment {
-		cap.WriteString("The solid outline is the treatment area, the dashed one its buffer; north is up.")
+		cap.WriteString(f.outlineNote())
 	} else {
 		cap.WriteString("North is up.")
 	}

@@ -45,7 +45,7 @@ func variantRun(t testing.TB, change func(p *sim.Params)) *Run {
 	v := *base
 	v.Params.Police.Groups = slices.Clone(base.Params.Police.Groups)
 	change(&v.Params)
-	v.Zones = v.Params.BuildZones(nil)
+	v.Zones = v.Params.BuildZones(v.Land)
 	if !v.Zones.HasTreatment {
 		v.Daily = slices.DeleteFunc(slices.Clone(base.Daily), func(r metrics.DailyRow) bool {
 			return strings.HasPrefix(r.Metric, "drops_") && r.Metric != "drops_placed" || strings.HasPrefix(r.Metric, "share_")
@@ -824,5 +824,64 @@ func TestFiguresCancel(t *testing.T) {
 
 	if _, err := Figures(ctx, testRun(t), Formats); !errors.Is(err, context.Canceled) {
 		t.Errorf("Figures with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// TestControlOutline: the maps outline a matched control area along the
+// edges between its cells and the others (counted here cell by cell), and
+// name its size in the legend; the rest of the city is not outlined.
+func TestControlOutline(t *testing.T) {
+	// On the 60 x 60 test city no cell of the district's land uses lies
+	// beyond 2 km of rings (the control falls back to the rest of the
+	// city); with one ring of 5 cells there is a matched control.
+	r := variantRun(t, func(p *sim.Params) { p.Zones.Rings = 1 })
+	z := r.Zones
+	if z.Match == nil || z.Cells[sim.ZoneControl] == 0 {
+		t.Fatalf("the test run has no matched control: %q", z.Control)
+	}
+	f := &figs{r: r, z: z, days: r.Params.Days, km: 1} // lines in cells
+	p := plot.New()
+	leg := &legend{}
+	f.outlines(p, leg)
+	var ctl *polylines
+	for _, e := range leg.entries {
+		if strings.HasPrefix(e.text, "control area") {
+			ctl = e.thumbs[0].(*polylines)
+			if want := fmt.Sprintf("control area (%d cells)", z.Cells[sim.ZoneControl]); e.text != want {
+				t.Errorf("legend %q, want %q", e.text, want)
+			}
+		}
+	}
+	if ctl == nil {
+		t.Fatal("no control area in the legend")
+	}
+	length := 0.0
+	for _, l := range ctl.lines {
+		for i := 1; i < len(l); i++ {
+			length += math.Abs(l[i][0]-l[i-1][0]) + math.Abs(l[i][1]-l[i-1][1])
+		}
+	}
+	in := func(x, y int) bool { return z.At(x, y) == sim.ZoneControl }
+	edges := 0
+	for y := -1; y <= z.H; y++ {
+		for x := -1; x <= z.W; x++ {
+			if in(x, y) != in(x+1, y) {
+				edges++
+			}
+			if in(x, y) != in(x, y+1) {
+				edges++
+			}
+		}
+	}
+	if int(length) != edges {
+		t.Errorf("the control's outline is %g cells long, want %d", length, edges)
+	}
+	rest := variantRun(t, func(p *sim.Params) { p.Zones.ControlMethod = sim.ControlRest })
+	leg = &legend{}
+	(&figs{r: rest, z: rest.Zones, days: rest.Params.Days, km: 1}).outlines(plot.New(), leg)
+	for _, e := range leg.entries {
+		if strings.HasPrefix(e.text, "control area") {
+			t.Errorf("the rest of the city is outlined: %q", e.text)
+		}
 	}
 }

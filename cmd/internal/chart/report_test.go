@@ -345,7 +345,7 @@ func TestReportNoMeasures(t *testing.T) {
 			r := *base
 			r.Params.Police.Groups = append([]sim.GroupParams(nil), base.Params.Police.Groups...)
 			c.change(&r.Params)
-			r.Zones = r.Params.BuildZones(nil)
+			r.Zones = r.Params.BuildZones(r.Land)
 			r.Summary = metrics.Summarise(&r.Params, r.Zones, base.Summary.UsableCells, r.Tables.Drops, r.Tables.Arrests)
 			if r.Summary.HasTreatment != c.treat || r.Summary.HasPeriods {
 				t.Fatalf("summary has treatment %v, periods %v", r.Summary.HasTreatment, r.Summary.HasPeriods)

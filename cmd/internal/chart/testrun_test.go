@@ -61,7 +61,7 @@ func simulateRun(p sim.Params, seed uint64, version string) *Run {
 	if err != nil {
 		panic(err)
 	}
-	z := p.BuildZones(nil)
+	z := p.BuildZones(m.G.Class)
 	daily := metrics.NewDaily(p.TicksPerDay(), z)
 	var tables metrics.Tables
 	sink := sim.SinkFunc(func(e *sim.Event) { daily.Event(e); tables.Event(e) })

@@ -205,8 +205,11 @@ func TestLock(t *testing.T) {
 	}
 }
 
-// TestRemoveTemporary: what is being written goes; what is complete stays.
+// TestRemoveTemporary: what is being written goes; what is complete
+// stays; and a file begun after it is refused, not left behind (a second
+// signal races the writers it stops).
 func TestRemoveTemporary(t *testing.T) {
+	t.Cleanup(func() { temporaries.mu.Lock(); temporaries.closed = false; temporaries.mu.Unlock() })
 	dir := t.TempDir()
 	done, _ := create(dir, "a.csv")
 	done.w.WriteString("whole")
@@ -217,6 +220,12 @@ func TestRemoveTemporary(t *testing.T) {
 	half.w.WriteString("half")
 	half.w.Flush()
 	RemoveTemporary()
+	if _, err := create(dir, "c.csv"); !errors.Is(err, errExiting) {
+		t.Errorf("create after RemoveTemporary: %v, want errExiting", err)
+	}
+	if err := half.commit(); err == nil {
+		t.Error("a file removed by RemoveTemporary was committed")
+	}
 	if got := contents(t, dir); !maps.Equal(got, map[string]string{"a.csv": "whole"}) {
 		t.Errorf("after RemoveTemporary: %v", got)
 	}

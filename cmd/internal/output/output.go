@@ -41,27 +41,52 @@ type atomicFile struct {
 }
 
 func create(dir, name string) (*atomicFile, error) {
+	// The file is made and registered under the lock, so that
+	// RemoveTemporary, once begun, cannot miss it nor let another be made.
+	temporaries.mu.Lock()
+	defer temporaries.mu.Unlock()
+	if temporaries.closed {
+		return nil, errExiting
+	}
 	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
 		return nil, err
 	}
-	writing.Store(f.Name(), true)
+	temporaries.names[f.Name()] = true
 	return &atomicFile{f: f, w: bufio.NewWriterSize(f, 1<<16), final: filepath.Join(dir, name)}, nil
 }
 
-// writing holds the temporary files being written, so that a process
-// that must exit at once can remove them (RemoveTemporary).
-var writing sync.Map
+// temporaries are the temporary files being written, so that a process
+// that must exit at once can remove them (RemoveTemporary); once it has,
+// closed refuses new ones.
+var temporaries = struct {
+	mu     sync.Mutex
+	names  map[string]bool
+	closed bool
+}{names: map[string]bool{}}
+
+// errExiting: the process is exiting at once and writes no new file.
+var errExiting = errors.New("the process is exiting")
+
+// forget drops a temporary file from the registry once it is renamed or removed.
+func forget(name string) {
+	temporaries.mu.Lock()
+	delete(temporaries.names, name)
+	temporaries.mu.Unlock()
+}
 
 // RemoveTemporary removes every file being written under a temporary
 // name, for a process about to exit at once: no file is ever half-written
-// under its final name, and none is left under a temporary one.
+// under its final name, and none is left under a temporary one. No file
+// is created after it.
 func RemoveTemporary() {
-	writing.Range(func(name, _ any) bool {
-		os.Remove(name.(string))
-		writing.Delete(name)
-		return true
-	})
+	temporaries.mu.Lock()
+	defer temporaries.mu.Unlock()
+	temporaries.closed = true
+	for name := range temporaries.names {
+		os.Remove(name)
+		delete(temporaries.names, name)
+	}
 }
 
 func (a *atomicFile) commit() error {
@@ -77,7 +102,7 @@ func (a *atomicFile) commit() error {
 	if err == nil {
 		err = os.Rename(a.f.Name(), a.final)
 	}
-	writing.Delete(a.f.Name())
+	forget(a.f.Name())
 	if err != nil {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("writing %s: %w", a.final, err)
@@ -88,7 +113,7 @@ func (a *atomicFile) commit() error {
 func (a *atomicFile) abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
-	writing.Delete(a.f.Name())
+	forget(a.f.Name())
 }
 
 // Recorder is the sim.Sink of a run: it streams drops and arrests to their
