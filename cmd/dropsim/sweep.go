@@ -63,6 +63,10 @@ type sweepSetup struct {
 	keys        []string // the varied parameters' keys
 	baseline    int
 	version     string
+	// The distance rings' width in cells and the city's cell size in
+	// metres, for the rings figure: 0 when they differ between the runs.
+	ringWidth int
+	cellM     float64
 }
 
 // runColumns are the columns that say which run a row belongs to.
@@ -149,6 +153,15 @@ func setUpSweep(path string, sets []string) (*sweepSetup, error) {
 			p, err := sw.Params(a, points[pt].Levels)
 			if err != nil {
 				return nil, usagef("%s: arm %q at design point %d (%s): %v", path, sw.Arms[a].Name, pt, describePoint(s, pt, a), err)
+			}
+			if pt == 0 && a == 0 {
+				s.ringWidth, s.cellM = p.Zones.RingWidth, p.City.CellM
+			}
+			if p.Zones.RingWidth != s.ringWidth {
+				s.ringWidth = 0
+			}
+			if p.City.CellM != s.cellM {
+				s.cellM = 0
 			}
 			fmt.Fprintf(h, "arm %d point %d\n", a, pt)
 			if err := scenario.Encode(h, p); err != nil {

@@ -119,7 +119,8 @@ func TestSweepFilesDoNotDependOnWorkers(t *testing.T) {
 			t.Fatalf("row %d is run %s: not in run-id order", i+1, r[0])
 		}
 	}
-	for _, f := range []string{"summary.csv", "contrasts.csv", "calibration.csv", "report.html", "failures.csv", "daily.csv"} {
+	// The crackdown has a treatment area, so the sweep draws its rings.
+	for _, f := range []string{"summary.csv", "contrasts.csv", "calibration.csv", "report.html", "failures.csv", "daily.csv", "figures/rings.png"} {
 		if _, err := os.Stat(filepath.Join(one, f)); err != nil {
 			t.Errorf("no %s: %v", f, err)
 		}
@@ -619,5 +620,25 @@ func TestZoneSetsWriteEveryKey(t *testing.T) {
 	}
 	if len(sets) != typ.NumField() {
 		t.Errorf("%d overrides for %d keys: %v", len(sets), typ.NumField(), sets)
+	}
+}
+
+// TestSweepRingGeometry: the rings figure gets the rings' width and the
+// cell size when every run has the same, and no width when a parameter
+// varies it.
+func TestSweepRingGeometry(t *testing.T) {
+	s, err := setUpSweep(testSweep(t, 1, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ringWidth != 5 || s.cellM != 100 {
+		t.Errorf("ring width %d cells, cell size %g m, want crackdown.toml's 5 and 100", s.ringWidth, s.cellM)
+	}
+	s, err = setUpSweep(testSweep(t, 1, "[[parameter]]\nkey = \"zones.ring_width\"\nvalues = [3, 5]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ringWidth != 0 || s.cellM != 100 {
+		t.Errorf("with zones.ring_width varied: ring width %d cells, cell size %g m, want 0 (it differs) and 100", s.ringWidth, s.cellM)
 	}
 }

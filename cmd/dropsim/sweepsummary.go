@@ -149,7 +149,7 @@ func (s *sweepSetup) summarise(dir string, opt sweepOptions) ([]string, error) {
 		Arms: s.plan.Arms, Parameters: s.sw.Parameters, Points: s.plan.Points,
 		Replicates: s.plan.Replicates, Runs: s.plan.Len(), Failed: s.plan.Len() - runs, Measures: s.figureMeasures(),
 		Summary: summary, Contrasts: contrasts, Calibration: calibration, Sensitivity: sensitivity, Daily: bands.Rows(),
-		Tables: tables, Command: "dropsim sweep " + shellQuote(s.sw.File)}
+		Tables: tables, Command: "dropsim sweep " + shellQuote(s.sw.File), RingWidth: s.ringWidth, CellM: s.cellM}
 	if s.baseline >= 0 {
 		cs.Baseline = s.plan.Arms[s.baseline]
 	}

@@ -39,6 +39,12 @@ var periodMeasureNames = []string{
 // comparedZones are the zones whose picked drops are counted by period.
 var comparedZones = []sim.Zone{sim.ZoneTreatment, sim.ZoneBuffer, sim.ZoneControl, sim.ZoneBufferControl}
 
+// RingChangeMeasure is the name of the per-run measure of distance ring
+// k's change in a series: "drops_placed_ring_1_change".
+func RingChangeMeasure(series string, k int) string {
+	return series + "_ring_" + strconv.Itoa(k) + "_change"
+}
+
 func runMeasureNames() []string {
 	names := []string{"orders", "unmet", "not_found", "redrops", "placed"}
 	for o := sim.Outcome(0); o < sim.NumOutcomes; o++ {
@@ -55,7 +61,7 @@ func runMeasureNames() []string {
 	}
 	for _, s := range []string{SeriesDrops, SeriesSeizures, SeriesArrests} {
 		for k := 1; k <= sim.MaxRings; k++ {
-			names = append(names, s+"_ring_"+strconv.Itoa(k)+"_change")
+			names = append(names, RingChangeMeasure(s, k))
 		}
 	}
 	for _, z := range comparedZones {

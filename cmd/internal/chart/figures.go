@@ -123,7 +123,8 @@ type figSpec struct {
 	name, title, caption string
 	w, h                 vg.Length
 	draw                 func(c draw.Canvas)
-	mapFig               *mapFigure // for maps: their layout, for the tests
+	mapFig               *mapFigure  // for maps: their layout, for the tests
+	rings                []ringCurve // for the sweep's rings figure: its curves as drawn, for the tests
 }
 
 // figs holds what the figures of a run are drawn from.
@@ -1360,7 +1361,7 @@ func (f *figs) ringCurve() *figSpec {
 	p.X.Min, p.X.Max = 0, 1000*f.km*float64(f.z.Rings*f.z.RingWidth)*1.04
 	pad := 0.08 * math.Max(hi-lo, 10)
 	p.Y.Min, p.Y.Max = lo-pad, hi+pad
-	s.caption = fmt.Sprintf("How far a change travels: for each ring of %s around the treatment area (ring k holds the cells %s), the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent; above 0 the ring gained (displacement), below 0 it lost (diffusion of benefits). Days %d-%d against %d-%d. One run: over replicates, a sweep gives each ring's change with its 95%% interval (measure drops_placed_ring_<k>_change).",
+	s.caption = fmt.Sprintf("How far a change travels: for each ring of %s around the treatment area (ring k holds the cells %s), the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent; above 0 the ring gained (displacement), below 0 it lost (diffusion of benefits). Days %d-%d against %d-%d. One run: over replicates, a sweep gives each ring's change with its 95%% interval (measure drops_placed_ring_<k>_change, the sweep's figure rings).",
 		ringWidthText(f), ringCellsText(f), f.z.BeforeStart, f.z.SplitDay-1, f.z.AfterStart, f.z.AfterEnd-1)
 	if undefined > 0 {
 		s.caption += fmt.Sprintf(" %d ring values are left out: the ring or the area beyond had no events before.", undefined)

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"dropsim/sim"
 	"dropsim/sim/metrics"
 	"dropsim/sim/sweep"
 )
@@ -41,7 +42,13 @@ type Sweep struct {
 	Sensitivity []metrics.SensitivityRow
 	Daily       []metrics.DailyBandRow // may be empty
 	Tables      []string               // files of the sweep the report links to, relative to it ("runs.csv", ...)
-	Command     string                 // how to reproduce the sweep (its command line)
+	// The width of the distance rings in cells and the city's cell size in
+	// metres, for the rings figure's distances; each 0 when unknown or
+	// when it differs between the runs (the figure then counts in cells,
+	// or in rings).
+	RingWidth int
+	CellM     float64
+	Command   string // how to reproduce the sweep (its command line)
 }
 
 // How much the sweep figures draw at most: a figure that tries to show
@@ -54,13 +61,15 @@ const (
 	sweepMorrisMeasures = 4  // panels of the morris figure
 	sweepDailyPanels    = 3  // design points drawn as panels of a daily figure
 	sweepDailyMetrics   = 12 // daily figures
+	sweepRingPoints     = 6  // design points drawn as panels of the rings figure
 )
 
 // SweepFigureNames are the stems of the figures SweepFigures draws for s,
 // in its order, found without drawing them (for manifests): "effects", a
 // "measure_vs_<parameter>" for each numeric varied parameter of a
-// factorial or scattered design, a "daily_<metric>" for each daily metric,
-// "morris" and "calibration", each only when s has its data. It is nil
+// factorial or scattered design, "rings" (the change of drops placed by
+// distance ring), a "daily_<metric>" for each daily metric, "morris" and
+// "calibration", each only when s has its data. It is nil
 // when s cannot be drawn (SweepFigures then says why).
 func SweepFigureNames(s *Sweep) []string {
 	pl, err := newSweepPlan(s)
@@ -255,7 +264,7 @@ func (pl *sweepPlan) comboKey(p sweep.Point, params []int) string {
 
 // plan lists the figures that have data, in their order.
 func (pl *sweepPlan) plan() {
-	used := map[string]bool{"effects": true, "morris": true, "calibration": true}
+	used := map[string]bool{"effects": true, "rings": true, "morris": true, "calibration": true}
 	stem := func(prefix, key string) string {
 		n := prefix + fileStem(key)
 		for k := 2; used[n]; k++ {
@@ -275,6 +284,9 @@ func (pl *sweepPlan) plan() {
 				}
 			}
 		}
+	}
+	if d := pl.ringCurves(); len(d.curves) > 0 {
+		pl.figs = append(pl.figs, sweepFig{"rings", func(n string) *figSpec { return pl.rings(n) }})
 	}
 	daily, _ := pl.dailyMetrics()
 	for _, m := range daily {
@@ -1016,6 +1028,294 @@ func (pl *sweepPlan) curves(name string, j int) *figSpec {
 	}
 	title := figText(fmt.Sprintf("The measures against %s", pl.short[j]))
 	s := &figSpec{name: name, title: title, caption: cap.String(), w: figW, h: gridHeight(len(ms), cols, dataH, leg)}
+	s.draw = func(c draw.Canvas) { drawGrid(c, s.title, panels, cols, leg) }
+	return s
+}
+
+// ---- distance rings ----
+
+// ringPoint is a distance ring's change of drops placed at a design point,
+// in percent: the mean over the n replicates where it is defined, and its
+// 95% t interval lo..hi when hasCI, drawn at x, the ring's outer edge.
+type ringPoint struct {
+	ring         int // from 1, the nearest to the treatment area
+	x            float64
+	mean, lo, hi float64
+	n            int
+	hasCI        bool
+}
+
+// ringCurve is an arm's displacement-distance curve at a design point:
+// its rings with a defined mean, nearest first.
+type ringCurve struct {
+	arm   string
+	point int
+	rings []ringPoint
+}
+
+// ringData is what the rings figure draws: the curves of the design
+// points shown (by point, then arm), how many points have a curve, how
+// many ring values of the points shown are undefined in every replicate
+// (left out), and whether some are defined in only part of them.
+type ringData struct {
+	curves  []ringCurve
+	points  []int
+	all     int
+	skipped int
+	partial bool
+}
+
+// ringMeasure is the measure the rings figure draws for ring k.
+func ringMeasure(k int) string { return metrics.RingChangeMeasure(metrics.SeriesDrops, k) }
+
+// ringDefined is whether a ring's mean can be drawn.
+func ringDefined(iv *metrics.Interval) bool { return iv != nil && iv.HasMean && finite(iv.Mean) }
+
+// ringCount is the number of distance rings: the farthest whose change is
+// defined for some arm at some point (the measures of rings beyond the
+// zones' last are undefined in every run).
+func (pl *sweepPlan) ringCount() int {
+	n := 0
+	for _, r := range pl.s.Summary {
+		for k := n + 1; k <= sim.MaxRings; k++ {
+			if r.Measure == ringMeasure(k) && ringDefined(&r.Interval) {
+				n = k
+			}
+		}
+	}
+	return n
+}
+
+// ringStep is the distance of ring k's outer edge divided by k, and its
+// unit: the ring width in metres when the cell size is known, else in
+// cells, else 1 (the rings are then drawn by their number, unit "").
+func (pl *sweepPlan) ringStep() (float64, string) {
+	switch w := pl.s.RingWidth; {
+	case w > 0 && pl.s.CellM > 0 && !math.IsInf(pl.s.CellM, 0):
+		return float64(w) * pl.s.CellM, "m"
+	case w > 0:
+		return float64(w), "cells"
+	}
+	return 1, ""
+}
+
+// ringCurves gathers the rings figure's data from the summary: for the
+// first sweepRingPoints design points with a defined ring, each arm's
+// rings 1 to ringCount with a defined mean, in percent.
+func (pl *sweepPlan) ringCurves() ringData {
+	var d ringData
+	rings := pl.ringCount()
+	if rings == 0 {
+		return d
+	}
+	step, _ := pl.ringStep()
+	var ids []int
+	for _, r := range pl.s.Summary {
+		if r.Measure == ringMeasure(1) && !slices.Contains(ids, r.Point) {
+			ids = append(ids, r.Point)
+		}
+	}
+	pl.sortPoints(ids)
+	for _, id := range ids {
+		var curves []ringCurve
+		skipped, partial := 0, false
+		for _, a := range pl.arms {
+			c := ringCurve{arm: a, point: id}
+			for k := 1; k <= rings; k++ {
+				iv := pl.summary[sweepKey{a, id, ringMeasure(k)}]
+				if iv == nil {
+					continue
+				}
+				if !ringDefined(iv) {
+					skipped++
+					continue
+				}
+				partial = partial || iv.Undefined > 0
+				c.rings = append(c.rings, ringPoint{ring: k, x: float64(k) * step, mean: 100 * iv.Mean, lo: 100 * iv.Lo, hi: 100 * iv.Hi,
+					n: iv.N, hasCI: iv.HasCI && finite(iv.Lo, iv.Hi)})
+			}
+			if len(c.rings) > 0 {
+				curves = append(curves, c)
+			}
+		}
+		if len(curves) == 0 {
+			continue
+		}
+		d.all++
+		if len(d.points) < sweepRingPoints {
+			d.points = append(d.points, id)
+			d.curves = append(d.curves, curves...)
+			d.skipped += skipped
+			d.partial = d.partial || partial
+		}
+	}
+	return d
+}
+
+// ringBandAlpha is the opacity of the rings figure's bands, faint enough
+// for five arms' bands to overlap.
+const ringBandAlpha = 0x2C
+
+// ringTicks marks the outer edges of the rings on the distance axis,
+// every ring or, with many, every few.
+func ringTicks(rings int, step float64) plot.ConstantTicks {
+	every := (rings + 5) / 6
+	var ts []plot.Tick
+	for k := 0; k <= rings; k += every {
+		ts = append(ts, plot.Tick{Value: float64(k) * step, Label: formatNum(float64(k)*step, decimals(step))})
+	}
+	return ts
+}
+
+// rings is the sweep's displacement-distance curve: each ring's change of
+// drops placed relative to the area beyond the rings, the mean over the
+// replicates with its 95% band, one line per arm and a panel per design
+// point. Seizures and arrests are not drawn: few fall in the rings, so
+// their changes are undefined in most replicates and extreme in the rest.
+func (pl *sweepPlan) rings(name string) *figSpec {
+	d := pl.ringCurves()
+	if len(d.curves) == 0 {
+		return nil
+	}
+	rings := pl.ringCount()
+	step, unit := pl.ringStep()
+	cols := panelCols(len(d.points))
+	xlabel := "distance ring (1 is the nearest to the treatment area)"
+	if unit != "" {
+		xlabel = "distance from the treatment area (" + unit + ")"
+		if cols == 1 {
+			xlabel = "distance from the treatment area, outer edge of the ring (" + unit + ")"
+		}
+	}
+	zeroStyle := lineStyle(midGrey, 0.7)
+	lineOf := func(a string) (draw.LineStyle, draw.GlyphStyle) {
+		col := pl.armColour(a)
+		return lineStyle(col, 1.3), draw.GlyphStyle{Color: col, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+	}
+	var arms []string // the arms drawn, for the legend
+	lone := false     // a ring's interval drawn as an error bar
+	var panels []*plot.Plot
+	for pi, id := range d.points {
+		title := ""
+		if len(d.points) > 1 || len(pl.varied) > 0 {
+			title = figText(pl.pointLabel(id))
+		}
+		ylabel := ""
+		if pi%cols == 0 {
+			ylabel = "change relative to beyond the rings (%)"
+			if len(d.points) > 2 {
+				ylabel = "change vs beyond the rings (%)" // short enough for a short panel
+			}
+		}
+		p := newPanel(title, xlabel, ylabel)
+		p.Add(&hrules{ys: []float64{0}, style: zeroStyle})
+		var lines []plot.Plotter
+		for _, c := range d.curves {
+			if c.point != id {
+				continue
+			}
+			if !slices.Contains(arms, c.arm) {
+				arms = append(arms, c.arm)
+			}
+			// The rings in order, with a break (NaN) where a ring is left
+			// out, so that neither the line nor the band bridges it.
+			var xs, ys, lo, hi []float64
+			var xy [][2]float64
+			for i, r := range c.rings {
+				if i > 0 && r.ring != c.rings[i-1].ring+1 {
+					xs, ys, lo, hi = append(xs, math.NaN()), append(ys, math.NaN()), append(lo, math.NaN()), append(hi, math.NaN())
+				}
+				l, h := math.NaN(), math.NaN()
+				if r.hasCI {
+					l, h = r.lo, r.hi
+				}
+				xs, ys, lo, hi = append(xs, r.x), append(ys, r.mean), append(lo, l), append(hi, h)
+				xy = append(xy, [2]float64{r.x, r.mean})
+			}
+			col := pl.armColour(c.arm)
+			// A band needs two neighbouring rings: a lone interval is an
+			// error bar.
+			bars := &whiskers{vertical: true, line: lineStyle(col, 0.9), capLen: vg.Points(2)}
+			for i := range xs {
+				if finite(lo[i], hi[i]) && (i == 0 || !finite(lo[i-1], hi[i-1])) && (i == len(xs)-1 || !finite(lo[i+1], hi[i+1])) {
+					bars.items = append(bars.items, whisker{xs[i], ys[i], lo[i], hi[i], true, true})
+					lone = true
+				}
+			}
+			ls, gs := lineOf(c.arm)
+			p.Add(&band{xs: xs, lo: lo, hi: hi, fill: translucent(col, ringBandAlpha)}, bars)
+			lines = append(lines, &series{xs: xs, ys: ys, style: ls}, &points{xy: xy, glyph: gs})
+		}
+		p.Add(lines...)
+		p.X.Min, p.X.Max, p.X.Padding = 0, float64(rings)*step*1.04, 0
+		p.X.Tick.Marker = ringTicks(rings, step)
+		panels = append(panels, p)
+	}
+	// One change scale for every panel, holding 0, so that the points compare.
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, p := range panels {
+		ylo, yhi = min(ylo, p.Y.Min), max(yhi, p.Y.Max)
+	}
+	for _, p := range panels {
+		p.Y.Min, p.Y.Max = ylo, yhi
+		padRange(&p.Y, true)
+	}
+
+	leg := newLegend()
+	leg.heading("Arm")
+	for _, a := range arms {
+		ls, gs := lineOf(a)
+		leg.pair(figText(a), &band{fill: translucent(pl.armColour(a), ringBandAlpha)}, &series{style: ls}, &points{glyph: gs})
+	}
+	leg.heading("Marks")
+	leg.pair("95% interval of the mean", &band{fill: translucent(darkGrey, ringBandAlpha)})
+	leg.pair("0: the same change as beyond the rings", &hrules{ys: []float64{0}, style: zeroStyle})
+
+	var cap strings.Builder
+	nrep := "the replicates"
+	if pl.s.Replicates > 0 {
+		nrep = fmt.Sprintf("the %d replicates", pl.s.Replicates)
+	}
+	width := "each distance ring around the treatment area (their width differs between the runs, so they are drawn by number)"
+	switch unit {
+	case "m":
+		width = fmt.Sprintf("each distance ring of %d cells (%s m) around the treatment area, at its outer edge", pl.s.RingWidth, reportNum(step))
+	case "cells":
+		width = fmt.Sprintf("each distance ring of %d cells around the treatment area, at its outer edge", pl.s.RingWidth)
+	}
+	fmt.Fprintf(&cap, "How far an arm's effect travels: for %s, the change in drops placed (the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent), the mean over %s with its 95%% t interval shaded, one colour per arm. ", width, nrep)
+	cap.WriteString("Above 0 the ring gained drops relative to far away (displacement), below 0 it lost them (diffusion of benefits); where the band does not cross 0 the change differs from 0 at the 5% level.")
+	if d.partial {
+		cap.WriteString(" Where a ring's change is undefined in some replicates (no drops before in the ring or beyond it), the mean and interval are over the others.")
+	}
+	if d.skipped > 0 {
+		if d.skipped == 1 {
+			cap.WriteString(" 1 ring value undefined in every replicate is left out.")
+		} else {
+			fmt.Fprintf(&cap, " %d ring values undefined in every replicate are left out.", d.skipped)
+		}
+	}
+	if lone {
+		cap.WriteString(" A ring between undefined ones has its interval as an error bar.")
+	}
+	switch {
+	case len(d.points) == 1 && len(pl.varied) > 0:
+		fmt.Fprintf(&cap, " The design point is %s.", pl.pointLabel(d.points[0]))
+	case len(d.points) > 1:
+		cap.WriteString(" One panel per design point, titled by its levels, on one scale.")
+	}
+	if d.all > len(d.points) {
+		fmt.Fprintf(&cap, " The first %d of the %d design points are drawn. %s", len(d.points), d.all, pl.tableNote("summary.csv", "them all"))
+	}
+	cap.WriteString(" Seizures and arrests are not drawn: few happen in the rings, so their change is undefined in most replicates (none before) and extreme in the rest; summary.csv has them (seizures_ring_<k>_change, arrests_ring_<k>_change).")
+	dataH := vg.Points(190)
+	if len(d.points) > 2 {
+		dataH = vg.Points(130)
+	} else if len(d.points) == 2 {
+		dataH = vg.Points(170)
+	}
+	title := "Change in drops placed by distance from the treatment area"
+	s := &figSpec{name: name, title: title, caption: cap.String(), w: figW, h: gridHeight(len(d.points), cols, dataH, leg), rings: d.curves}
 	s.draw = func(c draw.Canvas) { drawGrid(c, s.title, panels, cols, leg) }
 	return s
 }

@@ -29,6 +29,7 @@ var synthSweeps = map[string]func() *Sweep{
 	"two-way":   synthTwoWay,
 	"lhs":       synthLHS,
 	"morris":    synthMorris,
+	"rings":     synthRings,
 }
 
 var (
@@ -71,6 +72,7 @@ func TestSweepFigureNames(t *testing.T) {
 		{"two-way", []string{"effects", "measure_vs_police_group_0_count", "measure_vs_stasher_area_radius"}},
 		{"lhs", []string{"effects", "measure_vs_police_group_0_count", "measure_vs_stasher_area_radius"}},
 		{"morris", []string{"effects", "morris"}},
+		{"rings", []string{"rings"}},
 	} {
 		t.Run(c.sweep, func(t *testing.T) {
 			figs := sweepFiguresOf(t, c.sweep)
@@ -171,6 +173,7 @@ var sweepLabels = map[string][]string{
 	"factorial/calibration":                     {"drops_placed", "seizures", "arrests", "6 of 20", "n/a (no defined z)", "5%: what a calibrated test gives"},
 	"two-way/measure_vs_stasher_area_radius":    {"stasher.area_radius", "Line: count", "count=10", "count=40"},
 	"morris/effects":                            {"point 0", "point 7"},
+	"rings/rings":                               {"distance from the treatment area, outer edge of the ring (m)", "change relative to beyond the rings (%)", "500", "2000", "none", "crackdown", "95% interval of the mean", "0: the same change as beyond the rings"},
 	"morris/morris":                             {"mu* (mean |elementary effect|)", "group[0].count", "buyers.count", "area_radius", "sigma = mu*", "sigma undefined (one effect), drawn at 0"},
 }
 
@@ -666,5 +669,268 @@ func TestSweepNonFinite(t *testing.T) {
 	}
 	if reportHasNaN(string(doc)) {
 		t.Error("the report holds NaN or Inf")
+	}
+}
+
+// sweepSpec builds the figure name of s, failing when s has no such figure.
+func sweepSpec(t *testing.T, s *Sweep, name string) *figSpec {
+	t.Helper()
+	pl, err := newSweepPlan(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range pl.figs {
+		if f.name == name {
+			if spec := f.build(name); spec != nil {
+				return spec
+			}
+			t.Fatalf("the figure %s has nothing to draw", name)
+		}
+	}
+	t.Fatalf("no figure %s among %v", name, SweepFigureNames(s))
+	return nil
+}
+
+// ringWant is a ring's point of the rings figure, worked out by hand.
+type ringWant struct {
+	ring            int
+	x, mean, lo, hi float64
+	hasCI           bool
+	arm             string
+	point, n        int
+}
+
+// checkRings compares the rings figure's curves with the points wanted,
+// in order (by point, then arm, then ring).
+func checkRings(t *testing.T, curves []ringCurve, want []ringWant) {
+	t.Helper()
+	var got []ringWant
+	for _, c := range curves {
+		for _, r := range c.rings {
+			got = append(got, ringWant{r.ring, r.x, r.mean, r.lo, r.hi, r.hasCI, c.arm, c.point, r.n})
+		}
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(got); i++ {
+		g, w := got[i], want[i]
+		ok = g.ring == w.ring && g.arm == w.arm && g.point == w.point && g.n == w.n && g.hasCI == w.hasCI &&
+			near(g.x, w.x) && near(g.mean, w.mean) && (!w.hasCI || near(g.lo, w.lo) && near(g.hi, w.hi))
+	}
+	if !ok {
+		t.Errorf("the rings figure draws\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestSweepRings: the rings figure draws, for each arm, the mean change of
+// drops placed in each ring and its interval from the summary, in percent,
+// at the rings' outer edges (5 cells of 100 m: 500, 1000, 1500 and 2000
+// m), and nothing of the rings beyond the fourth, undefined in every run.
+func TestSweepRings(t *testing.T) {
+	spec := sweepSpec(t, synthRings(), "rings")
+	checkRings(t, spec.rings, []ringWant{
+		{1, 500, 2, -2, 6, true, "none", 0, 20},
+		{2, 1000, -1, -5, 3, true, "none", 0, 20},
+		{3, 1500, -3, -6, 0, true, "none", 0, 20},
+		{4, 2000, -2.5, -5, 0, true, "none", 0, 20},
+		{1, 500, -36, -45, -27, true, "crackdown", 0, 20},
+		{2, 1000, -18, -26, -10, true, "crackdown", 0, 20},
+		{3, 1500, -6, -12, -0.5, true, "crackdown", 0, 20},
+		{4, 2000, -1, -6, 4, true, "crackdown", 0, 20},
+	})
+	for _, want := range []string{"each distance ring of 5 cells (500 m) around the treatment area, at its outer edge", "the mean over the 20 replicates with its 95% t interval shaded",
+		"Above 0 the ring gained drops relative to far away (displacement), below 0 it lost them (diffusion of benefits)"} {
+		if !strings.Contains(spec.caption, want) {
+			t.Errorf("the caption lacks %q: %s", want, spec.caption)
+		}
+	}
+	for _, bad := range []string{"left out", "error bar", "design point"} {
+		if strings.Contains(spec.caption, bad) {
+			t.Errorf("the caption says %q of a sweep without it: %s", bad, spec.caption)
+		}
+	}
+
+	// Without the cell size the distances are in cells; without one ring
+	// width for every run, the rings are counted.
+	s := synthRings()
+	s.CellM = 0
+	spec = sweepSpec(t, s, "rings")
+	if xs := ringXs(spec.rings[0]); !slices.Equal(xs, []float64{5, 10, 15, 20}) {
+		t.Errorf("without a cell size, the rings are at %v, want 5 10 15 20 cells", xs)
+	}
+	s.RingWidth = 0
+	spec = sweepSpec(t, s, "rings")
+	if xs := ringXs(spec.rings[0]); !slices.Equal(xs, []float64{1, 2, 3, 4}) || !strings.Contains(spec.caption, "drawn by number") {
+		t.Errorf("without a ring width, the rings are at %v, want 1 2 3 4, and the caption says: %s", xs, spec.caption)
+	}
+}
+
+func ringXs(c ringCurve) []float64 {
+	var xs []float64
+	for _, r := range c.rings {
+		xs = append(xs, r.x)
+	}
+	return xs
+}
+
+// TestSweepRingsUndefined: a ring whose mean is undefined in every
+// replicate, or not finite, is left out and the caption says so; a mean
+// over part of the replicates is drawn, and one without an interval has
+// no band; no NaN reaches the figure.
+func TestSweepRingsUndefined(t *testing.T) {
+	s := synthRings()
+	for i := range s.Summary {
+		r := &s.Summary[i]
+		switch {
+		case r.Arm == "crackdown" && r.Measure == "drops_placed_ring_2_change":
+			r.Interval = synthUndefined(20)
+		case r.Arm == "crackdown" && r.Measure == "drops_placed_ring_3_change":
+			r.Interval = synthInterval(12, -0.08, -0.2, 0.04)
+			r.Undefined = 8
+		case r.Arm == "none" && r.Measure == "drops_placed_ring_4_change":
+			r.Mean = math.NaN() // marked defined, but not a number
+		case r.Arm == "none" && r.Measure == "drops_placed_ring_2_change":
+			r.Interval = synthInterval(1, 0.05, math.NaN(), math.NaN())
+			r.Undefined = 19
+		}
+	}
+	spec := sweepSpec(t, s, "rings")
+	checkRings(t, spec.rings, []ringWant{
+		{1, 500, 2, -2, 6, true, "none", 0, 20},
+		{2, 1000, 5, 0, 0, false, "none", 0, 1},
+		{3, 1500, -3, -6, 0, true, "none", 0, 20},
+		{1, 500, -36, -45, -27, true, "crackdown", 0, 20},
+		{3, 1500, -8, -20, 4, true, "crackdown", 0, 12},
+		{4, 2000, -1, -6, 4, true, "crackdown", 0, 20},
+	})
+	for _, want := range []string{"2 ring values undefined in every replicate are left out.", "the mean and interval are over the others",
+		"A ring between undefined ones has its interval as an error bar."} {
+		if !strings.Contains(spec.caption, want) {
+			t.Errorf("the caption lacks %q: %s", want, spec.caption)
+		}
+	}
+	figs, err := SweepFigures(context.Background(), s, []string{"svg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := figs[0].Data["svg"]; bytes.Contains(b, []byte("NaN")) || bytes.Contains(b, []byte("Inf")) {
+		t.Error("the rings figure's SVG holds NaN or Inf")
+	}
+}
+
+// TestSweepRingsAbsent: no rings figure without ring measures in the
+// summary, or when they are undefined in every run (no treatment area).
+func TestSweepRingsAbsent(t *testing.T) {
+	if names := SweepFigureNames(synthFactorial()); slices.Contains(names, "rings") {
+		t.Errorf("a sweep without ring measures has the figures %v", names)
+	}
+	s := synthRings()
+	for i := range s.Summary {
+		s.Summary[i].Interval = synthUndefined(20)
+	}
+	if names := SweepFigureNames(s); len(names) != 0 {
+		t.Errorf("a sweep whose rings are all undefined has the figures %v", names)
+	}
+}
+
+// TestSweepRingsPoints: a panel per design point, the first 6 of 8, each
+// with its own values, and the caption says which are left out.
+func TestSweepRingsPoints(t *testing.T) {
+	s := synthRings()
+	par := sweep.Parameter{Key: "police.group[0].count", Min: 1, Max: 8, Integer: true}
+	s.Parameters, s.Points, s.Summary = []sweep.Parameter{par}, nil, nil
+	for i := range 8 {
+		s.Points = append(s.Points, sweep.Point{ID: i, Levels: []sweep.Level{sweep.NumLevel(float64(i+1), true)}, Trajectory: -1, Moved: -1})
+		for _, a := range s.Arms {
+			// Ring 1 changes by -(i+1)% for the crackdown, 0 for none.
+			m := 0.0
+			if a == "crackdown" {
+				m = -0.01 * float64(i+1)
+			}
+			s.Summary = append(s.Summary, synthRingRows(a, i, synthInterval(20, m, m-0.02, m+0.02))...)
+		}
+	}
+	spec := sweepSpec(t, s, "rings")
+	var want []ringWant
+	for i := range 6 {
+		m := -float64(i + 1)
+		want = append(want, ringWant{1, 500, 0, -2, 2, true, "none", i, 20}, ringWant{1, 500, m, m - 2, m + 2, true, "crackdown", i, 20})
+	}
+	checkRings(t, spec.rings, want)
+	for _, want := range []string{"One panel per design point", "The first 6 of the 8 design points are drawn. The sweep's summary.csv has them all."} {
+		if !strings.Contains(spec.caption, want) {
+			t.Errorf("the caption lacks %q: %s", want, spec.caption)
+		}
+	}
+	figs, err := SweepFigures(context.Background(), s, []string{"svg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := slices.IndexFunc(figs, func(f Figure) bool { return f.Name == "rings" })
+	if k < 0 {
+		t.Fatalf("no rings figure among %v", names(figs))
+	}
+	text := svgText(t, "rings", figs[k].Data["svg"])
+	if !strings.Contains(text, "count=6") || strings.Contains(text, "count=7") {
+		t.Error("the rings figure does not have exactly the panels of the first 6 points")
+	}
+}
+
+// TestSweepRingsBand reads the rings figure's pixels: an arm whose rings
+// all change by 20% with the interval [10%, 30%] must give a band in its
+// colour from 10 to 30 on the change axis, so that its lower edge is half
+// as far above the zero line as the band is high.
+func TestSweepRingsBand(t *testing.T) {
+	iv := synthInterval(20, 0.2, 0.1, 0.3)
+	s := &Sweep{Arms: []string{"none", "crackdown"}, Baseline: "none", Points: []sweep.Point{{ID: 0, Trajectory: -1, Moved: -1}},
+		Replicates: 20, RingWidth: 5, CellM: 100, Summary: synthRingRows("crackdown", 0, iv, iv, iv, iv)}
+	figs, err := SweepFigures(context.Background(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(figs[0].Data["png"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, _ := newSweepPlan(s)
+	col := pl.armColour("crackdown")
+	a := float64(ringBandAlpha) / 255
+	over := func(v uint8) uint8 { return uint8(math.Round(float64(v)*a + 255*(1-a))) }
+	fill := color.NRGBA{over(col.R), over(col.G), over(col.B), 0xFF} // the band over white
+	zRow, _, _, _ := colourRuns(img, midGrey)                        // the zero line, the longest grey row
+	is := func(x, y int) bool {
+		p := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+		d := func(u, v uint8) bool { return max(u, v)-min(u, v) <= 2 }
+		return d(p.R, fill.R) && d(p.G, fill.G) && d(p.B, fill.B)
+	}
+	// The band's columns, above the zero line (the legend's swatch is below).
+	b := img.Bounds()
+	x0, x1 := -1, -1
+	for x := b.Min.X; x < b.Max.X; x++ {
+		for y := b.Min.Y; y < zRow; y++ {
+			if is(x, y) {
+				if x0 < 0 {
+					x0 = x
+				}
+				x1 = x
+				break
+			}
+		}
+	}
+	if x0 < 0 || x1-x0 < 200 {
+		t.Fatalf("the band spans the columns %d..%d: it is missing", x0, x1)
+	}
+	xm, top, bottom := (x0+x1)/2, -1, -1
+	for y := b.Min.Y; y < zRow; y++ {
+		if is(xm, y) {
+			if top < 0 {
+				top = y
+			}
+			bottom = y
+		}
+	}
+	t.Logf("band x %d..%d, at x %d rows %d..%d, zero line row %d", x0, x1, xm, top, bottom, zRow)
+	if r := float64(zRow-bottom) / float64(bottom-top); bottom-top < 20 || math.Abs(r-0.5) > 0.05 {
+		t.Errorf("the band's rows %d..%d over the zero line at row %d: its lower edge is %.3f of its height above zero, want 0.5 (10 of [10, 30])", top, bottom, zRow, r)
 	}
 }
