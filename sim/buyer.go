@@ -267,6 +267,7 @@ func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
 	c := m.drops[drop].cell
 	x, y := m.G.XY(c)
 	m.emit(EvNotFound, RoleBuyer, sh.id, b, x, y, "", 0)
+	m.hotspotSeen(x, y, t)
 	sh.logPickup(t/m.tpd, m.reputation, false)
 	m.report(sh, c, m.P.Stasher.RiskNotFound, t)
 	if sh.online() && m.buyerRNG(b).Float64() < m.P.Market.RedropProb {

@@ -90,6 +90,10 @@ func (m *Model) end(id int32, o Outcome, cause string) {
 	d.state = dropEnded
 	m.onMap--
 	m.totals.Outcomes[o]++
+	if o == OutcomeSeized && len(m.hotMaps) > 0 {
+		x, y := m.G.XY(d.cell)
+		m.hotspotSeen(x, y, m.tick)
+	}
 	if d.watcher >= 0 {
 		m.units[d.watcher].stake = -1
 		d.watcher = -1

@@ -48,6 +48,12 @@ type Model struct {
 	present  *grid.Index // drops physically on the map
 	policeIx *grid.Index // units on duty, rebuilt each tick
 
+	hotMaps  []*hotspotMap // police memories of hot spots (hotspot.go)
+	cameras  []*cameraSet  // cctv groups (camera.go)
+	camAt    []uint8       // cameras up on each cell
+	camCells []int32       // cells with a camera up, indexed by cameraIx
+	cameraIx *grid.Index
+
 	orders   agenda // buyers' next orders (a = buyer)
 	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
 	sched    agenda // recruitment, deliveries, supply, investigations, quits
@@ -161,6 +167,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.buildShops()
 	m.buildBuyers()
 	m.buildPolice()
+	m.buildCameras()
 	return m, nil
 }
 
@@ -279,6 +286,9 @@ func (m *Model) Step(sink Sink) {
 	// 1. Scheduled events: police groups on or off duty, recruitment,
 	//    deliveries, supply, investigations.
 	m.updateGroups(t)
+	if len(m.cameras) > 0 {
+		m.updateCameras(t)
+	}
 	m.runScheduled(t)
 	// 2. Orders, and orders that waited too long.
 	m.takeOrders(t)
@@ -401,6 +411,9 @@ func (m *Model) endOfDay(t int) {
 // emit sends an event built by the caller.
 // emitArrest emits the arrest of agent, who is a minor or not.
 func (m *Model) emitArrest(role Role, shop, agent int32, x, y int, cause string, minor bool) {
+	if x >= 0 {
+		m.hotspotSeen(x, y, m.tick)
+	}
 	m.ev = Event{Tick: int32(m.tick), Kind: EvArrest, Role: role, Shop: shop, Agent: agent,
 		X: int32(x), Y: int32(y), Cause: cause, Minor: minor}
 	m.sink.Event(&m.ev)

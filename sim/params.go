@@ -207,8 +207,31 @@ type GroupParams struct {
 	StartDay int    `toml:"start_day"`
 	EndDay   int    `toml:"end_day"`
 	// Area is the treatment rectangle [x0, y0, x1, y1] in cells, inclusive,
-	// for the "area" strategy.
+	// for the "area" strategy, and for cameras = "area".
 	Area []int `toml:"area"`
+
+	// Cameras says where a "cctv" group's Count cameras go at its start
+	// day: "area" on the busiest usable cells (by traffic) of Area,
+	// "hotspots" on the busiest cell of each of the top hot-spot zones,
+	// "list" on Cells ([[x, y], ...]).
+	Cameras string  `toml:"cameras,omitempty"`
+	Cells   [][]int `toml:"cells,omitempty"`
+
+	// Hot spots ("hotspot" strategy and cameras = "hotspots"): the city in
+	// square zones of ZoneSize cells, ranked by a count of seizures,
+	// not-found complaints and arrests that halves every MemoryDays; a
+	// hotspot group patrols the top Zones zones, its units spread evenly.
+	// A group that does not use them keeps the defaults (DefaultGroup),
+	// and a resolved scenario leaves them out.
+	ZoneSize   int     `toml:"zone_size,omitzero"`
+	Zones      int     `toml:"zones,omitzero"`
+	MemoryDays float64 `toml:"memory_days,omitzero"`
+}
+
+// UsesHotspots says whether a group ranks hot-spot zones: a hotspot
+// patrol, or cameras put up on hot spots.
+func (g GroupParams) UsesHotspots() bool {
+	return g.Strategy == "hotspot" || g.Strategy == "cctv" && g.Cameras == "hotspots"
 }
 
 // DefaultDiurnal is the default hourly order profile (hour 0 first): quiet
@@ -267,9 +290,16 @@ func DefaultParams() Params {
 	}
 }
 
+// The defaults of the hot-spot keys of a group.
+const (
+	defaultZoneSize   = 10
+	defaultZones      = 3
+	defaultMemoryDays = 14
+)
+
 // DefaultGroup is the default of one [[police.group]] entry: the whole run.
 func DefaultGroup(days int) GroupParams {
-	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days}
+	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays}
 }
 
 // TicksPerDay is the number of ticks in a day.

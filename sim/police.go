@@ -14,6 +14,7 @@ type Unit struct {
 	stake      int32 // drop watched, or -1
 	stakeUntil int
 	route      uint32 // the last mule route it was counted near (Model.routeMark)
+	slot       int    // its place in its group, from 0
 
 	rng rand.PCG // the unit's own stream (streams.go)
 }
@@ -32,7 +33,7 @@ func (m *Model) buildPolice() {
 		if g.strat != nil {
 			for k := 0; k < gp.Count; k++ {
 				g.units = append(g.units, int32(len(m.units)))
-				m.units = append(m.units, Unit{group: gi, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
+				m.units = append(m.units, Unit{group: gi, slot: k, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
 			}
 		}
 		m.groups = append(m.groups, g)

@@ -227,7 +227,11 @@ func softmaxPick(u []float64, temp, r float64) int {
 // of the area.
 func (m *Model) see(s *Stasher, x, y int, t int) {
 	sp := &m.P.Stasher
-	if sp.RiskSeen == 0 || m.onDuty == 0 {
+	if sp.RiskSeen == 0 {
+		return
+	}
+	m.seeCameras(s, x, y, t)
+	if m.onDuty == 0 {
 		return
 	}
 	m.policeIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {

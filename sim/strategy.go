@@ -18,7 +18,9 @@ type Strategy interface {
 }
 
 // StrategyNames lists the strategies a scenario may name.
-func StrategyNames() []string { return []string{"none", "random", "uniform", "area"} }
+func StrategyNames() []string {
+	return []string{"none", "random", "uniform", "area", "hotspot", "cctv"}
+}
 
 func isStrategy(s string) bool { return slices.Contains(StrategyNames(), s) }
 
@@ -31,8 +33,10 @@ func newStrategy(g GroupParams, m *Model) Strategy {
 		return uniformSearch{}
 	case "area":
 		return newAreaPatrol(g.Area, m)
+	case "hotspot":
+		return newHotspotPatrol(g, m)
 	}
-	return nil // "none": the group has no units on the map
+	return nil // "none" and "cctv" (cameras, camera.go): no units on the map
 }
 
 // randomWalk: each tick a unit steps to a random usable cell within its

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -244,7 +245,9 @@ func (p *Params) Validate() error {
 			v.bad(k+".strategy", g.Strategy, "one of "+strings.Join(StrategyNames(), ", "))
 		}
 		v.limit(k+".count", g.Count, 0, MaxUnits, "MaxUnits")
-		units += max(g.Count, 0)
+		if g.Strategy != "cctv" { // a cctv group's count is of cameras
+			units += max(g.Count, 0)
+		}
 		if g.StartDay < 0 || g.StartDay > p.Days {
 			allowed := fmt.Sprintf("a day from 0 to days = %d", p.Days)
 			if g.StartDay > p.Days {
@@ -255,15 +258,16 @@ func (p *Params) Validate() error {
 		} else {
 			v.intIn(k+".end_day", g.EndDay, g.StartDay, p.Days)
 		}
-		if g.Strategy == "area" {
+		if g.Strategy == "area" || g.Strategy == "cctv" && g.Cameras == "area" {
 			if len(g.Area) != 4 {
 				v.bad(k+".area", g.Area, "a rectangle [x0, y0, x1, y1] of cells, inclusive")
 			} else if !rectInside(g.Area, c.Width, c.Height) {
 				v.bad(k+".area", g.Area, rectAllowed(g.Area, c.Width, c.Height))
 			}
 		} else if len(g.Area) != 0 {
-			v.bad(k+".area", g.Area, `an area only with strategy = "area"`)
+			v.bad(k+".area", g.Area, `an area only with strategy = "area", or "cctv" with cameras = "area"`)
 		}
+		v.groupCameras(k, g, c.Width, c.Height)
 	}
 	if units > MaxUnits {
 		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; sim.MaxUnits in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxUnits))
@@ -331,5 +335,48 @@ func (v *validator) numIn(key string, x, lo, hi float64) {
 func (v *validator) prob(key string, x float64) {
 	if !(x >= 0 && x <= 1) {
 		v.bad(key, x, "a probability from 0 to 1")
+	}
+}
+
+// groupCameras checks a group's camera and hot-spot keys: cameras and
+// cells only for a cctv group, the hot-spot zones where they are used.
+func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
+	switch {
+	case g.Strategy == "cctv" && !slices.Contains([]string{"area", "hotspots", "list"}, g.Cameras):
+		v.bad(k+".cameras", g.Cameras, `"area" (on the busiest cells of area), "hotspots" (in the top hot-spot zones at the start day) or "list" (on cells)`)
+	case g.Strategy != "cctv" && g.Cameras != "":
+		v.bad(k+".cameras", g.Cameras, `cameras only with strategy = "cctv"`)
+	case g.Strategy == "cctv" && g.Cameras != "list" && g.Count < 1:
+		v.bad(k+".count", g.Count, "at least 1 camera")
+	}
+	if g.Strategy == "cctv" && g.Cameras == "list" {
+		if len(g.Cells) == 0 {
+			v.bad(k+".cells", "[]", "a list of at least one cell [[x, y], ...] for cameras = \"list\"")
+		}
+		for i, cell := range g.Cells {
+			if len(cell) != 2 || cell[0] < 0 || cell[1] < 0 || cell[0] >= W || cell[1] >= H {
+				v.bad(fmt.Sprintf("%s.cells[%d]", k, i+1), fmt.Sprint(cell), fmt.Sprintf("a cell [x, y] inside the %d x %d grid (0 <= x < %d, 0 <= y < %d)", W, H, W, H))
+				break
+			}
+		}
+	} else if len(g.Cells) != 0 {
+		v.bad(k+".cells", fmt.Sprint(g.Cells), `cells only with strategy = "cctv" and cameras = "list"`)
+	}
+	if g.UsesHotspots() {
+		v.intIn(k+".zone_size", g.ZoneSize, 1, max(W, H))
+		v.intIn(k+".zones", g.Zones, 1, 100_000)
+		v.numIn(k+".memory_days", g.MemoryDays, 0.01, 3650)
+		return
+	}
+	// Elsewhere the keys do nothing: a value other than the default is a
+	// mistake to point out (a resolved scenario leaves them out).
+	const only = `only with strategy = "hotspot", or "cctv" with cameras = "hotspots"`
+	switch {
+	case g.ZoneSize != 0 && g.ZoneSize != defaultZoneSize:
+		v.bad(k+".zone_size", g.ZoneSize, only)
+	case g.Zones != 0 && g.Zones != defaultZones:
+		v.bad(k+".zones", g.Zones, only)
+	case g.MemoryDays != 0 && g.MemoryDays != defaultMemoryDays:
+		v.bad(k+".memory_days", g.MemoryDays, only)
 	}
 }

@@ -102,6 +102,36 @@ func TestValidateKeys(t *testing.T) {
 		{"unknown strategy", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "hotspots", Count: 1, EndDay: 10}}
 		}, []string{"police.group[1].strategy"}, "hotspots"},
+		{"cctv without cameras", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Count: 5, EndDay: 10}}
+		}, []string{"police.group[1].cameras"}, ""},
+		{"cameras on a patrol", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 5, EndDay: 10, Cameras: "area"}}
+		}, []string{"police.group[1].cameras"}, "area"},
+		{"cameras on an area without an area", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Cameras: "area", Count: 5, EndDay: 10}}
+		}, []string{"police.group[1].area"}, nil},
+		{"a listed camera off the grid", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Cameras: "list", Cells: [][]int{{1, 1}, {100, 3}}, EndDay: 10}}
+		}, []string{"police.group[1].cells[2]"}, "[100 3]"},
+		{"cameras listed without cells", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Cameras: "list", EndDay: 10}}
+		}, []string{"police.group[1].cells"}, "[]"},
+		{"cells on hot-spot cameras", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Cameras: "hotspots", Count: 2, Cells: [][]int{{1, 1}}, EndDay: 10, ZoneSize: 10, Zones: 3, MemoryDays: 7}}
+		}, []string{"police.group[1].cells"}, nil},
+		{"hot spots of zone size 0", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "hotspot", Count: 2, EndDay: 10, Zones: 3, MemoryDays: 7}}
+		}, []string{"police.group[1].zone_size"}, 0},
+		{"hot spots without memory", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "hotspot", Count: 2, EndDay: 10, ZoneSize: 10, Zones: 3}}
+		}, []string{"police.group[1].memory_days"}, 0.0},
+		{"hot-spot cameras and patrol", func(p *Params) {
+			p.Police.Groups = []GroupParams{
+				{Strategy: "cctv", Cameras: "hotspots", Count: 5, EndDay: 10, ZoneSize: 10, Zones: 3, MemoryDays: 7},
+				{Strategy: "hotspot", Count: 4, EndDay: 10, ZoneSize: 5, Zones: 2, MemoryDays: 3},
+			}
+		}, nil, nil},
 		{"area without the area strategy", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, EndDay: 10, Area: []int{1, 1, 2, 2}}}
 		}, []string{"police.group[1].area"}, nil},

@@ -14,7 +14,7 @@ type ZoneParams struct {
 	// The treatment area, at most one of: a rectangle [x0, y0, x1, y1] of
 	// cells (inclusive), a polygon of cell centres [[x, y], ...], or the
 	// area of the named police group. With none of them, the area of the
-	// first police group with strategy "area", if any.
+	// first police group with an area (hasArea), if any.
 	Treatment []int   `toml:"treatment"`
 	Polygon   [][]int `toml:"polygon"`
 	Group     string  `toml:"group"`
@@ -163,6 +163,12 @@ func (z *Zones) PeriodDays() (before, after int) {
 	return z.SplitDay - z.BeforeStart, z.AfterEnd - z.AfterStart
 }
 
+// hasArea says whether a group works an area that can be the treatment
+// area: a crackdown's patrol or a district's cameras.
+func (g GroupParams) hasArea() bool {
+	return g.Strategy == "area" || g.Strategy == "cctv" && g.Cameras == "area"
+}
+
 // treatmentSource finds the treatment area's definition: the key it came
 // from, a rectangle or polygon, and the police group it belongs to (or -1).
 func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group int) {
@@ -185,7 +191,7 @@ func (p *Params) treatmentSource() (key string, rect []int, poly [][]int, group 
 	}
 	// The first area group gives the split day, and the area if none is given.
 	for i, g := range p.Police.Groups {
-		if g.Strategy == "area" {
+		if g.hasArea() {
 			group = i
 			if key == "" {
 				key, rect = fmt.Sprintf("police.group[%d].area", i+1), g.Area
@@ -291,11 +297,11 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 		return z, errs
 	}
 	if zp.Group != "" && group < 0 {
-		bad("zones.group", zp.Group, "the name of a police group with strategy \"area\"")
+		bad("zones.group", zp.Group, "the name of a police group with an area (strategy \"area\", or \"cctv\" with cameras = \"area\")")
 		return z, errs
 	}
-	if zp.Group != "" && p.Police.Groups[group].Strategy != "area" {
-		bad("zones.group", zp.Group, "a police group with strategy \"area\" (this group has no area)")
+	if zp.Group != "" && !p.Police.Groups[group].hasArea() {
+		bad("zones.group", zp.Group, "a police group with an area, of strategy \"area\" or \"cctv\" with cameras = \"area\" (this group has none)")
 		return z, errs
 	}
 	label := make([]Zone, W*H)

@@ -1,0 +1,130 @@
+package sim
+
+import (
+	"slices"
+
+	"dropsim/sim/grid"
+)
+
+// The camera layer (MODEL.md 4.3, 4.4 "cctv"). A cctv group puts count
+// cameras up on its start day and takes them down on its end day. A
+// camera on a cell makes a placement there more likely to be seen by a
+// unit nearby (cctv_boost in DetectProb) and catches one on its own with
+// cctv_prob (caught, stasher.go). Cameras are in plain view: a stasher who
+// comes within sight_radius of one marks its cell with risk_seen, as it
+// does a police unit, and so learns to place elsewhere.
+
+// cameraSet is one cctv group's cameras.
+type cameraSet struct {
+	g     GroupParams
+	cells []int32     // where the cameras stand while up
+	mem   *hotspotMap // for cameras = "hotspots": where they go at roll-out
+	up    bool
+}
+
+func (m *Model) buildCameras() {
+	m.camAt = make([]uint8, len(m.G.Class))
+	m.cameraIx = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.G.XY(m.camCells[id]) }, func(int32) bool { return true })
+	for _, g := range m.P.Police.Groups {
+		if g.Strategy != "cctv" {
+			continue
+		}
+		cs := &cameraSet{g: g}
+		switch g.Cameras {
+		case "area":
+			a := g.Area
+			var cells []int32
+			for y := a[1]; y <= a[3]; y++ {
+				for x := a[0]; x <= a[2]; x++ {
+					if id := m.G.ID(x, y); m.G.Usable(id) {
+						cells = append(cells, id)
+					}
+				}
+			}
+			cs.cells = m.busiest(cells, g.Count)
+		case "list":
+			for _, c := range g.Cells {
+				cs.cells = append(cs.cells, m.G.ID(c[0], c[1]))
+			}
+		case "hotspots":
+			cs.mem = m.newHotspotMap(g)
+		}
+		m.cameras = append(m.cameras, cs)
+	}
+}
+
+// busiest returns the n cells of cells with the most traffic, ties by cell
+// id: where cameras are put up.
+func (m *Model) busiest(cells []int32, n int) []int32 {
+	cells = slices.Clone(cells)
+	slices.SortFunc(cells, func(a, b int32) int {
+		if ta, tb := m.G.Traffic[a], m.G.Traffic[b]; ta != tb {
+			return cmpDesc(float64(ta), float64(tb))
+		}
+		return int(a - b)
+	})
+	return cells[:min(n, len(cells))]
+}
+
+// updateCameras: phase 1, cameras go up or down at their group's window's
+// edges. Cameras placed by hot spots go where the memory points at roll-out.
+func (m *Model) updateCameras(t int) {
+	day := t / m.tpd
+	changed := false
+	for _, cs := range m.cameras {
+		up := day >= cs.g.StartDay && day < cs.g.EndDay
+		if up == cs.up {
+			continue
+		}
+		cs.up, changed = up, true
+		if up && cs.mem != nil {
+			cs.cells = cs.cells[:0]
+			for _, z := range cs.mem.top(cs.g.Count, t) {
+				x0, y0, x1, y1 := cs.mem.bounds(z, m.G.W, m.G.H)
+				var cells []int32
+				for y := y0; y <= y1; y++ {
+					for x := x0; x <= x1; x++ {
+						if id := m.G.ID(x, y); m.G.Usable(id) {
+							cells = append(cells, id)
+						}
+					}
+				}
+				cs.cells = append(cs.cells, m.busiest(cells, 1)...)
+			}
+		}
+		for _, c := range cs.cells {
+			if up {
+				m.camAt[c]++
+			} else {
+				m.camAt[c]--
+			}
+			m.G.CCTV[c] = m.camAt[c] > 0
+		}
+	}
+	if changed {
+		m.camCells = m.camCells[:0]
+		m.cameraIx.Reset()
+		for c, n := range m.camAt {
+			if n > 0 {
+				m.cameraIx.Insert(int32(len(m.camCells)), c%m.G.W, c/m.G.W)
+				m.camCells = append(m.camCells, int32(c))
+			}
+		}
+	}
+}
+
+// seeCameras: the stasher at (x, y) marks the cells of the cameras in
+// sight with risk_seen, as it marks a unit's (see).
+func (m *Model) seeCameras(s *Stasher, x, y, t int) {
+	if len(m.camCells) == 0 {
+		return
+	}
+	sp := &m.P.Stasher
+	m.cameraIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
+		c := m.camCells[id]
+		cx, cy := m.G.XY(c)
+		if dv := s.risk.raise(c, sp.RiskSeen, t); dv > 0 && s.inArea(cx, cy, sp.AreaRadius) {
+			s.areaRisk.add(m.decay, dv, t)
+		}
+	})
+}

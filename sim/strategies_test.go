@@ -1,0 +1,291 @@
+package sim
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestHotspotMapByHand: a zone's count halves every memory_days, zones are
+// ranked by count, then by the traffic of their usable cells, then by
+// number, and zones without a usable cell are never ranked.
+func TestHotspotMapByHand(t *testing.T) {
+	p := DefaultParams()
+	p.City.Width, p.City.Height = 30, 20
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := DefaultGroup(p.Days)
+	g.ZoneSize, g.MemoryDays = 10, 2
+	h := m.newHotspotMap(g)
+	if h.zw != 3 || h.zh != 2 {
+		t.Fatalf("%d x %d zones, want 3 x 2", h.zw, h.zh)
+	}
+	tpd := m.tpd
+	h.add(25, 5, 0)  // zone 2
+	h.add(25, 5, 0)  // zone 2: 2
+	h.add(5, 15, 0)  // zone 3
+	h.add(15, 15, 0) // zone 4
+	// Two days later zone 2 holds 2 x 1/2 = 1, zones 3 and 4 hold 1/2.
+	if v := h.value(2, 2*tpd); math.Abs(v-1) > 1e-12 {
+		t.Errorf("zone 2 after one half-life: %v, want 1", v)
+	}
+	h.add(15, 15, 2*tpd) // zone 4: 1/2 + 1 = 1.5
+	if v := h.value(4, 2*tpd); math.Abs(v-1.5) > 1e-12 {
+		t.Errorf("zone 4: %v, want 1.5", v)
+	}
+	// By hand: zone 4 (1.5), zone 2 (1), zone 3 (0.5), then the zones never
+	// counted (0, 1, 5) by the traffic of their usable cells.
+	var prior [6]float64
+	for _, c := range m.G.UsableCells() {
+		x, y := m.G.XY(c)
+		prior[(y/10)*3+x/10] += float64(m.G.Traffic[c])
+	}
+	rest := []int{0, 1, 5}
+	slices.SortStableFunc(rest, func(a, b int) int { return cmpDesc(prior[a], prior[b]) })
+	want := append([]int{4, 2, 3}, rest...)
+	if got := h.top(6, 2*tpd); !slices.Equal(got, want) {
+		t.Errorf("ranking %v, want %v", got, want)
+	}
+	if got := h.top(2, 2*tpd); !slices.Equal(got, []int{4, 2}) {
+		t.Errorf("top 2: %v, want [4 2]", got)
+	}
+}
+
+// hotspotReplay ranks hot-spot zones from the events of a run, by a second
+// method: every seizure, not-found complaint and arrest with a place adds
+// 2^-(days since it)/memory_days to its zone.
+type hotspotReplay struct {
+	size, zw  int
+	halfTicks float64
+	events    [][3]int // tick, x, y
+}
+
+func (r *hotspotReplay) Event(e *Event) {
+	switch {
+	case e.Kind == EvDropEnded && e.Drop.Outcome == OutcomeSeized:
+		r.events = append(r.events, [3]int{int(e.Drop.End), int(e.Drop.X), int(e.Drop.Y)})
+	case e.Kind == EvNotFound, e.Kind == EvArrest && e.X >= 0:
+		r.events = append(r.events, [3]int{int(e.Tick), int(e.X), int(e.Y)})
+	}
+}
+
+// top is the set of the n zones with the largest counts at tick t among
+// zones with some count.
+func (r *hotspotReplay) top(n, t int) map[int]bool {
+	v := map[int]float64{}
+	for _, e := range r.events {
+		if e[0] < t {
+			v[(e[2]/r.size)*r.zw+e[1]/r.size] += math.Pow(2, -float64(t-e[0])/r.halfTicks)
+		}
+	}
+	zs := make([]int, 0, len(v))
+	for z := range v {
+		zs = append(zs, z)
+	}
+	slices.SortFunc(zs, func(a, b int) int { return cmpDesc(v[a], v[b]) })
+	out := map[int]bool{}
+	for _, z := range zs[:min(n, len(zs))] {
+		out[z] = true
+	}
+	return out
+}
+
+// TestHotspotUnitsWorkTheTopZones: units of a hotspot group end their days
+// in the top zones of a ranking replayed from the run's own events (second
+// method) far more often than random patrol does.
+func TestHotspotUnitsWorkTheTopZones(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 40
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Police.Groups = []GroupParams{
+		{Name: "patrol", Strategy: "random", Count: 4, StartDay: 0, EndDay: 40},
+		{Name: "hot", Strategy: "hotspot", Count: 6, StartDay: 10, EndDay: 40, ZoneSize: 10, Zones: 3, MemoryDays: 7},
+	}
+	r := &hotspotReplay{size: 10, zw: 6, halfTicks: 7 * float64(p.TicksPerDay())}
+	var days []DayState
+	m, err := New(p, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := SinkFunc(func(e *Event) {
+		r.Event(e)
+		if e.Kind == EvDayEnd {
+			d := *e.Day
+			d.Units = slices.Clone(d.Units) // the model reuses the slice
+			days = append(days, d)
+		}
+	})
+	for !m.Done() {
+		m.Step(sink)
+	}
+	// The memory holds every seizure, complaint and arrest with a place,
+	// decayed: each zone's value equals the replay's.
+	h := m.groups[1].strat.(*hotspotPatrol).mem
+	end := m.tick
+	for z := range h.v {
+		want := 0.0
+		for _, e := range r.events {
+			if (e[2]/10)*6+e[1]/10 == z {
+				want += math.Pow(2, -float64(end-e[0])/r.halfTicks)
+			}
+		}
+		if got := h.value(z, end); math.Abs(got-want) > 1e-6*math.Max(1, want) {
+			t.Errorf("zone %d: memory %.6f, replayed from the events %.6f", z, got, want)
+		}
+	}
+	if len(r.events) < 100 {
+		t.Errorf("only %d events feed the memory", len(r.events))
+	}
+	in, n := [2]int{}, [2]int{}
+	for _, d := range days[11:] {
+		top := r.top(3, d.Day*p.TicksPerDay())
+		for _, u := range d.Units {
+			n[u.Group]++
+			if top[int(u.Y/10)*6+int(u.X/10)] {
+				in[u.Group]++
+			}
+		}
+	}
+	hot, random := float64(in[1])/float64(n[1]), float64(in[0])/float64(n[0])
+	t.Logf("unit-days in the replayed top 3 zones: hotspot %.2f (%d), random %.2f (%d)", hot, n[1], random, n[0])
+	if n[1] == 0 || hot < 0.9 || random > 0.3 {
+		t.Errorf("hotspot units in the top zones %.2f of %d unit-days (want at least 0.9), random patrol %.2f (want at most 0.3)", hot, n[1], random)
+	}
+}
+
+// TestCamerasCatchAndDeter: cameras on the 40 busiest cells of a district
+// from day 20 arrest stashers placing there (cause cctv, only on camera
+// cells; counted with stashers blind to them, risk_seen 0, since seeing
+// cameras they soon stop placing there), and stashers who see them place
+// fewer drops on those cells than they do with no cameras, paired by
+// seed, even when the cameras catch nobody (cctv_prob 0: no arrest reports
+// warn them, only the sight of the cameras).
+func TestCamerasCatchAndDeter(t *testing.T) {
+	base := DefaultParams()
+	base.Days = 50
+	base.City.Width, base.City.Height = 60, 60
+	base.Market.Shops, base.Organization.Stashers, base.Buyers.Count = 3, 9, 1200
+	base.Stasher.AreaRadius = 10
+	cams := base
+	cams.Police.Groups = []GroupParams{{Name: "cameras", Strategy: "cctv", Cameras: "area", Count: 40, StartDay: 20, EndDay: 50, Area: []int{20, 20, 39, 39}}}
+	cams.Police.CCTVProb = 0.3
+	var arrests, offCamera int
+	var placedCams, placedBase int
+	for seed := uint64(1); seed <= 4; seed++ {
+		m, err := New(cams, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var area []int32
+		for y := 20; y <= 39; y++ {
+			for x := 20; x <= 39; x++ {
+				if id := m.G.ID(x, y); m.G.Usable(id) {
+					area = append(area, id)
+				}
+			}
+		}
+		onCamera := map[[2]int32]bool{}
+		for _, c := range m.busiest(area, 40) { // the cameras, by hand: the 40 busiest cells
+			x, y := m.G.XY(c)
+			onCamera[[2]int32{int32(x), int32(y)}] = true
+		}
+		count := func(p Params, camerasOn bool) int {
+			placed := 0
+			if _, err := Run(p, seed, SinkFunc(func(e *Event) {
+				if e.Kind == EvDropPlaced && int(e.Drop.Placed) >= 25*p.TicksPerDay() && onCamera[[2]int32{e.Drop.X, e.Drop.Y}] {
+					placed++
+				}
+				if camerasOn && e.Kind == EvArrest && e.Cause == CauseCCTV {
+					arrests++
+					if !onCamera[[2]int32{e.X, e.Y}] {
+						offCamera++
+					}
+				}
+			})); err != nil {
+				t.Fatal(err)
+			}
+			return placed
+		}
+		blind := cams
+		blind.Stasher.RiskSeen = 0
+		count(blind, true)
+		seenOnly := cams
+		seenOnly.Police.CCTVProb = 0
+		placedCams += count(seenOnly, false)
+		placedBase += count(base, false)
+	}
+	t.Logf("camera arrests %d (%d off camera cells); drops on camera cells from day 25: %d with cameras, %d without", arrests, offCamera, placedCams, placedBase)
+	if arrests < 10 || offCamera > 0 {
+		t.Errorf("%d arrests by camera, %d of them off the camera cells: want at least 10, all on camera cells", arrests, offCamera)
+	}
+	if !(float64(placedCams) < 0.5*float64(placedBase)) {
+		t.Errorf("drops placed on camera cells from day 25: %d with cameras, %d without; stashers who see cameras should place fewer than half as many there", placedCams, placedBase)
+	}
+}
+
+// TestCameraPlacement: cameras = "list" puts cameras on exactly the cells
+// listed while the group is up and takes them down after; "hotspots" puts
+// one on the busiest cell (by traffic, by hand) of each of the top zones
+// replayed from the run's events at the start day.
+func TestCameraPlacement(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 30
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Police.Groups = []GroupParams{
+		{Name: "listed", Strategy: "cctv", Cameras: "list", Cells: [][]int{{3, 4}, {30, 31}}, StartDay: 2, EndDay: 6},
+		{Name: "hot", Strategy: "cctv", Cameras: "hotspots", Count: 4, StartDay: 12, EndDay: 30, ZoneSize: 10, Zones: 3, MemoryDays: 5},
+	}
+	m, err := New(p, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &hotspotReplay{size: 10, zw: 6, halfTicks: 5 * float64(p.TicksPerDay())}
+	cameras := func() []int32 {
+		var on []int32
+		for c, up := range m.G.CCTV {
+			if up {
+				on = append(on, int32(c))
+			}
+		}
+		return on
+	}
+	for m.tick < 12*p.TicksPerDay() {
+		switch m.tick {
+		case 3 * p.TicksPerDay():
+			if got, want := cameras(), []int32{4*60 + 3, 31*60 + 30}; !slices.Equal(got, want) {
+				t.Errorf("day 3: cameras on %v, want the listed %v", got, want)
+			}
+		case 7 * p.TicksPerDay():
+			if got := cameras(); len(got) != 0 {
+				t.Errorf("day 7: cameras on %v after the group's end", got)
+			}
+		}
+		m.Step(r)
+	}
+	top := r.top(4, m.tick)
+	m.Step(r) // the roll-out
+	var want []int32
+	for z := range top {
+		best := int32(-1)
+		x0, y0 := (z%6)*10, (z/6)*10
+		for y := y0; y < y0+10; y++ {
+			for x := x0; x < x0+10; x++ {
+				c := int32(y*60 + x)
+				if m.G.Usable(c) && (best < 0 || m.G.Traffic[c] > m.G.Traffic[best] || m.G.Traffic[c] == m.G.Traffic[best] && c < best) {
+					best = c
+				}
+			}
+		}
+		want = append(want, best)
+	}
+	slices.Sort(want)
+	if got := cameras(); len(top) != 4 || !slices.Equal(got, want) {
+		t.Errorf("hot-spot cameras on %v, want %v (the busiest cells of zones %v)", got, want, top)
+	}
+}
