@@ -206,6 +206,11 @@ type GroupParams struct {
 	Count    int    `toml:"count"`
 	StartDay int    `toml:"start_day"`
 	EndDay   int    `toml:"end_day"`
+	// Tactic is what the group's units do where their strategy (the
+	// deployment) puts them: "stakeout" (the default) searches and watches
+	// a drop found on the unit's own cell with police.stakeout_prob,
+	// seizing the others; "search" seizes every drop found.
+	Tactic string `toml:"tactic"`
 	// Area is the treatment rectangle [x0, y0, x1, y1] in cells, inclusive,
 	// for the "area" strategy, and for cameras = "area".
 	Area []int `toml:"area"`
@@ -299,7 +304,7 @@ const (
 
 // DefaultGroup is the default of one [[police.group]] entry: the whole run.
 func DefaultGroup(days int) GroupParams {
-	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays}
+	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, Tactic: TacticStakeout, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays}
 }
 
 // TicksPerDay is the number of ticks in a day.

@@ -101,15 +101,25 @@ func (m *Model) policeWork(t int) {
 	m.indexUnits()
 }
 
+// Tactics: what a group's units do where their strategy puts them.
+const (
+	TacticStakeout = "stakeout" // search, and stake out found drops (the default)
+	TacticSearch   = "search"   // search and seize
+)
+
+// TacticNames lists the tactics a group may name.
+func TacticNames() []string { return []string{TacticStakeout, TacticSearch} }
+
 // search: every drop on the map within the search radius is found with
-// probability find_prob * (1 - cover); a found drop is seized, or, if it
-// lies on the unit's own cell, with probability stakeout_prob watched for
-// stakeout_ticks (MODEL.md 4.3). A unit stakes out only where it stands, so
-// that no strategy's unit leaves its area to wait; a drop already watched
-// by another unit is left to it.
+// probability find_prob * (1 - cover); a found drop is seized, or, under
+// the stakeout tactic, if it lies on the unit's own cell, with probability
+// stakeout_prob watched for stakeout_ticks (MODEL.md 4.3). A unit stakes
+// out only where it stands, so that no strategy's unit leaves its area to
+// wait; a drop already watched by another unit is left to it.
 func (m *Model) search(id int32, u *Unit, t int) {
 	po := &m.P.Police
 	here := m.G.ID(u.X, u.Y)
+	stakeouts := po.StakeoutTicks > 0 && m.groups[u.group].P.Tactic != TacticSearch
 	m.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
 		if u.stake >= 0 || m.drops[d].watcher >= 0 {
 			return
@@ -118,7 +128,7 @@ func (m *Model) search(id int32, u *Unit, t int) {
 		if m.unitRNG(u).Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
 			return
 		}
-		if c == here && po.StakeoutTicks > 0 && m.unitRNG(u).Float64() < po.StakeoutProb {
+		if c == here && stakeouts && m.unitRNG(u).Float64() < po.StakeoutProb {
 			u.stake, u.stakeUntil = d, t+po.StakeoutTicks
 			m.drops[d].watcher = id
 			return

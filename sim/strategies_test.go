@@ -289,3 +289,50 @@ func TestCameraPlacement(t *testing.T) {
 		t.Errorf("hot-spot cameras on %v, want %v (the busiest cells of zones %v)", got, want, top)
 	}
 }
+
+// TestTactics: the same area patrol arrests buyers at watched drops under
+// the stakeout tactic and never under search, which seizes every drop it
+// finds; a hot-spot deployment takes the stakeout tactic as well.
+func TestTactics(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 40
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Police.StakeoutProb = 0.5
+	count := func(strategy, tactic string) (buyers, stakeoutSeizures, seizures int) {
+		q := p
+		g := GroupParams{Name: "g", Strategy: strategy, Tactic: tactic, Count: 10, StartDay: 5, EndDay: 40}
+		if strategy == "area" {
+			g.Area = []int{20, 20, 39, 39}
+		} else {
+			g.ZoneSize, g.Zones, g.MemoryDays = 10, 2, 7
+		}
+		q.Police.Groups = []GroupParams{g}
+		if _, err := Run(q, 3, SinkFunc(func(e *Event) {
+			switch {
+			case e.Kind == EvArrest && e.Role == RoleBuyer:
+				buyers++
+			case e.Kind == EvDropEnded && e.Drop.Outcome == OutcomeSeized:
+				seizures++
+				if e.Cause == CauseStakeout {
+					stakeoutSeizures++
+				}
+			}
+		})); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, strategy := range []string{"area", "hotspot"} {
+		b, st, s := count(strategy, TacticStakeout)
+		t.Logf("%s with stakeouts: %d buyers arrested, %d of %d seizures after a stakeout", strategy, b, st, s)
+		if b == 0 || st == 0 {
+			t.Errorf("%s with stakeouts: %d buyers arrested, %d stakeout seizures; want some of each", strategy, b, st)
+		}
+		b, st, s = count(strategy, TacticSearch)
+		if b != 0 || st != 0 || s == 0 {
+			t.Errorf("%s with search: %d buyers arrested, %d stakeout seizures, %d seizures; want none, none, some", strategy, b, st, s)
+		}
+	}
+}

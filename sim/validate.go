@@ -268,6 +268,14 @@ func (p *Params) Validate() error {
 			v.bad(k+".area", g.Area, `an area only with strategy = "area", or "cctv" with cameras = "area"`)
 		}
 		v.groupCameras(k, g, c.Width, c.Height)
+		switch {
+		case g.Strategy == "none" || g.Strategy == "cctv":
+			if g.Tactic != "" && g.Tactic != TacticStakeout {
+				v.bad(k+".tactic", g.Tactic, fmt.Sprintf("a tactic only for a group with units (strategy %q has none)", g.Strategy))
+			}
+		case g.Tactic != "" && !slices.Contains(TacticNames(), g.Tactic):
+			v.bad(k+".tactic", g.Tactic, `"stakeout" (search, and watch a drop found on the unit's cell with police.stakeout_prob) or "search" (seize every drop found)`)
+		}
 	}
 	if units > MaxUnits {
 		v.bad("police.group", units, fmt.Sprintf("at most %d police units in all; sim.MaxUnits in sim/validate.go is the limit: raise it there and rebuild to go bigger", MaxUnits))

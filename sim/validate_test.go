@@ -132,6 +132,12 @@ func TestValidateKeys(t *testing.T) {
 				{Strategy: "hotspot", Count: 4, EndDay: 10, ZoneSize: 5, Zones: 2, MemoryDays: 3},
 			}
 		}, nil, nil},
+		{"an unknown tactic", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Tactic: "ambush", Count: 2, EndDay: 10}}
+		}, []string{"police.group[1].tactic"}, "ambush"},
+		{"a tactic for cameras", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "cctv", Cameras: "list", Cells: [][]int{{1, 1}}, Tactic: "search", EndDay: 10}}
+		}, []string{"police.group[1].tactic"}, "search"},
 		{"area without the area strategy", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, EndDay: 10, Area: []int{1, 1, 2, 2}}}
 		}, []string{"police.group[1].area"}, nil},

@@ -58,8 +58,8 @@ func TestValidatePrintsTheOverrides(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	// The second group's count and a third group from the defaults.
-	want := "[[police.group]]\nname = \"background\"\nstrategy = \"random\"\ncount = 7\nstart_day = 0\nend_day = 180\n\n" +
-		"[[police.group]]\nname = \"\"\nstrategy = \"random\"\ncount = 10\nstart_day = 0\nend_day = 180\n"
+	want := "[[police.group]]\nname = \"background\"\nstrategy = \"random\"\ncount = 7\nstart_day = 0\nend_day = 180\ntactic = \"stakeout\"\n\n" +
+		"[[police.group]]\nname = \"\"\nstrategy = \"random\"\ncount = 10\nstart_day = 0\nend_day = 180\ntactic = \"stakeout\"\n"
 	if !strings.Contains(stdout, want) {
 		t.Errorf("the resolved scenario does not hold\n%s\nit is\n%s", want, stdout)
 	}
