@@ -74,6 +74,7 @@ const (
 	CauseInterception  = "interception"   // a mule stopped with bulk
 	CauseSearch        = "search"         // a patrol found the drop
 	CausePhone         = "phone"          // a seized phone showed the drop
+	CauseTestPurchase  = "test_purchase"  // police bought the drop undercover
 
 	CauseRevenue   = "revenue"   // a buyer paid for a drop
 	CauseWage      = "wage"      // a stasher was paid for a drop

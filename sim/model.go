@@ -48,11 +48,12 @@ type Model struct {
 	present  *grid.Index // drops physically on the map
 	policeIx *grid.Index // units on duty, rebuilt each tick
 
-	hotMaps  []*hotspotMap // police memories of hot spots (hotspot.go)
-	cameras  []*cameraSet  // cctv groups (camera.go)
-	camAt    []uint8       // cameras up on each cell
-	camCells []int32       // cells with a camera up, indexed by cameraIx
-	cameraIx *grid.Index
+	hotMaps     []*hotspotMap // police memories of hot spots (hotspot.go)
+	cameras     []*cameraSet  // cctv groups (camera.go)
+	camAt       []uint8       // cameras up on each cell
+	camCells    []int32       // cells with a camera up, indexed by cameraIx
+	cameraIx    *grid.Index
+	checkpoints bool // some group is on interdiction
 
 	orders   agenda // buyers' next orders (a = buyer)
 	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)

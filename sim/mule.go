@@ -109,11 +109,12 @@ func (m *Model) cityEdge(x, y int) (int, int) {
 
 // intercepted: each police unit within detect_radius of the mule's route,
 // from the city edge to the centre of s's working area, where the units
-// are as it sets off, stops the mule with probability mule_intercept_prob.
-// Each unit counts once, however many cells of the route it is near.
+// are as it sets off, stops the mule with probability mule_intercept_prob,
+// or its group's intercept_prob at a checkpoint (interdiction.go). Each
+// unit counts once, however many cells of the route it is near.
 func (m *Model) intercepted(s *Stasher) bool {
 	po := &m.P.Police
-	if po.MuleInterceptProb == 0 {
+	if po.MuleInterceptProb == 0 && !m.checkpoints {
 		return false
 	}
 	ex, ey := m.cityEdge(s.ax, s.ay)
@@ -132,7 +133,11 @@ func (m *Model) intercepted(s *Stasher) bool {
 				return
 			}
 			m.units[id].route = m.routeMark
-			stopped = m.unitRNG(&m.units[id]).Float64() < po.MuleInterceptProb
+			p := po.MuleInterceptProb
+			if g := &m.groups[m.units[id].group].P; g.Strategy == "interdiction" {
+				p = g.InterceptProb
+			}
+			stopped = m.unitRNG(&m.units[id]).Float64() < p
 		})
 	}
 	return stopped

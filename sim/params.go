@@ -209,8 +209,13 @@ type GroupParams struct {
 	// Tactic is what the group's units do where their strategy (the
 	// deployment) puts them: "stakeout" (the default) searches and watches
 	// a drop found on the unit's own cell with police.stakeout_prob,
-	// seizing the others; "search" seizes every drop found.
-	Tactic string `toml:"tactic"`
+	// seizing the others; "search" seizes every drop found;
+	// "test_purchase" searches and seizes too, and orders drops undercover,
+	// PurchasesPerDay a day, each seized, its stasher's working area the
+	// group's patrol for TargetDays.
+	Tactic          string  `toml:"tactic"`
+	PurchasesPerDay float64 `toml:"purchases_per_day,omitzero"`
+	TargetDays      float64 `toml:"target_days,omitzero"`
 	// Area is the treatment rectangle [x0, y0, x1, y1] in cells, inclusive,
 	// for the "area" strategy, and for cameras = "area".
 	Area []int `toml:"area"`
@@ -218,9 +223,15 @@ type GroupParams struct {
 	// Cameras says where a "cctv" group's Count cameras go at its start
 	// day: "area" on the busiest usable cells (by traffic) of Area,
 	// "hotspots" on the busiest cell of each of the top hot-spot zones,
-	// "list" on Cells ([[x, y], ...]).
+	// "list" on Cells ([[x, y], ...]). Cells are also an "interdiction"
+	// group's checkpoints, one unit on each.
 	Cameras string  `toml:"cameras,omitempty"`
 	Cells   [][]int `toml:"cells,omitempty"`
+
+	// InterceptProb is the chance that an "interdiction" group's checkpoint
+	// stops a mule whose route passes within police.detect_radius of it
+	// (a unit on patrol does with police.mule_intercept_prob).
+	InterceptProb float64 `toml:"intercept_prob,omitzero"`
 
 	// Hot spots ("hotspot" strategy and cameras = "hotspots"): the city in
 	// square zones of ZoneSize cells, ranked by a count of seizures,
@@ -237,6 +248,22 @@ type GroupParams struct {
 // patrol, or cameras put up on hot spots.
 func (g GroupParams) UsesHotspots() bool {
 	return g.Strategy == "hotspot" || g.Strategy == "cctv" && g.Cameras == "hotspots"
+}
+
+// WithoutUnused is g with the keys its strategy does not use cleared, as
+// a resolved scenario writes it (they hold their defaults, which a
+// scenario file gives back).
+func (g GroupParams) WithoutUnused() GroupParams {
+	if !g.UsesHotspots() {
+		g.ZoneSize, g.Zones, g.MemoryDays = 0, 0, 0
+	}
+	if g.Strategy != "interdiction" {
+		g.InterceptProb = 0
+	}
+	if g.Tactic != TacticTestPurchase {
+		g.PurchasesPerDay, g.TargetDays = 0, 0
+	}
+	return g
 }
 
 // DefaultDiurnal is the default hourly order profile (hour 0 first): quiet
@@ -300,11 +327,15 @@ const (
 	defaultZoneSize   = 10
 	defaultZones      = 3
 	defaultMemoryDays = 14
+	defaultIntercept  = 0.5
+	defaultPurchases  = 1
+	defaultTargetDays = 7
 )
 
 // DefaultGroup is the default of one [[police.group]] entry: the whole run.
 func DefaultGroup(days int) GroupParams {
-	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, Tactic: TacticStakeout, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays}
+	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, Tactic: TacticStakeout, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays, InterceptProb: defaultIntercept,
+		PurchasesPerDay: defaultPurchases, TargetDays: defaultTargetDays}
 }
 
 // TicksPerDay is the number of ticks in a day.

@@ -25,11 +25,15 @@ type Group struct {
 	strat  Strategy
 	units  []int32
 	active bool
+
+	rng    rand.PCG // the group's own stream, for its test purchases
+	target target   // where its test purchases point (testpurchase.go)
 }
 
 func (m *Model) buildPolice() {
 	for gi, gp := range m.P.Police.Groups {
-		g := &Group{P: gp, strat: newStrategy(gp, m)}
+		g := &Group{P: gp, strat: newStrategy(gp, m), rng: agentPCG(m.Seed, streamGroup, uint64(gi))}
+		m.checkpoints = m.checkpoints || gp.Strategy == "interdiction" && gp.Count > 0
 		if g.strat != nil {
 			for k := 0; k < gp.Count; k++ {
 				g.units = append(g.units, int32(len(m.units)))
@@ -87,13 +91,20 @@ func (m *Model) policeWork(t int) {
 		if !g.active {
 			continue
 		}
+		if g.P.Tactic == TacticTestPurchase && len(g.units) > 0 {
+			m.testPurchase(g, t)
+		}
 		for _, id := range g.units {
 			u := &m.units[id]
 			if u.stake >= 0 && t >= u.stakeUntil {
 				m.endStakeout(u, true)
 			}
 			if u.stake < 0 {
-				g.strat.Move(u, m, m.unitRNG(u))
+				if g.target.until > t {
+					m.patrolTarget(g, u)
+				} else {
+					g.strat.Move(u, m, m.unitRNG(u))
+				}
 				m.search(id, u, t)
 			}
 		}
@@ -103,12 +114,13 @@ func (m *Model) policeWork(t int) {
 
 // Tactics: what a group's units do where their strategy puts them.
 const (
-	TacticStakeout = "stakeout" // search, and stake out found drops (the default)
-	TacticSearch   = "search"   // search and seize
+	TacticStakeout     = "stakeout"      // search, and stake out found drops (the default)
+	TacticSearch       = "search"        // search and seize
+	TacticTestPurchase = "test_purchase" // search and seize, buy undercover, target the seller (testpurchase.go)
 )
 
 // TacticNames lists the tactics a group may name.
-func TacticNames() []string { return []string{TacticStakeout, TacticSearch} }
+func TacticNames() []string { return []string{TacticStakeout, TacticSearch, TacticTestPurchase} }
 
 // search: every drop on the map within the search radius is found with
 // probability find_prob * (1 - cover); a found drop is seized, or, under
@@ -119,7 +131,8 @@ func TacticNames() []string { return []string{TacticStakeout, TacticSearch} }
 func (m *Model) search(id int32, u *Unit, t int) {
 	po := &m.P.Police
 	here := m.G.ID(u.X, u.Y)
-	stakeouts := po.StakeoutTicks > 0 && m.groups[u.group].P.Tactic != TacticSearch
+	tactic := m.groups[u.group].P.Tactic
+	stakeouts := po.StakeoutTicks > 0 && tactic != TacticSearch && tactic != TacticTestPurchase
 	m.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
 		if u.stake >= 0 || m.drops[d].watcher >= 0 {
 			return

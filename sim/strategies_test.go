@@ -336,3 +336,160 @@ func TestTactics(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeRingByHand: the ring one cell inside a 5 x 4 map is the 3 x 2
+// rectangle's 6 cells, clockwise from the north-west; 4 checkpoints spread
+// on a 10 x 10 map's ring of 28 cells stand at positions 3, 10, 17 and 24.
+func TestEdgeRingByHand(t *testing.T) {
+	if got, want := edgeRing(5, 4, 1), [][2]int{{1, 1}, {2, 1}, {3, 1}, {3, 2}, {2, 2}, {1, 2}}; !slices.Equal(got, want) {
+		t.Errorf("ring %v, want %v", got, want)
+	}
+	p := DefaultParams()
+	p.City.Width, p.City.Height = 10, 10
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCheckpoints(GroupParams{Strategy: "interdiction", Count: 4}, m)
+	ring := edgeRing(10, 10, 1)
+	if len(ring) != 28 || !slices.Equal(c.cells, [][2]int{ring[3], ring[10], ring[17], ring[24]}) {
+		t.Errorf("checkpoints %v on a ring of %d", c.cells, len(ring))
+	}
+}
+
+// segDist is the distance from point (px, py) to the segment from a to b.
+func segDist(px, py float64, a, b [2]float64) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	f := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		f = math.Max(0, math.Min(1, ((px-a[0])*dx+(py-a[1])*dy)/l))
+	}
+	return math.Hypot(px-a[0]-f*dx, py-a[1]-f*dy)
+}
+
+// TestInterdictionOnlyAtCheckpoints: checkpoints on the mules' routes
+// (from the nearest point of the map's edge to each stasher's area centre,
+// found here by hand) stop mules and seize their bulk; the same number of
+// checkpoints more than detect_radius + 2 cells from every route stop none.
+func TestInterdictionOnlyAtCheckpoints(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 40
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Organization.TenureDays = 1000 // the routes stay put: no quits
+	m, err := New(p, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes [][2][2]float64
+	for _, s := range m.stashers {
+		x, y := float64(s.ax), float64(s.ay)
+		// The nearest point of the edge, by hand: west, north, east, south,
+		// the first of the nearest.
+		edge, best := [2]float64{0, y}, x
+		for _, e := range [][3]float64{{y, x, 0}, {59 - x, 59, y}, {59 - y, x, 59}} {
+			if e[0] < best {
+				edge, best = [2]float64{e[1], e[2]}, e[0]
+			}
+		}
+		routes = append(routes, [2][2]float64{edge, {x, y}})
+	}
+	var on, off [][]int
+	for _, r := range routes { // a checkpoint halfway along each route
+		on = append(on, []int{int(math.Round((r[0][0] + r[1][0]) / 2)), int(math.Round((r[0][1] + r[1][1]) / 2))})
+	}
+	for y := 0; y < 60 && len(off) < len(on); y += 3 {
+		for x := 0; x < 60 && len(off) < len(on); x += 3 {
+			far := m.G.Usable(m.G.ID(x, y))
+			for _, r := range routes {
+				far = far && segDist(float64(x), float64(y), r[0], r[1]) > p.Police.DetectRadius+2
+			}
+			if far {
+				off = append(off, []int{x, y})
+			}
+		}
+	}
+	intercepted := func(cells [][]int) (stops, doses int) {
+		q := p
+		q.Police.Groups = []GroupParams{{Name: "checkpoints", Strategy: "interdiction", Count: len(cells), Cells: cells, StartDay: 0, EndDay: 40, InterceptProb: 1}}
+		if _, err := Run(q, 4, SinkFunc(func(e *Event) {
+			if e.Kind == EvIntercept {
+				stops++
+				doses += int(e.Amount)
+			}
+		})); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	s, d := intercepted(on)
+	t.Logf("checkpoints on the routes: %d mules stopped, %d doses seized", s, d)
+	if s == 0 || d == 0 {
+		t.Errorf("checkpoints on the routes stopped %d mules (%d doses); want some", s, d)
+	}
+	if len(off) != len(on) {
+		t.Fatalf("only %d cells far from every route", len(off))
+	}
+	if s, _ := intercepted(off); s != 0 {
+		t.Errorf("checkpoints far from every route stopped %d mules; want none", s)
+	}
+}
+
+// TestTestPurchasesTargetSellers: officers on random patrol who buy
+// undercover and then patrol the seller's working area arrest more
+// stashers on placement than the same units on random patrol alone
+// (paired by seed), most of them stashers they had bought from within the
+// target window; each purchase is a seized drop, paid for.
+func TestTestPurchasesTargetSellers(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 40
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Police.LinkProb = 0 // arrests on placement only
+	run := func(tactic string, seed uint64) (arrests, ofTargets, purchases int) {
+		q := p
+		g := GroupParams{Name: "g", Strategy: "random", Tactic: tactic, Count: 6, StartDay: 5, EndDay: 40}
+		if tactic == TacticTestPurchase {
+			g.PurchasesPerDay, g.TargetDays = 2, 5
+		}
+		q.Police.Groups = []GroupParams{g}
+		until := map[int32]int32{} // stasher: end of its latest target window
+		tpd := int32(q.TicksPerDay())
+		if _, err := Run(q, seed, SinkFunc(func(e *Event) {
+			switch {
+			case e.Kind == EvDropEnded && e.Cause == CauseTestPurchase:
+				purchases++
+				if e.Drop.Outcome != OutcomeSeized {
+					t.Errorf("a test purchase ended %v, want seized", e.Drop.Outcome)
+				}
+				until[e.Drop.Stasher] = e.Drop.End + 5*tpd
+			case e.Kind == EvArrest && e.Role == RoleStasher && e.Cause == CauseSeen:
+				arrests++
+				if e.Tick <= until[e.Agent] {
+					ofTargets++
+				}
+			}
+		})); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	var tp, tpTargets, patrol, bought int
+	for seed := uint64(1); seed <= 4; seed++ {
+		a, ot, n := run(TacticTestPurchase, seed)
+		b, _, _ := run(TacticSearch, seed)
+		tp, tpTargets, patrol, bought = tp+a, tpTargets+ot, patrol+b, bought+n
+	}
+	t.Logf("stashers arrested on placement: %d with test purchases (%d of them targets; %d purchases), %d on random patrol", tp, tpTargets, bought, patrol)
+	// 4 runs of 35 days at 2 orders a day: about 280 orders (a binomial of
+	// sd 17); an order finds no drop when none lies within a buyer's reach
+	// of the officer.
+	if bought < 100 || bought > 330 {
+		t.Errorf("%d test purchases of about 280 orders; want 100 to 330", bought)
+	}
+	if !(2*tp > 3*patrol) || 2*tpTargets < tp {
+		t.Errorf("%d arrests with test purchases (%d of targets), %d on random patrol; want more than 1.5 times as many, most of targets", tp, tpTargets, patrol)
+	}
+}

@@ -19,7 +19,7 @@ type Strategy interface {
 
 // StrategyNames lists the strategies a scenario may name.
 func StrategyNames() []string {
-	return []string{"none", "random", "uniform", "area", "hotspot", "cctv"}
+	return []string{"none", "random", "uniform", "area", "hotspot", "cctv", "interdiction"}
 }
 
 func isStrategy(s string) bool { return slices.Contains(StrategyNames(), s) }
@@ -35,6 +35,8 @@ func newStrategy(g GroupParams, m *Model) Strategy {
 		return newAreaPatrol(g.Area, m)
 	case "hotspot":
 		return newHotspotPatrol(g, m)
+	case "interdiction":
+		return newCheckpoints(g, m)
 	}
 	return nil // "none" and "cctv" (cameras, camera.go): no units on the map
 }

@@ -35,6 +35,7 @@ const (
 	streamBuyer   uint64 = 0xb5ad4eceda1ce2a9
 	streamStasher uint64 = 0x2127599bf4325c37
 	streamUnit    uint64 = 0x880355f21e6d1965
+	streamGroup   uint64 = 0x6a09e667f3bcc909 // a police group's own draws
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

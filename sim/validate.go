@@ -268,13 +268,26 @@ func (p *Params) Validate() error {
 			v.bad(k+".area", g.Area, `an area only with strategy = "area", or "cctv" with cameras = "area"`)
 		}
 		v.groupCameras(k, g, c.Width, c.Height)
+		v.groupCheckpoints(k, g, c.Width, c.Height)
 		switch {
 		case g.Strategy == "none" || g.Strategy == "cctv":
 			if g.Tactic != "" && g.Tactic != TacticStakeout {
 				v.bad(k+".tactic", g.Tactic, fmt.Sprintf("a tactic only for a group with units (strategy %q has none)", g.Strategy))
 			}
 		case g.Tactic != "" && !slices.Contains(TacticNames(), g.Tactic):
-			v.bad(k+".tactic", g.Tactic, `"stakeout" (search, and watch a drop found on the unit's cell with police.stakeout_prob) or "search" (seize every drop found)`)
+			v.bad(k+".tactic", g.Tactic, `"stakeout" (search, and watch a drop found on the unit's cell with police.stakeout_prob), "search" (seize every drop found) or "test_purchase" (search, and buy drops undercover)`)
+		}
+		if g.Tactic == TacticTestPurchase {
+			v.numIn(k+".purchases_per_day", g.PurchasesPerDay, 0.001, float64(p.TicksPerDay()))
+			v.numIn(k+".target_days", g.TargetDays, 0, float64(p.Days))
+		} else {
+			const only = `only with tactic = "test_purchase"`
+			if g.PurchasesPerDay != 0 && g.PurchasesPerDay != defaultPurchases {
+				v.bad(k+".purchases_per_day", g.PurchasesPerDay, only)
+			}
+			if g.TargetDays != 0 && g.TargetDays != defaultTargetDays {
+				v.bad(k+".target_days", g.TargetDays, only)
+			}
 		}
 	}
 	if units > MaxUnits {
@@ -357,7 +370,7 @@ func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
 	case g.Strategy == "cctv" && g.Cameras != "list" && g.Count < 1:
 		v.bad(k+".count", g.Count, "at least 1 camera")
 	}
-	if g.Strategy == "cctv" && g.Cameras == "list" {
+	if g.Strategy == "cctv" && g.Cameras == "list" || g.Strategy == "interdiction" && len(g.Cells) > 0 {
 		if len(g.Cells) == 0 {
 			v.bad(k+".cells", "[]", "a list of at least one cell [[x, y], ...] for cameras = \"list\"")
 		}
@@ -368,7 +381,7 @@ func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
 			}
 		}
 	} else if len(g.Cells) != 0 {
-		v.bad(k+".cells", fmt.Sprint(g.Cells), `cells only with strategy = "cctv" and cameras = "list"`)
+		v.bad(k+".cells", fmt.Sprint(g.Cells), `cells only with strategy = "cctv" and cameras = "list", or "interdiction" (its checkpoints)`)
 	}
 	if g.UsesHotspots() {
 		v.intIn(k+".zone_size", g.ZoneSize, 1, max(W, H))
@@ -386,5 +399,21 @@ func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
 		v.bad(k+".zones", g.Zones, only)
 	case g.MemoryDays != 0 && g.MemoryDays != defaultMemoryDays:
 		v.bad(k+".memory_days", g.MemoryDays, only)
+	}
+}
+
+// groupCheckpoints checks an interdiction group's checkpoints: given as
+// cells, one unit on each, or count of them spread along the edge; its
+// intercept_prob, a key no other group uses.
+func (v *validator) groupCheckpoints(k string, g GroupParams, W, H int) {
+	if g.Strategy != "interdiction" {
+		if g.InterceptProb != 0 && g.InterceptProb != defaultIntercept {
+			v.bad(k+".intercept_prob", g.InterceptProb, `only with strategy = "interdiction"`)
+		}
+		return
+	}
+	v.prob(k+".intercept_prob", g.InterceptProb)
+	if len(g.Cells) > 0 && g.Count != len(g.Cells) {
+		v.bad(k+".count", g.Count, fmt.Sprintf("the number of checkpoints in cells (%d): one unit stands on each", len(g.Cells)))
 	}
 }

@@ -132,6 +132,21 @@ func TestValidateKeys(t *testing.T) {
 				{Strategy: "hotspot", Count: 4, EndDay: 10, ZoneSize: 5, Zones: 2, MemoryDays: 3},
 			}
 		}, nil, nil},
+		{"checkpoints fewer than units", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "interdiction", Count: 3, Cells: [][]int{{1, 1}}, EndDay: 10, InterceptProb: 0.5}}
+		}, []string{"police.group[1].count"}, 3},
+		{"an intercept chance above 1", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "interdiction", Count: 3, EndDay: 10, InterceptProb: 1.5}}
+		}, []string{"police.group[1].intercept_prob"}, 1.5},
+		{"an intercept chance on a patrol", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 3, EndDay: 10, InterceptProb: 0.9}}
+		}, []string{"police.group[1].intercept_prob"}, 0.9},
+		{"test purchases too often", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Tactic: "test_purchase", Count: 2, EndDay: 10, PurchasesPerDay: 30, TargetDays: 7}}
+		}, []string{"police.group[1].purchases_per_day"}, 30.0},
+		{"a target without test purchases", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 2, EndDay: 10, TargetDays: 3}}
+		}, []string{"police.group[1].target_days"}, 3.0},
 		{"an unknown tactic", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Tactic: "ambush", Count: 2, EndDay: 10}}
 		}, []string{"police.group[1].tactic"}, "ambush"},

@@ -19,13 +19,11 @@ func Encode(w io.Writer, p sim.Params) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# Scenario %q, fully resolved: every key with the value the run uses,\n", p.Name)
 	fmt.Fprintf(bw, "# defaults included. scenarios/baseline.toml says what each key means.\n\n")
-	// A group's hot-spot keys are written only where they are used; the
+	// A group's keys are written only where its strategy uses them; the
 	// others hold the defaults, which Parse gives back.
 	p.Police.Groups = slices.Clone(p.Police.Groups)
-	for i := range p.Police.Groups {
-		if g := &p.Police.Groups[i]; !g.UsesHotspots() {
-			g.ZoneSize, g.Zones, g.MemoryDays = 0, 0, 0
-		}
+	for i, g := range p.Police.Groups {
+		p.Police.Groups[i] = g.WithoutUnused()
 	}
 	enc := toml.NewEncoder(bw)
 	enc.Indent = ""
