@@ -24,6 +24,7 @@ type Buyer struct {
 	state     uint8
 	fails     uint8
 	redrop    bool // the current order is a re-drop, already paid
+	lost      bool // its marketplace was taken down: it leaves at its next order
 
 	rng rand.PCG // the buyer's own stream (streams.go)
 }
@@ -90,6 +91,13 @@ func (m *Model) takeOrders(t int) {
 		}
 		b := it.a
 		bu := &m.buyers[b]
+		if bu.lost {
+			bu.lost = false
+			if bu.state == buyerIdle {
+				m.leaveMarket(b, t)
+				continue
+			}
+		}
 		if bu.state == buyerOut {
 			m.churned--
 			bu.state = buyerIdle
@@ -148,9 +156,14 @@ func (m *Model) chooseShop(bu *Buyer) *Shop {
 	if pref := m.shops[bu.shop]; pref.online() && pref.reputation >= m.P.Market.MinReputation {
 		return pref
 	}
+	// With several marketplaces, the best shop of the largest.
+	mk := -1
+	if m.P.Market.Marketplaces > 1 {
+		mk = m.largestMarket()
+	}
 	var best *Shop
 	for _, sh := range m.shops {
-		if sh.online() && (best == nil || sh.reputation > best.reputation) {
+		if sh.online() && (mk < 0 || sh.market == mk) && (best == nil || sh.reputation > best.reputation) {
 			best = sh
 		}
 	}

@@ -53,7 +53,8 @@ type Model struct {
 	camAt       []uint8       // cameras up on each cell
 	camCells    []int32       // cells with a camera up, indexed by cameraIx
 	cameraIx    *grid.Index
-	checkpoints bool // some group is on interdiction
+	checkpoints bool        // some group is on interdiction
+	takedowns   []*takedown // marketplace.go
 
 	orders   agenda // buyers' next orders (a = buyer)
 	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
@@ -169,6 +170,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.buildBuyers()
 	m.buildPolice()
 	m.buildCameras()
+	m.buildTakedowns()
 	return m, nil
 }
 
@@ -289,6 +291,9 @@ func (m *Model) Step(sink Sink) {
 	m.updateGroups(t)
 	if len(m.cameras) > 0 {
 		m.updateCameras(t)
+	}
+	if len(m.takedowns) > 0 {
+		m.updateTakedowns(t)
 	}
 	m.runScheduled(t)
 	// 2. Orders, and orders that waited too long.

@@ -107,7 +107,10 @@ func (t LandUseTable) Array() [grid.NumClasses]grid.ClassProps {
 
 // MarketParams are the shops, prices and the life of a drop.
 type MarketParams struct {
-	Shops          int     `toml:"shops"`
+	Shops int `toml:"shops"`
+	// Marketplaces the shops list on, shop i on marketplace i mod
+	// marketplaces + 1 (marketplace.go).
+	Marketplaces   int     `toml:"marketplaces"`
 	Currency       string  `toml:"currency"` // the name of the money unit, for figures and the report
 	Price          float64 `toml:"price"`
 	PayPerDrop     float64 `toml:"pay_per_drop"`
@@ -233,6 +236,14 @@ type GroupParams struct {
 	// (a unit on patrol does with police.mule_intercept_prob).
 	InterceptProb float64 `toml:"intercept_prob,omitzero"`
 
+	// A "takedown" group takes Marketplace (from 1) offline from its start
+	// day to its end day: its shops cannot sell, BuyerLoss of their buyers
+	// leave the market at their next order, and after MigrateDays its
+	// shops move to the largest marketplace still online (marketplace.go).
+	Marketplace int     `toml:"marketplace,omitzero"`
+	BuyerLoss   float64 `toml:"buyer_loss,omitzero"`
+	MigrateDays float64 `toml:"migrate_days,omitzero"`
+
 	// Hot spots ("hotspot" strategy and cameras = "hotspots"): the city in
 	// square zones of ZoneSize cells, ranked by a count of seizures,
 	// not-found complaints and arrests that halves every MemoryDays; a
@@ -263,6 +274,9 @@ func (g GroupParams) WithoutUnused() GroupParams {
 	if g.Tactic != TacticTestPurchase {
 		g.PurchasesPerDay, g.TargetDays = 0, 0
 	}
+	if g.Strategy != "takedown" {
+		g.Marketplace, g.BuyerLoss, g.MigrateDays = 0, 0, 0
+	}
 	return g
 }
 
@@ -292,7 +306,7 @@ func DefaultParams() Params {
 			},
 		},
 		Market: MarketParams{
-			Shops: 4, Currency: "roubles", Price: 2000, PayPerDrop: 400, WholesalePrice: 300, MulePay: 5000,
+			Shops: 4, Marketplaces: 1, Currency: "roubles", Price: 2000, PayPerDrop: 400, WholesalePrice: 300, MulePay: 5000,
 			StartCash: 200000, StartStock: 1500, ReorderPoint: 500, ReorderQty: 1500,
 			SupplyDays: 2, DropTTLDays: 3, LossRate: 0.12, RedropProb: 0.7,
 			MinReputation: 0.6, ReputationDays: 7,
@@ -330,12 +344,15 @@ const (
 	defaultIntercept  = 0.5
 	defaultPurchases  = 1
 	defaultTargetDays = 7
+	defaultBuyerLoss  = 0.5
+	defaultMigrate    = 14
 )
 
 // DefaultGroup is the default of one [[police.group]] entry: the whole run.
 func DefaultGroup(days int) GroupParams {
 	return GroupParams{Strategy: "random", Count: 10, StartDay: 0, EndDay: days, Tactic: TacticStakeout, ZoneSize: defaultZoneSize, Zones: defaultZones, MemoryDays: defaultMemoryDays, InterceptProb: defaultIntercept,
-		PurchasesPerDay: defaultPurchases, TargetDays: defaultTargetDays}
+		PurchasesPerDay: defaultPurchases, TargetDays: defaultTargetDays,
+		Marketplace: 1, BuyerLoss: defaultBuyerLoss, MigrateDays: defaultMigrate}
 }
 
 // TicksPerDay is the number of ticks in a day.

@@ -13,6 +13,8 @@ import (
 type Shop struct {
 	id         int32
 	open       bool // false after the organizer's arrest, until a successor
+	market     int  // the marketplace it lists on, from 0
+	offline    bool // its marketplace is taken down
 	organizer  member
 	dispatcher member
 	cashKeeper member
@@ -43,12 +45,12 @@ type member struct {
 }
 
 // online: buyers can order (the shop is open and has a dispatcher).
-func (sh *Shop) online() bool { return sh.open && sh.dispatcher.present }
+func (sh *Shop) online() bool { return sh.open && sh.dispatcher.present && !sh.offline }
 
 func (m *Model) buildShops() {
 	p := &m.P
 	for i := 0; i < p.Market.Shops; i++ {
-		sh := &Shop{id: int32(i), open: true, stock: p.Market.StartStock, cash: p.Market.StartCash,
+		sh := &Shop{id: int32(i), market: i % p.Market.Marketplaces, open: true, stock: p.Market.StartStock, cash: p.Market.StartCash,
 			risk: newRiskMap(p.Stasher.RiskHalfLifeDays * float64(m.tpd)), reputation: 1,
 			pickedDay: make([]int, m.reputation), failedDay: make([]int, m.reputation)}
 		sh.avail = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.drops[id].availableForSale() })

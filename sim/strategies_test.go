@@ -493,3 +493,105 @@ func TestTestPurchasesTargetSellers(t *testing.T) {
 		t.Errorf("%d arrests with test purchases (%d of targets), %d on random patrol; want more than 1.5 times as many, most of targets", tp, tpTargets, patrol)
 	}
 }
+
+// dailySales counts each shop's sales (revenue entries) by day.
+func dailySales(t *testing.T, p Params, seed uint64) [][]int {
+	t.Helper()
+	sales := make([][]int, p.Days)
+	for d := range sales {
+		sales[d] = make([]int, p.Market.Shops)
+	}
+	if _, err := Run(p, seed, SinkFunc(func(e *Event) {
+		if e.Kind == EvMoney && e.Cause == CauseRevenue {
+			sales[int(e.Tick)/p.TicksPerDay()][e.Shop]++
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	return sales
+}
+
+func takedownCity() Params {
+	p := DefaultParams()
+	p.Days = 80
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 4, 12, 1200
+	p.Stasher.AreaRadius = 10
+	return p
+}
+
+// TestTakedownCollapseAndRecovery: on a single marketplace a takedown from
+// day 30 to 40 stops every sale, and within 30 days of its return the
+// market sells at least half as much a day as before (P4).
+func TestTakedownCollapseAndRecovery(t *testing.T) {
+	p := takedownCity()
+	p.Police.Groups = []GroupParams{{Name: "hydra", Strategy: "takedown", StartDay: 30, EndDay: 40, Marketplace: 1, BuyerLoss: 0.5, MigrateDays: 14}}
+	sales := dailySales(t, p, 2)
+	sum := func(from, to int) float64 {
+		n := 0
+		for d := from; d < to; d++ {
+			for _, s := range sales[d] {
+				n += s
+			}
+		}
+		return float64(n) / float64(to-from)
+	}
+	before, during, after := sum(20, 30), sum(30, 40), sum(60, 70)
+	t.Logf("sales a day: %.0f before, %.0f during, %.0f 20-30 days after", before, during, after)
+	if during != 0 || !(after >= before/2) || before == 0 {
+		t.Errorf("sales a day %.0f before, %.0f during, %.0f after the takedown; want none during and at least half of before after", before, during, after)
+	}
+}
+
+// TestTakedownOfOneMarketplace: with two marketplaces, a takedown of the
+// first stops its shops' sales (shops 0 and 2) for its duration while the
+// other's shops sell more than before, its buyers turning to them; after
+// migrate_days (5) the downed shops list on the other marketplace and sell
+// again before the takedown ends.
+func TestTakedownOfOneMarketplace(t *testing.T) {
+	p := takedownCity()
+	p.Market.Marketplaces = 2
+	p.Police.Groups = []GroupParams{{Name: "ramp", Strategy: "takedown", StartDay: 30, EndDay: 60, Marketplace: 1, BuyerLoss: 0.2, MigrateDays: 80}}
+	sales := dailySales(t, p, 3)
+	sum := func(shops []int, from, to int) int {
+		n := 0
+		for d := from; d < to; d++ {
+			for _, s := range shops {
+				n += sales[d][s]
+			}
+		}
+		return n
+	}
+	down, up := []int{0, 2}, []int{1, 3}
+	if n := sum(down, 30, 60); n != 0 || sum(down, 20, 30) == 0 {
+		t.Errorf("the downed marketplace's shops sold %d during the takedown (%d in the 10 days before); want none", n, sum(down, 20, 30))
+	}
+	if b, d := sum(up, 20, 30), sum(up, 30, 40); !(d > b) {
+		t.Errorf("the other marketplace's shops sold %d in the 10 days before and %d in the first 10 of the takedown; want more", b, d)
+	}
+	// buyer_loss: the share of the downed shops' buyers who leave at their
+	// next order; about half the buyers are theirs, and in 10 days most
+	// order about twice.
+	churned := func(loss float64) int {
+		q := p
+		q.Police.Groups = []GroupParams{q.Police.Groups[0]}
+		q.Police.Groups[0].BuyerLoss = loss
+		out := 0
+		if _, err := Run(q, 3, SinkFunc(func(e *Event) {
+			if e.Kind == EvDayEnd && e.Day.Day == 39 {
+				out = e.Day.Churned
+			}
+		})); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if all, none := churned(1), churned(0); all-none < 300 {
+		t.Errorf("buyers out of the market on day 39: %d when all the downed shops' buyers leave, %d when none do; want at least 300 more", all, none)
+	}
+	p.Police.Groups[0].MigrateDays = 5
+	sales = dailySales(t, p, 3)
+	if n := sum(down, 30, 35); n != 0 || sum(down, 40, 60) == 0 {
+		t.Errorf("migrating after 5 days: the downed shops sold %d in days 30-34 and %d in days 40-59; want none, then some", n, sum(down, 40, 60))
+	}
+}

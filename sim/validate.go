@@ -238,6 +238,7 @@ func (p *Params) Validate() error {
 	v.numIn("police.investigation_days", po.InvestigationDays, 0, 3650)
 	v.prob("police.investigation_prob", po.InvestigationProb)
 	v.prob("police.mule_intercept_prob", po.MuleInterceptProb)
+	v.intIn("market.marketplaces", p.Market.Marketplaces, 1, max(p.Market.Shops, 1))
 	units := 0
 	for i, g := range po.Groups {
 		k := fmt.Sprintf("police.group[%d]", i+1)
@@ -269,6 +270,7 @@ func (p *Params) Validate() error {
 		}
 		v.groupCameras(k, g, c.Width, c.Height)
 		v.groupCheckpoints(k, g, c.Width, c.Height)
+		v.groupTakedown(k, g, p.Market.Marketplaces, p.Days)
 		switch {
 		case g.Strategy == "none" || g.Strategy == "cctv":
 			if g.Tactic != "" && g.Tactic != TacticStakeout {
@@ -416,4 +418,26 @@ func (v *validator) groupCheckpoints(k string, g GroupParams, W, H int) {
 	if len(g.Cells) > 0 && g.Count != len(g.Cells) {
 		v.bad(k+".count", g.Count, fmt.Sprintf("the number of checkpoints in cells (%d): one unit stands on each", len(g.Cells)))
 	}
+}
+
+// groupTakedown checks a takedown's marketplace and rates; elsewhere
+// its keys must keep their defaults.
+func (v *validator) groupTakedown(k string, g GroupParams, markets, days int) {
+	if g.Strategy != "takedown" {
+		const only = `only with strategy = "takedown"`
+		switch {
+		case g.Marketplace != 0 && g.Marketplace != 1:
+			v.bad(k+".marketplace", g.Marketplace, only)
+		case g.BuyerLoss != 0 && g.BuyerLoss != defaultBuyerLoss:
+			v.bad(k+".buyer_loss", g.BuyerLoss, only)
+		case g.MigrateDays != 0 && g.MigrateDays != defaultMigrate:
+			v.bad(k+".migrate_days", g.MigrateDays, only)
+		}
+		return
+	}
+	if g.Marketplace < 1 || g.Marketplace > markets {
+		v.bad(k+".marketplace", g.Marketplace, fmt.Sprintf("a marketplace from 1 to market.marketplaces = %d", markets))
+	}
+	v.prob(k+".buyer_loss", g.BuyerLoss)
+	v.numIn(k+".migrate_days", g.MigrateDays, 0, float64(days))
 }

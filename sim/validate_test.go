@@ -147,6 +147,13 @@ func TestValidateKeys(t *testing.T) {
 		{"a target without test purchases", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 2, EndDay: 10, TargetDays: 3}}
 		}, []string{"police.group[1].target_days"}, 3.0},
+		{"a takedown of a marketplace that does not exist", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "takedown", EndDay: 10, Marketplace: 2, BuyerLoss: 0.5, MigrateDays: 3}}
+		}, []string{"police.group[1].marketplace"}, 2},
+		{"more marketplaces than shops", func(p *Params) { p.Market.Marketplaces = 5 }, []string{"market.marketplaces"}, 5},
+		{"a buyer loss on a patrol", func(p *Params) {
+			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, EndDay: 10, BuyerLoss: 0.9}}
+		}, []string{"police.group[1].buyer_loss"}, 0.9},
 		{"an unknown tactic", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Tactic: "ambush", Count: 2, EndDay: 10}}
 		}, []string{"police.group[1].tactic"}, "ambush"},

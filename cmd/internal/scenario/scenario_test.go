@@ -67,7 +67,7 @@ func TestShippedScenarioContents(t *testing.T) {
 	}
 	group := func(name, strategy string, count, start, end int, area ...int) sim.GroupParams {
 		// The hot-spot keys keep their defaults (sim.DefaultGroup).
-		g := sim.GroupParams{Name: name, Strategy: strategy, Count: count, StartDay: start, EndDay: end, Tactic: sim.TacticStakeout, ZoneSize: 10, Zones: 3, MemoryDays: 14, InterceptProb: 0.5, PurchasesPerDay: 1, TargetDays: 7}
+		g := sim.GroupParams{Name: name, Strategy: strategy, Count: count, StartDay: start, EndDay: end, Tactic: sim.TacticStakeout, ZoneSize: 10, Zones: 3, MemoryDays: 14, InterceptProb: 0.5, PurchasesPerDay: 1, TargetDays: 7, Marketplace: 1, BuyerLoss: 0.5, MigrateDays: 14}
 		if len(area) > 0 {
 			g.Area = area
 		}
@@ -289,7 +289,7 @@ func TestProblems(t *testing.T) {
 	const stasherKeys = "keys allowed in [stasher] are: area_radius, b_cover, b_demand, b_dist, b_risk, b_traffic, bulk_days, candidates, choice_temp, max_active, quota, relocate_range, relocate_threshold, risk_half_life_days, risk_kernel, risk_not_found, risk_seen, risk_seizure, shift_end, shift_start, sight_radius, speed"
 	const topKeys = "keys allowed at the top level are: days, description, name, seed, tick_minutes, warmup_days, and the tables [buyers], [city], [market], [organization], [police], [stasher], [zones]"
 	const unitsHint = " (a value must be a number, text in double quotes, true or false, or a list in square brackets with commas between its items; units and notes go in a comment, e.g. count = 40  # units)"
-	const groupKeys = "keys allowed in [[police.group]] are: area, cameras, cells, count, end_day, intercept_prob, memory_days, name, purchases_per_day, start_day, strategy, tactic, target_days, zone_size, zones"
+	const groupKeys = "keys allowed in [[police.group]] are: area, buyer_loss, cameras, cells, count, end_day, intercept_prob, marketplace, memory_days, migrate_days, name, purchases_per_day, start_day, strategy, tactic, target_days, zone_size, zones"
 	for _, tc := range []struct {
 		name, text string
 		want       []string

@@ -91,7 +91,7 @@ func TestSetProblems(t *testing.T) {
 			`-set city.landuse.park={ covr = 1 }: unknown key "city.landuse.park.covr" (did you mean "city.landuse.park.cover"?); keys allowed in [city.landuse.park] are: cover, demand, traffic`,
 		}},
 		{"unknown key in a new group", crackdown, []string{"police.group[3].cont=1"}, []string{
-			`-set police.group[3].cont=1: unknown key "police.group[3].cont" (did you mean "police.group[3].count"?); keys allowed in [[police.group]] are: area, cameras, cells, count, end_day, intercept_prob, memory_days, name, purchases_per_day, start_day, strategy, tactic, target_days, zone_size, zones`,
+			`-set police.group[3].cont=1: unknown key "police.group[3].cont" (did you mean "police.group[3].count"?); keys allowed in [[police.group]] are: area, buyer_loss, cameras, cells, count, end_day, intercept_prob, marketplace, memory_days, migrate_days, name, purchases_per_day, start_day, strategy, tactic, target_days, zone_size, zones`,
 		}},
 		{"out of range", "", []string{"buyers.count=-5"}, []string{
 			"-set buyers.count=-5: buyers.count = -5 is not allowed: a whole number from 0 to 10000000",

@@ -249,7 +249,7 @@ func TestSweepProblems(t *testing.T) {
 			`sweep.toml line 8: parameter police.group[1].count = -5 in arm "crackdown": police.group[1].count = -5 is not allowed: a whole number from 0 to 100000`,
 			`sweep.toml line 12: parameter police.group[2].count = 1 in arm "baseline": the scenario has no police groups; police.group[1] adds one`,
 			`sweep.toml line 12: parameter police.group[2].count = 3 in arm "baseline": the scenario has no police groups; police.group[1] adds one`,
-			`sweep.toml line 17: parameter market.shops = 30 in arm "baseline": scenario baseline.toml line 270: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30)`,
+			`sweep.toml line 17: parameter market.shops = 30 in arm "baseline": scenario baseline.toml line 276: organization.stashers = 20 is not allowed: at least one stasher per shop (market.shops = 30)`,
 		}},
 		{"measures and figures", "measures = [\"orders\", \"drops_placed_wqd\", \"orders\"]\ndaily_figures = [\"seized\", \"siezed\"]\n" + arms, nil, []string{
 			`sweep.toml line 1: measures item 2 = "drops_placed_wqd" is not allowed (did you mean "drops_placed_wdq"?): it must be a per-run measure, a column of runs.csv (docs/SWEEP.md lists them)`,
