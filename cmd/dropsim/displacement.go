@@ -112,6 +112,7 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	awText := fs.String("aw", "", "area weights `T,C,B[,BC]` of the treatment area, control, buffer and buffer control (e.g. their sizes): each count is divided by its area's weight")
 	alpha := fs.Float64("alpha", metrics.DefaultAlpha, "the WDD's confidence intervals are of level 1 - `alpha` (0.05: 95%)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	pf := addPointFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -123,6 +124,14 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["points"] {
+		return displacePoints(pf, set, stdout, stderr)
+	}
+	for _, n := range pointFlagNames {
+		if set[n] {
+			return usagef("-%s is a flag of -points, which measures incident data; give -points FILE with it, or leave it out", n)
+		}
+	}
 	opt := wddOptions{w: metrics.UnitWeights(), alpha: *alpha}
 	if !(*alpha > 0 && *alpha < 1) {
 		return usagef("-alpha %g is not allowed: it must lie between 0 and 1 (0.05 gives 95%% intervals)", *alpha)

@@ -13,7 +13,7 @@ func TestFigureNamesAreWhatFiguresDraws(t *testing.T) {
 	for _, run := range []func(testing.TB) *Run{testRun, noPeriodsRun, noTreatmentRun} {
 		r := run(t)
 		drawn := names(allFigures(t, r))
-		if got := FigureNames(r.Zones); !slices.Equal(got, drawn) {
+		if got := FigureNames(r.Zones, r.Points()); !slices.Equal(got, drawn) {
 			t.Errorf("FigureNames %v, Figures draws %v", got, drawn)
 		}
 		for _, n := range drawn {
