@@ -537,13 +537,15 @@ func (pf *pointFlags) study(set map[string]bool) (*pointsStudy, error) {
 	for _, inc := range incs {
 		first, last = min(first, inc.day), max(last, inc.day)
 	}
-	before, after := sim.PeriodLengths(*pf.beforeDays, *pf.afterDays, s-first, last+1-s-*pf.gapDays)
+	open, room := s-first, last+1-s-*pf.gapDays // days of data before the split, and after it and the gap
 	switch {
-	case before < 1:
+	case open < 1 && *pf.beforeDays == 0:
 		return nil, usagef("no incident of %s is dated before -split %s (the first is on %s), so there is no before period; give -before-days, or a later -split", path, dayDate(s), dayDate(first))
-	case after < 1:
-		return nil, usagef("no incident of %s is dated after -split %s and the %d gap days (the last is on %s), so there is no after period; give -after-days, or an earlier -split", path, dayDate(s), *pf.gapDays, dayDate(last))
-	case before+*pf.gapDays+after > sim.MaxDays:
+	case room < 1 && *pf.afterDays == 0:
+		return nil, usagef("no incident of %s is dated on or after -split %s and its %d gap days (the last is on %s), so there is no after period; give -after-days, or an earlier -split", path, dayDate(s), *pf.gapDays, dayDate(last))
+	}
+	before, after := sim.PeriodLengths(*pf.beforeDays, *pf.afterDays, open, room)
+	if before+*pf.gapDays+after > sim.MaxDays {
 		return nil, usagef("the periods span %d days, more than %d", before+*pf.gapDays+after, sim.MaxDays)
 	}
 	day0, days := s-before, before+*pf.gapDays+after

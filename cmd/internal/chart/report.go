@@ -311,7 +311,7 @@ func (v *reportView) pointsBrief(s *metrics.Summary) {
 			ps.FirstDate, ps.LastDate, ps.DayZero, ps.Split, s.Before[1]+1)},
 		{"Grid", fmt.Sprintf("%d x %d cells of %s map units (%s x %s), the south-west corner at (%s, %s): it covers every incident counted and the treatment area with its buffer and rings, so none is off the grid",
 			ps.Width, ps.Height, reportNum(ps.CellM), reportKm(w), reportKm(h), reportNum(ps.OriginX), reportNum(ps.OriginY))},
-		{"Method", "each incident is counted in the grid cell that holds it, and a cell is in an area when its centre lies in it; the incidents are what a run's drops placed are (series drops_placed of measures.csv), and there are no seizures or arrests"},
+		{"Method", "each incident is counted in the grid cell that holds it, and a cell is in an area when its centre lies in it; measures.csv and summary.json count the incidents as the series drops_placed"},
 	}
 }
 
