@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -544,3 +545,57 @@ func TestPointsMatchedControl(t *testing.T) {
 }
 
 func abs(x int) int { return max(x, -x) }
+
+// TestPointsOutputDirectory: -points keeps the files it did not write,
+// refuses its earlier analysis without -force and replaces only its own
+// files with it; dropsim plot refuses the directory; and the report and
+// figures speak of incidents, not of a model's drops, scenario, police or
+// market.
+func TestPointsOutputDirectory(t *testing.T) {
+	out := t.TempDir()
+	notes := filepath.Join(out, "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := pointArgs(out, "-treatment", exTreatment)
+	if code, _, stderr := dropsim(args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, _, stderr := dropsim(args...)
+	if code != 2 || !strings.Contains(stderr, "holds the earlier displacement analysis of "+filepath.Join(exampleDir, "incidents.csv")) || !strings.Contains(stderr, "give -force") {
+		t.Errorf("again without -force: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = dropsim(append(args, "-force")...)
+	if code != 0 || !strings.Contains(stderr, "replaced the earlier displacement analysis") || !strings.Contains(stderr, "kept 1 entry that dropsim did not write") {
+		t.Errorf("with -force: exit %d, %s", code, stderr)
+	}
+	if b, err := os.ReadFile(notes); err != nil || string(b) != "mine" {
+		t.Errorf("notes.txt: %q, %v", b, err)
+	}
+	code, _, stderr = dropsim("plot", out)
+	if code != 2 || !strings.Contains(stderr, "holds a displacement analysis of the incidents in") {
+		t.Errorf("plot: exit %d, %s", code, stderr)
+	}
+	var man struct {
+		Complete bool     `json:"complete"`
+		Points   string   `json:"points"`
+		Files    []string `json:"files"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(b, &man); err != nil || !man.Complete || man.Points == "" ||
+		!slices.Equal(man.Files, []string{"summary.json", "measures.csv", "figures/drops_by_zone.png", "figures/density_before.png", "figures/density_after.png",
+			"figures/density_change.png", "figures/rings.png", "figures/centroid_path.png", "report.html", "manifest.json"}) {
+		t.Errorf("manifest %+v, %v", man, err)
+	}
+	// What the report says, its images and styles left out.
+	page, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	text := regexp.MustCompile(`(?s)<style.*?</style>|<script.*?</script>|<[^>]*>`).ReplaceAllString(string(page), " ")
+	for _, w := range regexp.MustCompile(`(?i)\b(drops?|stashers?|buyers?|shops?|scenario|seed|police|market|land use|water|sweep|runs?)\b`).FindAllString(text, -1) {
+		t.Errorf("the report of incident data speaks of %q", w)
+	}
+	for _, want := range []string{"626 incidents from", "5 before the before period, left out", "coordinate reference system EPSG:32633", "day 0 is 2024-01-01", "2024-03-01 to 2024-04-29"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}

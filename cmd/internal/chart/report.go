@@ -307,7 +307,7 @@ func (v *reportView) pointsBrief(s *metrics.Summary) {
 	v.Brief = []reportKV{
 		{"Data", fmt.Sprintf("%s (%s), coordinate reference system %s", ps.File, ps.Format, crs)},
 		{"Incidents", fmt.Sprintf("%d read: %s", ps.Incidents, strings.Join(left, "; "))},
-		{"Dates", fmt.Sprintf("the incidents run from %s to %s; day 0 is %s, the intervention starts on %s (day %d)",
+		{"Dates", fmt.Sprintf("the incidents are dated %s to %s; day 0 is %s, the intervention starts on %s (day %d)",
 			ps.FirstDate, ps.LastDate, ps.DayZero, ps.Split, s.Before[1]+1)},
 		{"Grid", fmt.Sprintf("%d x %d cells of %s map units (%s x %s), the south-west corner at (%s, %s): it covers every incident counted and the treatment area with its buffer and rings, so none is off the grid",
 			ps.Width, ps.Height, reportNum(ps.CellM), reportKm(w), reportKm(h), reportNum(ps.OriginX), reportNum(ps.OriginY))},
