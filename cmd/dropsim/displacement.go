@@ -95,12 +95,13 @@ type displacementResult struct {
 }
 
 func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N]  or  -csv FILE  or  -harm FILE; [-tw B,A] [-aw T,C,B[,BC]] [-alpha A] [-json]",
+	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N]  or  -csv FILE  or  -harm FILE; [-tw B,A] [-aw T,C,B[,BC]] [-alpha A] [-json]\n"+
+		"   or: dropsim displacement -points FILE -treatment x0,y0,x1,y1|-polygon \"x y, ...\"|-area FILE.geojson -split YYYY-MM-DD -out DIR [-buffer M] [-rings N] [-ring-width M] [-control matched|rest|x0,y0,x1,y1] [-cell M] ...",
 		"dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010", stderr)
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprint(stderr, displacementLimits)
+		fmt.Fprint(stderr, displacementLimits+pointsHelp)
 	}
 	vals := make([]countFlag, len(countFlags))
 	for i, f := range countFlags {

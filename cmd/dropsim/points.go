@@ -43,6 +43,24 @@ type pointFlags struct {
 	force, quiet                          *bool
 }
 
+// pointsHelp ends the help of dropsim displacement: incident data.
+const pointsHelp = `
+Incident data (-points FILE):
+  dropsim displacement -points FILE -treatment x0,y0,x1,y1 -split YYYY-MM-DD -out DIR
+  counts incidents (a CSV file with x, y and date columns, or GeoJSON
+  points with a date property) on a grid of -cell map units (metres in a
+  projected CRS), in a treatment area (-treatment, -polygon, or -area, a
+  GeoJSON polygon as QGIS exports it), its -buffer and -rings and a
+  control (-control), before and after -split, and writes measures.csv,
+  summary.json, figures/ and report.html in DIR, as dropsim run does. An
+  incident counts in the cell that holds it, and a cell is in an area when
+  its centre is. The incidents are the series drops_placed of the
+  measures; there are no seizures or arrests. For example:
+  dropsim displacement -points examples/points/incidents.csv -crs EPSG:32633 \
+    -treatment 412000,6176000,413000,6177000 -rings 3 \
+    -control 410500,6173500,414500,6174500 -split 2024-03-01 -out outputs/points
+`
+
 // pointFlagNames are the flags that only -points takes.
 var pointFlagNames = []string{"x", "y", "date", "date-format", "crs", "treatment", "polygon", "area", "control", "buffer", "control-gap",
 	"ring-width", "cell", "rings", "before-days", "after-days", "gap-days", "split", "out", "formats", "force", "q"}
@@ -56,11 +74,11 @@ func addPointFlags(fs *flag.FlagSet) *pointFlags {
 		y:          fs.String("y", "y", "-points: the CSV `column` of the incidents' y (northing)"),
 		date:       fs.String("date", "date", "-points: the CSV column, or GeoJSON property, of the incidents' `date`"),
 		dateFormat: fs.String("date-format", time.DateOnly, "-points: the `layout` of the dates, as Go writes the date 2 January 2006 (e.g. 02/01/2006); a date with a time (2006-01-02T15:04:05Z07:00) counts on its own day"),
-		crs:        fs.String("crs", "", "-points: the coordinate reference system of the incidents, e.g. EPSG:32633, for the report and the maps (a GeoJSON file names its own)"),
+		crs:        fs.String("crs", "", "-points: the coordinate reference system of the incidents, a `code` such as EPSG:32633, for the report and the maps (a GeoJSON file names its own)"),
 		treatment:  fs.String("treatment", "", "-points: the treatment area, a `rectangle` x0,y0,x1,y1 in map units (west, south, east, north)"),
 		polygon:    fs.String("polygon", "", "-points: the treatment area, a polygon `\"x y, x y, x y, ...\"` in map units"),
 		area:       fs.String("area", "", "-points: the treatment area, a GeoJSON `file` of a polygon (a Polygon or MultiPolygon, or a FeatureCollection whose first feature is one, as QGIS exports)"),
-		control:    fs.String("control", sim.ControlMatched, "-points: the control area: \"matched\" (as many cells as the treatment area of each class of count before the split, the nearest beyond the buffer, the gap and the rings), \"rest\" (every cell beyond the buffer and the gap) or a `rectangle` x0,y0,x1,y1 in map units"),
+		control:    fs.String("control", sim.ControlMatched, "-points: the control area, `matched|rest|x0,y0,x1,y1`: matched gives as many cells as the treatment area of each class of count before the split (0, 1, 2-3, 4-7, ...), the nearest beyond the buffer, the gap and the rings; rest every cell beyond the buffer and the gap; or a rectangle in map units"),
 		buffer:     fs.Float64("buffer", 500, "-points: the buffer's `width` around the treatment area, in map units"),
 		controlGap: fs.Float64("control-gap", 0, "-points: the `width` between the buffer and a matched or rest control, in map units (default: the buffer's width)"),
 		ringWidth:  fs.Float64("ring-width", 500, "-points: the `width` of each distance ring, in map units"),
@@ -691,7 +709,7 @@ func (st *pointsStudy) control(z *sim.Zones, rect []float64) (*sim.Zones, error)
 		}
 		// Cells picked for their counts before are picked partly for their
 		// noise: their counts after fall back towards their mean.
-		what += ". The control's cells are chosen by their counts before, so its count after regresses towards its mean (a cell with an incident by chance seldom has one again): compare with -control rest or a rectangle"
+		what += ". The control's cells are chosen by their counts before, so its count after regresses towards its mean (a cell with an incident by chance seldom has one again; Daw & Hatfield 2018): compare with -control rest or a rectangle"
 		z = z.WithControl(cells, match, what)
 	}
 	return z, nil

@@ -270,6 +270,20 @@ func TestPointsExampleByHand(t *testing.T) {
 				t.Errorf("wdq = %q with a success measure of %v >= 0, want undefined", m[dp+"wdq"], success)
 			}
 			t.Logf("%s: Rb %v Ra %v Bb %v Ba %v Cb %v Ca %v rings %v; WDQ %s, WDD %v (SE %s)", c.name, Rb, Ra, Bb, Ba, Cb, Ca, h.ring, m[dp+"wdq"], wdd, m[dp+"wdd_se"])
+			// examples/points/README.md gives these counts and measures.
+			readme, err := os.ReadFile(filepath.Join(exampleDir, "README.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"Rb " + m[dp+"Rb"] + " Ra " + m[dp+"Ra"] + " Bb " + m[dp+"Bb"] + " Ba " + m[dp+"Ba"] + " Cb " + m[dp+"Cb"] + " Ca " + m[dp+"Ca"], m[dp+"wdq"], m[dp+"wdd_se"]}
+			if c.name == "polygon" {
+				want[0] = "Rb " + m[dp+"Rb"] + ", Ra " + m[dp+"Ra"] + ", Bb " + m[dp+"Bb"] + ", Ba " + m[dp+"Ba"] + ", Cb " + m[dp+"Cb"] + ", Ca " + m[dp+"Ca"]
+			}
+			for _, w := range want {
+				if !strings.Contains(string(readme), w) {
+					t.Errorf("examples/points/README.md does not give %q", w)
+				}
+			}
 			// Incident data have no seizures or arrests.
 			for key := range m {
 				if !strings.HasPrefix(key, "drops_placed/") {
