@@ -77,6 +77,20 @@ func (f *csvFile) read() ([]string, error) {
 	return rec, nil
 }
 
+// fieldsFor checks that the record just read has one field for each of
+// the n columns of the header on line headLine.
+func (f *csvFile) fieldsFor(rec []string, n, headLine int) error {
+	if len(rec) == n {
+		return nil
+	}
+	line, _ := f.csv.FieldPos(0)
+	few := "too few"
+	if len(rec) > n {
+		few = "too many"
+	}
+	return usagef("%s line %d has %d fields, %s for the %d columns of the header (line %d); every row needs one field per column", f.path, line, len(rec), few, n, headLine)
+}
+
 // readError says in one sentence why the file could not be read as CSV.
 func (f *csvFile) readError(err error) error {
 	const quoting = `a quoted field must end with a quote (") followed by a comma or the end of the line, and a quote inside it must be written twice ("")`

@@ -554,12 +554,8 @@ func (cr *countsReader) next() (countsRow, error) {
 		return countsRow{}, err
 	}
 	line, _ := cr.csv.FieldPos(0)
-	if len(rec) != cr.fields {
-		few := "too few"
-		if len(rec) > cr.fields {
-			few = "too many"
-		}
-		return countsRow{}, usagef("%s line %d has %d fields, %s for the %d columns of the header (line %d); every row needs one field per column", cr.path, line, len(rec), few, cr.fields, cr.headLine)
+	if err := cr.fieldsFor(rec, cr.fields, cr.headLine); err != nil {
+		return countsRow{}, err
 	}
 	var v [8]float64
 	for k, i := range cr.col {

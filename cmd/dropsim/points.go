@@ -227,12 +227,8 @@ func readIncidentsCSV(path, xName, yName, dateName string, dates dateParser) ([]
 			return nil, err
 		}
 		line, _ := f.csv.FieldPos(0)
-		if len(rec) != len(head) {
-			few := "too few"
-			if len(rec) > len(head) {
-				few = "too many"
-			}
-			return nil, usagef("%s line %d has %d fields, %s for the %d columns of the header (line %d); every row needs one field per column", path, line, len(rec), few, len(head), headLine)
+		if err := f.fieldsFor(rec, len(head), headLine); err != nil {
+			return nil, err
 		}
 		if len(incs) == maxIncidents {
 			return nil, usagef("%s line %d: more than %d incidents; split the file by area or time", path, line, maxIncidents)
@@ -255,16 +251,13 @@ func readIncidentsCSV(path, xName, yName, dateName string, dates dateParser) ([]
 	return incs, nil
 }
 
-// quoteList names columns for a message: "x", "y" and "when".
+// quoteList names columns for a message: "x", "y", "when".
 func quoteList(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
 		q[i] = strconv.Quote(n)
 	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	return strings.Join(q, ", ")
 }
 
 // readIncidentsGeoJSON reads a GeoJSON FeatureCollection of points with a
@@ -555,16 +548,9 @@ func (pf *pointFlags) study(set map[string]bool) (*pointsStudy, error) {
 	for _, inc := range incs {
 		first, last = min(first, inc.day), max(last, inc.day)
 	}
-	open, room := s-first, last+1-s-*pf.gapDays // days of data before the split, and after it and the gap
-	switch {
-	case open < 1 && *pf.beforeDays == 0:
-		return nil, usagef("no incident of %s is dated before -split %s (the first is on %s), so there is no before period; give -before-days, or a later -split", path, dayDate(s), dayDate(first))
-	case room < 1 && *pf.afterDays == 0:
-		return nil, usagef("no incident of %s is dated on or after -split %s and its %d gap days (the last is on %s), so there is no after period; give -after-days, or an earlier -split", path, dayDate(s), *pf.gapDays, dayDate(last))
-	}
-	before, after := sim.PeriodLengths(*pf.beforeDays, *pf.afterDays, open, room)
-	if before+*pf.gapDays+after > sim.MaxDays {
-		return nil, usagef("the periods span %d days, more than %d", before+*pf.gapDays+after, sim.MaxDays)
+	before, after, err := pointsPeriods(pf, path, s, first, last)
+	if err != nil {
+		return nil, err
 	}
 	day0, days := s-before, before+*pf.gapDays+after
 	src := metrics.PointsSource{File: path, Format: format, CRS: crs, Incidents: len(incs),
@@ -585,29 +571,13 @@ func (pf *pointFlags) study(set map[string]bool) (*pointsStudy, error) {
 	}
 	src.Counted = len(counted)
 
-	// The grid covers the incidents counted, the treatment area with its
-	// buffer and rings, and a control rectangle, with a cell more on every
-	// side (so that rounding puts no incident off the grid), on multiples
-	// of the cell size.
-	margin := float64(max(bufferCells, *pf.rings*ringCells)) * cell
-	x0, y0, x1, y1 := area.bounds()
-	x0, y0, x1, y1 = x0-margin, y0-margin, x1+margin, y1+margin
-	for _, inc := range counted {
-		x0, y0, x1, y1 = min(x0, inc.x), min(y0, inc.y), max(x1, inc.x), max(y1, inc.y)
-	}
-	if controlRect != nil {
-		x0, y0, x1, y1 = min(x0, controlRect[0]), min(y0, controlRect[1]), max(x1, controlRect[2]), max(y1, controlRect[3])
-	}
-	west, north := math.Floor(x0/cell)*cell-cell, math.Ceil(y1/cell)*cell+cell
-	w, h := math.Floor((x1-west)/cell)+2, math.Floor((north-y0)/cell)+2
-	if w > sim.MaxSide || h > sim.MaxSide || w*h > sim.MaxCells {
-		return nil, usagef("the incidents and the treatment area span %s x %s map units, %g x %g cells of %g (-cell), more than dropsim's %d cells; give a larger -cell, or leave out incidents far from the treatment area", num(x1-x0), num(y1-y0), w, h, cell, sim.MaxCells)
-	}
-
 	p := sim.DefaultParams()
 	p.Name, p.Seed = "points", 0
-	p.City.Width, p.City.Height, p.City.CellM = int(w), int(h), cell
-	p.City.OriginX, p.City.OriginY, p.City.CRS = west, north-h*cell, crs
+	p.City.CellM, p.City.CRS = cell, crs
+	margin := float64(max(bufferCells, *pf.rings*ringCells)) * cell
+	if err := pointsGrid(&p.City, counted, area, controlRect, margin); err != nil {
+		return nil, err
+	}
 	p.Days, p.WarmupDays = days, 0
 	p.Zones = sim.ZoneParams{BufferWidth: bufferCells, ControlMethod: strings.TrimSpace(*pf.control), ControlGap: gapCells,
 		RingWidth: ringCells, Rings: *pf.rings, SplitDay: before, GapDays: *pf.gapDays, BeforeDays: before, AfterDays: after}
@@ -659,6 +629,50 @@ func (pf *pointFlags) study(set map[string]bool) (*pointsStudy, error) {
 	}
 	st.z, err = st.control(z, controlRect)
 	return st, err
+}
+
+// pointsPeriods are the lengths of the before and after periods: those of
+// -before-days and -after-days, or else equal and as long as the data
+// allow (sim.PeriodLengths, as a run's), the incidents being dated from
+// day first to day last and the split on day split (day numbers).
+func pointsPeriods(pf *pointFlags, path string, split, first, last int) (before, after int, err error) {
+	open, room := split-first, last+1-split-*pf.gapDays // days of data before the split, and after it and the gap
+	switch {
+	case open < 1 && *pf.beforeDays == 0:
+		return 0, 0, usagef("no incident of %s is dated before -split %s (the first is on %s), so there is no before period; give -before-days, or a later -split", path, dayDate(split), dayDate(first))
+	case room < 1 && *pf.afterDays == 0:
+		return 0, 0, usagef("no incident of %s is dated on or after -split %s and its %d gap days (the last is on %s), so there is no after period; give -after-days, or an earlier -split", path, dayDate(split), *pf.gapDays, dayDate(last))
+	}
+	before, after = sim.PeriodLengths(*pf.beforeDays, *pf.afterDays, open, room)
+	if before+*pf.gapDays+after > sim.MaxDays {
+		return 0, 0, usagef("the periods span %d days, more than %d", before+*pf.gapDays+after, sim.MaxDays)
+	}
+	return before, after, nil
+}
+
+// pointsGrid sizes and places the grid of c (whose CellM is set): it
+// covers the incidents, the treatment area grown by margin (its buffer and
+// rings) and a control rectangle (nil for none), with a cell more on every
+// side (so that rounding puts no incident off the grid), its lines on
+// multiples of the cell size.
+func pointsGrid(c *sim.CityParams, incs []incident, area *mapArea, controlRect []float64, margin float64) error {
+	cell := c.CellM
+	x0, y0, x1, y1 := area.bounds()
+	x0, y0, x1, y1 = x0-margin, y0-margin, x1+margin, y1+margin
+	for _, inc := range incs {
+		x0, y0, x1, y1 = min(x0, inc.x), min(y0, inc.y), max(x1, inc.x), max(y1, inc.y)
+	}
+	if controlRect != nil {
+		x0, y0, x1, y1 = min(x0, controlRect[0]), min(y0, controlRect[1]), max(x1, controlRect[2]), max(y1, controlRect[3])
+	}
+	west, north := math.Floor(x0/cell)*cell-cell, math.Ceil(y1/cell)*cell+cell
+	w, h := math.Floor((x1-west)/cell)+2, math.Floor((north-y0)/cell)+2
+	if w > sim.MaxSide || h > sim.MaxSide || w*h > sim.MaxCells {
+		return usagef("the incidents and the treatment area span %s x %s map units, %g x %g cells of %g (-cell), more than dropsim's %d cells; give a larger -cell, or leave out incidents far from the treatment area", num(x1-x0), num(y1-y0), w, h, cell, sim.MaxCells)
+	}
+	c.Width, c.Height = int(w), int(h)
+	c.OriginX, c.OriginY = west, north-h*cell
+	return nil
 }
 
 // widthCells is the width v in map units of the flag name in cells of
@@ -789,15 +803,8 @@ func displacePoints(pf *pointFlags, set map[string]bool, stdout, stderr io.Write
 	if sig := intr.Signal(); sig != nil {
 		return interruptedError{sig: sig, what: "before the analysis was written: nothing in " + dir + " was changed"}
 	}
-	if err := d.Clear(earlier); err != nil {
+	if err := replaceEarlier(d, earlier, stderr); err != nil {
 		return err
-	}
-	if len(earlier.Files) > 0 {
-		kept := ""
-		if earlier.Others > 0 {
-			kept = fmt.Sprintf("; kept %d %s that dropsim did not write", earlier.Others, plural(earlier.Others, "entry", "entries"))
-		}
-		fmt.Fprintf(stderr, "dropsim: replaced %s in %s%s\n", earlier.Describe(), dir, kept)
 	}
 	man := output.Manifest{Program: "dropsim", Version: version(), Scenario: st.p.Name, Points: st.source.File,
 		Started: start.UTC(), Days: st.p.Days, Params: st.p}

@@ -373,7 +373,7 @@ func TestPointsBadInput(t *testing.T) {
 		{name: "y infinite", file: "y.csv", text: head + good + "412500.5,Inf,2024-01-02\n", want: []string{`y.csv line 3, column 2 (y): "Inf" is not allowed`}},
 		{name: "bad date", file: "date.csv", text: head + good + "412500.5,6176500.5,2024-13-01\n", want: []string{`date.csv line 3, column 3 (date): "2024-13-01" is not a date in the layout "2006-01-02" (-date-format), such as "2024-03-01"`}},
 		{name: "date in another layout", file: "layout.csv", text: head + "412500.5,6176500.5,01/01/2024\n", want: []string{`line 2, column 3 (date): "01/01/2024" is not a date`}},
-		{name: "missing column", file: "cols.csv", text: "x,y,when\n412500.5,6176500.5,2024-01-01\n", want: []string{`cols.csv line 1: the header has no column "date" (-date); its columns are "x", "y" and "when"`}},
+		{name: "missing column", file: "cols.csv", text: "x,y,when\n412500.5,6176500.5,2024-01-01\n", want: []string{`cols.csv line 1: the header has no column "date" (-date); its columns are "x", "y", "when"`}},
 		{name: "named column missing", file: "named.csv", text: head + good, flags: []string{"-x", "easting"}, want: []string{`named.csv line 1: the header has no column "easting" (-x)`}},
 		{name: "duplicate column", file: "dup.csv", text: "x,y,date,X\n1,2,2024-01-01,3\n", want: []string{`dup.csv line 1: columns 1 ("x") and 4 ("X") are both x`}},
 		{name: "too few fields", file: "few.csv", text: head + good + "412500.5,6176500.5\n", want: []string{"few.csv line 3 has 2 fields, too few for the 3 columns"}},
@@ -454,6 +454,66 @@ func TestPointsBadInput(t *testing.T) {
 	}
 }
 
+// studyOf is the study of dropsim args, as the command makes it.
+func studyOf(t *testing.T, args []string) *pointsStudy {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	pf := addPointFlags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	st, err := pf.study(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestPointsPeriods: with a gap and a before period of 30 days the after
+// period is as long, day 0 is 30 days before the split, and the incidents
+// in the gap, before day 0 and after the after period are those counted
+// by hand from their dates.
+func TestPointsPeriods(t *testing.T) {
+	st := studyOf(t, pointArgs(t.TempDir(), "-treatment", exTreatment, "-gap-days", "7", "-before-days", "30"))
+	z, src := st.z, st.source
+	if z.BeforeStart != 0 || z.SplitDay != 30 || z.AfterStart != 37 || z.AfterEnd != 67 || st.p.Days != 67 || src.DayZero != "2024-01-31" {
+		t.Errorf("before [%d, %d), after [%d, %d) of %d days from %s; want [0, 30) and [37, 67) of 67 from 2024-01-31",
+			z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd, st.p.Days, src.DayZero)
+	}
+	var gap, early, late, before, after int
+	for _, r := range readExampleCSV(t) {
+		switch {
+		case r.date < "2024-01-31":
+			early++
+		case r.date < "2024-03-01":
+			before++
+		case r.date <= "2024-03-07":
+			gap++
+		case r.date <= "2024-04-06": // day 66
+			after++
+		default:
+			late++
+		}
+	}
+	if src.InGap != gap || src.Earlier != early || src.Later != late || src.Counted != before+gap+after {
+		t.Errorf("in the gap %d, before %d, after %d, counted %d; by hand %d, %d, %d, %d", src.InGap, src.Earlier, src.Later, src.Counted, gap, early, late, before+gap+after)
+	}
+	var nb, na int
+	for _, d := range st.drops {
+		switch z.PeriodOf(int(d.Placed) / st.p.TicksPerDay()) {
+		case sim.PeriodBefore:
+			nb++
+		case sim.PeriodAfter:
+			na++
+		}
+	}
+	if nb != before || na != after {
+		t.Errorf("%d incidents before and %d after, by hand %d and %d", nb, na, before, after)
+	}
+}
+
 // countClassByHand is the class of a count before, 0, 1, 2-3, 4-7, ...,
 // by halving.
 func countClassByHand(n int) int {
@@ -474,20 +534,7 @@ func TestPointsMatchedControl(t *testing.T) {
 	args := pointArgs(t.TempDir(), "-treatment", exTreatment)
 	i := slices.Index(args, "-control")
 	args = slices.Delete(args, i, i+2) // the default: matched
-	study := func() *pointsStudy {
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
-		pf := addPointFlags(fs)
-		if err := fs.Parse(args[1:]); err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		st, err := pf.study(set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
+	study := func() *pointsStudy { return studyOf(t, args) }
 	st := study()
 	c := st.p.City
 	cellsOf := func(z *sim.Zones, zone sim.Zone) []int {
