@@ -37,9 +37,10 @@ type ControlMatch struct {
 	Nearest, Farthest int
 }
 
-// matchReach is how far from the treatment area a matched control must
-// start: beyond the buffer and the control gap, and beyond the rings.
-func matchReach(zp *ZoneParams) int {
+// MatchReach is how far from the treatment area a matched control must
+// start, in cells: beyond the buffer and the control gap, and beyond the
+// rings.
+func (zp *ZoneParams) MatchReach() int {
 	return max(zp.BufferWidth+zp.ControlGap, zp.Rings*zp.RingWidth)
 }
 
@@ -151,7 +152,7 @@ func (z *Zones) matchLandUse(land []grid.Class, zp *ZoneParams) *Zones {
 	if !z.ControlPending || len(land) != z.W*z.H {
 		return z
 	}
-	reach := matchReach(zp)
+	reach := zp.MatchReach()
 	cells, m := z.MatchCells(reach, int(grid.NumClasses), func(i int) int { return int(land[i]) })
 	if len(cells) > 0 {
 		what := fmt.Sprintf("%d cells matched to the treatment area's land uses, cell for cell, the nearest of each land use farther than %d cells from it (beyond the buffer, the gap and the rings; %d to %d cells from it; zones.control_method = %q)",

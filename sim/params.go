@@ -87,6 +87,14 @@ func (c *CityParams) MapXY(x, y float64) (float64, float64) {
 	return c.OriginX + x*c.CellM, c.OriginY + (float64(c.Height)-y)*c.CellM
 }
 
+// GridXY is the inverse of MapXY: the grid coordinates (in cells, x east
+// and y south from the north-west corner) of map coordinates. The point
+// lies in cell (floor(x), floor(y)); one on a cell's edge lies in the cell
+// east or south of the edge.
+func (c *CityParams) GridXY(mx, my float64) (float64, float64) {
+	return (mx - c.OriginX) / c.CellM, float64(c.Height) - (my-c.OriginY)/c.CellM
+}
+
 // LandUseTable is the per-class cover, traffic and demand of MODEL.md section 2.
 type LandUseTable struct {
 	Centre      grid.ClassProps `toml:"centre"`

@@ -240,58 +240,11 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	zp := &p.Zones
 	W, H := p.City.Width, p.City.Height
 	z := &Zones{W: W, H: H}
-	var errs []*ParamError
+	key, rect, poly, group := p.treatmentSource()
+	errs := p.zonePeriods(z, group)
 	bad := func(key string, val any, allowed string) {
 		errs = append(errs, &ParamError{Key: key, Value: val, Allowed: allowed})
 	}
-	key, rect, poly, group := p.treatmentSource()
-
-	// Periods.
-	z.WindowStart, z.WindowEnd = 0, p.Days
-	split := zp.SplitDay
-	if group >= 0 {
-		g := p.Police.Groups[group]
-		z.WindowStart, z.WindowEnd = g.StartDay, g.EndDay
-		if split == 0 {
-			split = g.StartDay
-		}
-	} else if split > 0 {
-		z.WindowStart = split
-	}
-	switch {
-	case split <= 0 && group >= 0:
-		z.PeriodReason = "the treatment starts on day 0, so there is no before period; set zones.split_day"
-	case split <= 0:
-		z.PeriodReason = "no intervention start is known; set zones.split_day"
-	case split+zp.GapDays >= p.Days:
-		bad("zones.split_day", split, fmt.Sprintf("a day such that split_day + gap_days (%d) < days (%d), so that the after period has at least one day", zp.GapDays, p.Days))
-	case split <= p.WarmupDays:
-		z.PeriodReason = fmt.Sprintf("the intervention starts on day %d, within the warm-up (warmup_days = %d), so there is no before period; set a shorter warmup_days or a later split_day", split, p.WarmupDays)
-	default:
-		// The before period ends at the split and never reaches into the
-		// warm-up, while the market is still settling from its start.
-		before, after := zp.BeforeDays, zp.AfterDays
-		room, open := p.Days-split-zp.GapDays, split-p.WarmupDays
-		switch {
-		case before == 0 && after == 0:
-			before = min(open, room)
-			after = before
-		case before == 0:
-			before = min(open, after)
-		case after == 0:
-			after = min(room, before)
-		}
-		if before > open {
-			bad("zones.before_days", before, fmt.Sprintf("at most split_day - warmup_days = %d days (the before period ends at the split and starts after the warm-up)", open))
-		}
-		if after > room {
-			bad("zones.after_days", after, fmt.Sprintf("at most %d days (days - split_day - gap_days)", room))
-		}
-		z.HasPeriods = true
-		z.BeforeStart, z.SplitDay = split-before, split
-		z.AfterStart, z.AfterEnd = split+zp.GapDays, split+zp.GapDays+after
-	}
-
 	if key == "" {
 		z.Reason = "the scenario has no treatment area: set [zones] treatment, polygon or group, or add a police group with strategy \"area\""
 		return z, errs
@@ -331,6 +284,113 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	}
 	if group >= 0 && (key == "zones.group" || strings.HasPrefix(key, "police.group")) {
 		z.Treatment += fmt.Sprintf(", the area of police group %q", p.Police.Groups[group].Name)
+	}
+	return z, append(errs, z.surround(label, inTreat, zp)...)
+}
+
+// ZonesFromCells resolves p's zones around a treatment area given as its
+// cells (cell ids y*W + x, in any order, each once), which what describes
+// for reports, instead of zones.treatment, polygon or group: the buffer,
+// the rings, the control (a rectangle, "rest", or pending for a matched
+// control: see MatchCells and WithControl) and the periods are p.Zones',
+// as buildZones resolves them, and the police groups are not read. This
+// places an area drawn in map units, whose cells are those whose centres
+// lie inside it, on the grid (dropsim displacement -points). p must be
+// valid; a cell outside the grid, a cell given twice or no cell at all is
+// a ParamError.
+func (p *Params) ZonesFromCells(cells []int, what string) (*Zones, []*ParamError) {
+	W, H := p.City.Width, p.City.Height
+	z := &Zones{W: W, H: H}
+	errs := p.zonePeriods(z, -1)
+	label := make([]Zone, W*H)
+	for _, c := range cells {
+		if c < 0 || c >= W*H || label[c] == ZoneTreatment {
+			return z, append(errs, &ParamError{Key: "treatment cells", Value: c, Allowed: fmt.Sprintf("each cell once, a cell id y*W + x from 0 to %d", W*H-1)})
+		}
+		label[c] = ZoneTreatment
+	}
+	if len(cells) == 0 {
+		return z, append(errs, &ParamError{Key: "treatment cells", Value: "none", Allowed: "at least one cell"})
+	}
+	z.Treatment = what
+	return z, append(errs, z.surround(label, len(cells), &p.Zones)...)
+}
+
+// PeriodLengths are the lengths of the before and after periods of the
+// displacement measures when before and after days are asked for (0: not
+// given) and open days are there before the split and room days after it
+// and its gap. Neither given makes both as long as the shorter can be,
+// since the WDD compares counts of periods of equal length; one given
+// makes the other as long, if there is room. The lengths are not checked
+// against open and room.
+func PeriodLengths(before, after, open, room int) (int, int) {
+	switch {
+	case before == 0 && after == 0:
+		before = min(open, room)
+		after = before
+	case before == 0:
+		before = min(open, after)
+	case after == 0:
+		after = min(room, before)
+	}
+	return before, after
+}
+
+// zonePeriods resolves the before and after periods into z, and the
+// intervention window of figures: that of police group group (-1: none).
+func (p *Params) zonePeriods(z *Zones, group int) []*ParamError {
+	zp := &p.Zones
+	var errs []*ParamError
+	bad := func(key string, val any, allowed string) {
+		errs = append(errs, &ParamError{Key: key, Value: val, Allowed: allowed})
+	}
+	z.WindowStart, z.WindowEnd = 0, p.Days
+	split := zp.SplitDay
+	if group >= 0 {
+		g := p.Police.Groups[group]
+		z.WindowStart, z.WindowEnd = g.StartDay, g.EndDay
+		if split == 0 {
+			split = g.StartDay
+		}
+	} else if split > 0 {
+		z.WindowStart = split
+	}
+	switch {
+	case split <= 0 && group >= 0:
+		z.PeriodReason = "the treatment starts on day 0, so there is no before period; set zones.split_day"
+	case split <= 0:
+		z.PeriodReason = "no intervention start is known; set zones.split_day"
+	case split+zp.GapDays >= p.Days:
+		bad("zones.split_day", split, fmt.Sprintf("a day such that split_day + gap_days (%d) < days (%d), so that the after period has at least one day", zp.GapDays, p.Days))
+	case split <= p.WarmupDays:
+		z.PeriodReason = fmt.Sprintf("the intervention starts on day %d, within the warm-up (warmup_days = %d), so there is no before period; set a shorter warmup_days or a later split_day", split, p.WarmupDays)
+	default:
+		// The before period ends at the split and never reaches into the
+		// warm-up, while the market is still settling from its start.
+		room, open := p.Days-split-zp.GapDays, split-p.WarmupDays
+		before, after := PeriodLengths(zp.BeforeDays, zp.AfterDays, open, room)
+		if before > open {
+			bad("zones.before_days", before, fmt.Sprintf("at most split_day - warmup_days = %d days (the before period ends at the split and starts after the warm-up)", open))
+		}
+		if after > room {
+			bad("zones.after_days", after, fmt.Sprintf("at most %d days (days - split_day - gap_days)", room))
+		}
+		z.HasPeriods = true
+		z.BeforeStart, z.SplitDay = split-before, split
+		z.AfterStart, z.AfterEnd = split+zp.GapDays, split+zp.GapDays+after
+	}
+	return errs
+}
+
+// surround completes zones whose treatment area is labelled in label
+// (inTreat cells): the buffer, the rings, the control (an explicit
+// rectangle, the rest of the city, or pending for a matched control) and
+// the buffer control, the cells of each zone and the treatment's centre.
+func (z *Zones) surround(label []Zone, inTreat int, zp *ZoneParams) []*ParamError {
+	W, H := z.W, z.H
+	var errs []*ParamError
+	bad := func(key string, val any, allowed string) {
+		errs = append(errs, &ParamError{Key: key, Value: val, Allowed: allowed})
 	}
 	z.HasTreatment = true
 
@@ -394,7 +454,7 @@ func (p *Params) buildZones() (*Zones, []*ParamError) {
 	}
 	z.CX, z.CY = sx/float64(inTreat), sy/float64(inTreat)
 	z.label = label
-	return z, errs
+	return errs
 }
 
 func rectInside(r []int, W, H int) bool {

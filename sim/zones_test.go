@@ -300,3 +300,54 @@ func TestZonesRings(t *testing.T) {
 		t.Errorf("without rings, RingOf is %d", z.RingOf(50, 50))
 	}
 }
+
+// TestZonesFromCells: a treatment area given as its cells has the zones,
+// rings, centre and periods the same area gets as a rectangle, and bad
+// cells are refused.
+func TestZonesFromCells(t *testing.T) {
+	rect := zoneParams()
+	rect.Police.Groups = nil
+	rect.Zones.Treatment, rect.Zones.SplitDay = []int{20, 10, 29, 24}, 60
+	want := mustZones(t, rect)
+	p := rect
+	p.Zones.Treatment = nil
+	var cells []int
+	for y := 24; y >= 10; y-- { // in any order
+		for x := 20; x <= 29; x++ {
+			cells = append(cells, y*p.City.Width+x)
+		}
+	}
+	z, errs := p.ZonesFromCells(cells, "ten by fifteen")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for y := range p.City.Height {
+		for x := range p.City.Width {
+			if z.At(x, y) != want.At(x, y) || z.RingOf(x, y) != want.RingOf(x, y) {
+				t.Fatalf("cell (%d, %d): %s ring %d from cells, %s ring %d from the rectangle", x, y, z.At(x, y), z.RingOf(x, y), want.At(x, y), want.RingOf(x, y))
+			}
+		}
+	}
+	if z.Cells != want.Cells || z.CX != want.CX || z.CY != want.CY || z.Treatment != "ten by fifteen" || z.Control != want.Control {
+		t.Errorf("cells %v centre (%v, %v) %q %q, want %v (%v, %v) %q", z.Cells, z.CX, z.CY, z.Treatment, z.Control, want.Cells, want.CX, want.CY, want.Control)
+	}
+	if z.BeforeStart != want.BeforeStart || z.SplitDay != 60 || z.AfterStart != want.AfterStart || z.AfterEnd != want.AfterEnd || z.WindowStart != 60 {
+		t.Errorf("periods [%d, %d) [%d, %d) window %d, want [%d, 60) [%d, %d) window 60", z.BeforeStart, z.SplitDay, z.AfterStart, z.AfterEnd, z.WindowStart, want.BeforeStart, want.AfterStart, want.AfterEnd)
+	}
+	for _, bad := range [][]int{nil, {-1}, {100 * 100}, {5, 5}} {
+		if _, errs := p.ZonesFromCells(bad, "bad"); len(errs) != 1 || errs[0].Key != "treatment cells" {
+			t.Errorf("cells %v: %v, want one error about the treatment cells", bad, errs)
+		}
+	}
+}
+
+func TestPeriodLengths(t *testing.T) {
+	for _, c := range []struct{ before, after, open, room, wantB, wantA int }{
+		{0, 0, 30, 50, 30, 30}, {0, 0, 50, 30, 30, 30}, {20, 0, 30, 50, 20, 20}, {0, 20, 30, 50, 20, 20},
+		{0, 40, 30, 50, 30, 40}, {40, 0, 50, 30, 40, 30}, {10, 15, 30, 50, 10, 15},
+	} {
+		if b, a := PeriodLengths(c.before, c.after, c.open, c.room); b != c.wantB || a != c.wantA {
+			t.Errorf("PeriodLengths(%d, %d, %d, %d) = %d, %d, want %d, %d", c.before, c.after, c.open, c.room, b, a, c.wantB, c.wantA)
+		}
+	}
+}

@@ -105,7 +105,6 @@ func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, counts
 	}()
 	figs, err := chart.Figures(ctx, r, opt.formats)
 	<-done
-	gif := gifBuf.Bytes()
 	if err := ctx.Err(); err != nil {
 		return files, sum, err
 	}
@@ -115,37 +114,49 @@ func analyse(ctx context.Context, dir string, p sim.Params, z *sim.Zones, counts
 	if gifErr != nil {
 		return files, sum, fmt.Errorf("drawing the animation: %w", gifErr)
 	}
+	written, err := writeFigures(ctx, dir, r, figs, opt.formats, gifBuf.Bytes())
+	return append(files, written...), sum, err
+}
+
+// writeFigures writes the figures of r in the formats into dir's figures
+// folder, the animation when gif is not empty, and report.html, which
+// shows them; it returns the files written, relative to dir. Cancelling
+// ctx stops it before the report.
+func writeFigures(ctx context.Context, dir string, r *chart.Run, figs []chart.Figure, formats []string, gif []byte) ([]string, error) {
+	var files []string
 	if err := ctx.Err(); err != nil {
-		return files, sum, err
+		return files, err
 	}
 	figDir := filepath.Join(dir, output.FiguresDir)
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
-		return files, sum, err
+		return files, err
 	}
 	for _, f := range figs {
-		for _, format := range opt.formats {
+		for _, format := range formats {
 			name := f.Name + "." + format
 			if err := output.WriteBytes(figDir, name, f.Data[format]); err != nil {
-				return files, sum, err
+				return files, err
 			}
 			files = append(files, output.FiguresDir+"/"+name)
 		}
 	}
-	if err := output.WriteBytes(figDir, chart.AnimationFile, gif); err != nil {
-		return files, sum, err
+	if len(gif) > 0 {
+		if err := output.WriteBytes(figDir, chart.AnimationFile, gif); err != nil {
+			return files, err
+		}
+		files = append(files, output.FiguresDir+"/"+chart.AnimationFile)
 	}
-	files = append(files, output.FiguresDir+"/"+chart.AnimationFile)
 	if err := ctx.Err(); err != nil {
-		return files, sum, err
+		return files, err
 	}
 	html, err := chart.Report(r, figs, gif)
 	if err != nil {
-		return files, sum, fmt.Errorf("writing the report: %w", err)
+		return files, fmt.Errorf("writing the report: %w", err)
 	}
 	if err := output.WriteBytes(dir, "report.html", html); err != nil {
-		return files, sum, err
+		return files, err
 	}
-	return append(files, "report.html"), sum, nil
+	return append(files, "report.html"), nil
 }
 
 // expectedOutputs are the files analyse writes for a run with zones z.
@@ -160,7 +171,7 @@ func expectedOutputs(z *sim.Zones, opt plotOptions) []string {
 	if !opt.plots {
 		return files
 	}
-	for _, n := range chart.FigureNames(z) {
+	for _, n := range chart.FigureNames(z, false) {
 		for _, f := range opt.formats {
 			files = append(files, output.FiguresDir+"/"+n+"."+f)
 		}
@@ -182,8 +193,12 @@ func headline(s *metrics.Summary) string {
 		}
 		c := m.Counts
 		n := s.ZoneCells
-		line := fmt.Sprintf("drops placed, days %d-%d vs %d-%d: treatment (%d cells) %.0f -> %.0f, buffer (%d) %.0f -> %.0f, control (%d) %.0f -> %.0f",
-			s.Before[0], s.Before[1], s.After[0], s.After[1], n["treatment"], c.Rb, c.Ra, n["buffer"], c.Bb, c.Ba, n["control"], c.Cb, c.Ca)
+		what := fmt.Sprintf("drops placed, days %d-%d vs %d-%d", s.Before[0], s.Before[1], s.After[0], s.After[1])
+		if ps := s.Points; ps != nil {
+			what = fmt.Sprintf("incidents, %s to %s vs %s to %s", ps.Date(s.Before[0]), ps.Date(s.Before[1]), ps.Date(s.After[0]), ps.Date(s.After[1]))
+		}
+		line := fmt.Sprintf("%s: treatment (%d cells) %.0f -> %.0f, buffer (%d) %.0f -> %.0f, control (%d) %.0f -> %.0f",
+			what, n["treatment"], c.Rb, c.Ra, n["buffer"], c.Bb, c.Ba, n["control"], c.Cb, c.Ca)
 		if m.WDQ.WDQ.Defined {
 			line += fmt.Sprintf("; WDQ = %.3g", m.WDQ.WDQ.V)
 		} else {
@@ -193,7 +208,11 @@ func headline(s *metrics.Summary) string {
 			// The headline z allows for overdispersion; the Poisson one beside it.
 			line += fmt.Sprintf("; WDD = %.0f (SE %.1f, z = %.2f allowing for overdispersion; Poisson SE %.1f, z = %.2f)", t.Estimate, d.SE, d.Z.V, t.SE, t.Z.V)
 		}
-		return line + "\n" + m.WDQ.Interpretation + "\nThese measures describe one run (one realisation of the model); for inference, compare policies over replicates with dropsim sweep."
+		line += "\n" + m.WDQ.Interpretation
+		if s.Points != nil {
+			return line
+		}
+		return line + "\nThese measures describe one run (one realisation of the model); for inference, compare policies over replicates with dropsim sweep."
 	}
 	return ""
 }

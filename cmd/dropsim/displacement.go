@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -96,12 +95,13 @@ type displacementResult struct {
 }
 
 func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N]  or  -csv FILE  or  -harm FILE; [-tw B,A] [-aw T,C,B[,BC]] [-alpha A] [-json]",
+	fs := newFlags("displacement", "-rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N]  or  -csv FILE  or  -harm FILE; [-tw B,A] [-aw T,C,B[,BC]] [-alpha A] [-json]\n"+
+		"   or: dropsim displacement -points FILE -treatment x0,y0,x1,y1|-polygon \"x y, ...\"|-area FILE.geojson -split YYYY-MM-DD -out DIR [-buffer M] [-rings N] [-ring-width M] [-control matched|rest|x0,y0,x1,y1] [-cell M] ...",
 		"dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010", stderr)
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprint(stderr, displacementLimits)
+		fmt.Fprint(stderr, displacementLimits+pointsHelp)
 	}
 	vals := make([]countFlag, len(countFlags))
 	for i, f := range countFlags {
@@ -113,6 +113,7 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	awText := fs.String("aw", "", "area weights `T,C,B[,BC]` of the treatment area, control, buffer and buffer control (e.g. their sizes): each count is divided by its area's weight")
 	alpha := fs.Float64("alpha", metrics.DefaultAlpha, "the WDD's confidence intervals are of level 1 - `alpha` (0.05: 95%)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	pf := addPointFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -124,6 +125,14 @@ func cmdDisplacement(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["points"] {
+		return displacePoints(pf, set, stdout, stderr)
+	}
+	for _, n := range pointFlagNames {
+		if set[n] {
+			return usagef("-%s is a flag of -points, which measures incident data; give -points FILE with it, or leave it out", n)
+		}
+	}
 	opt := wddOptions{w: metrics.UnitWeights(), alpha: *alpha}
 	if !(*alpha > 0 && *alpha < 1) {
 		return usagef("-alpha %g is not allowed: it must lie between 0 and 1 (0.05 gives 95%% intervals)", *alpha)
@@ -444,46 +453,25 @@ type countsRow struct {
 	hasBuffer bool
 }
 
-// readBuffer is the read-ahead of a counts file, in bytes.
-const readBuffer = 64 << 10
-
 // countsReader reads a CSV file of counts one row at a time, by column
-// name; the first column that is not a count is a label. It keeps one
-// record in memory: lines are bounded by input.Lines, and a record (which
-// a quoted field can spread over several lines) by recordLimit.
+// name; the first column that is not a count is a label.
 type countsReader struct {
-	harm     bool // a -harm file: columns type and weight, and bb, ba optional
-	weight   int  // the weight column of a -harm file
-	path     string
-	csv      *csv.Reader
-	limit    *recordLimit
-	bom      int64  // bytes of the byte-order mark skipped
+	*csvFile
+	harm     bool   // a -harm file: columns type and weight, and bb, ba optional
+	weight   int    // the weight column of a -harm file
 	col      [8]int // the column of each count, in the order of countFlags; -1 if none
 	fields   int    // fields in every row: the header's
 	label    int    // the label column, or -1
 	hasDC    bool
 	headLine int
-	lastLine int // the line the last record read ended on
 }
 
-var utf8BOM = []byte{0xef, 0xbb, 0xbf}
-
 func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error) {
-	cr := &countsReader{path: path, label: -1, weight: -1, harm: harm}
-	cr.limit = &recordLimit{r: input.Lines(r, path, input.MaxLine), max: input.MaxLine + 1 + readBuffer}
-	br := bufio.NewReaderSize(cr.limit, readBuffer)
-	// Excel's "CSV UTF-8" starts the file with a byte-order mark.
-	b, err := br.Peek(len(utf8BOM))
-	if bytes.Equal(b, utf8BOM) {
-		br.Discard(len(utf8BOM))
-		cr.bom = int64(len(utf8BOM))
-	} else if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, cr.readError(err)
+	f, err := newCSVFile(r, path, "counts file")
+	if err != nil {
+		return nil, err
 	}
-	cr.csv = csv.NewReader(br)
-	cr.csv.FieldsPerRecord = -1 // checked here, to name the columns
-	cr.csv.ReuseRecord = true
-
+	cr := &countsReader{csvFile: f, label: -1, weight: -1, harm: harm}
 	head, err := cr.read()
 	if err == io.EOF && harm {
 		return nil, usagef("%s is empty; its first line must name the columns type, weight, rb, ra, cb, ca (and optionally bb, ba, dcb, dca)", path)
@@ -500,7 +488,7 @@ func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error)
 		cr.col[k] = -1
 	}
 	for i, h := range head {
-		name := strings.ToLower(strings.TrimSpace(h))
+		name := columnName(h)
 		k := slices.IndexFunc(countFlags, func(f struct{ name, help string }) bool { return f.name == name })
 		if harm && (name == "type" || name == "weight") {
 			j := &cr.label
@@ -508,7 +496,7 @@ func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error)
 				j = &cr.weight
 			}
 			if *j >= 0 {
-				return nil, usagef("%s line %d: columns %d (%q) and %d (%q) are both %s, as letter case and spaces are ignored; keep one of them", path, cr.headLine, *j+1, head[*j], i+1, h, name)
+				return nil, sameColumn(path, cr.headLine, head, *j, i)
 			}
 			*j = i
 			continue
@@ -520,7 +508,7 @@ func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error)
 			continue
 		}
 		if j := cr.col[k]; j >= 0 {
-			return nil, usagef("%s line %d: columns %d (%q) and %d (%q) are both %s, as letter case and spaces are ignored; keep one of them", path, cr.headLine, j+1, head[j], i+1, h, name)
+			return nil, sameColumn(path, cr.headLine, head, j, i)
 		}
 		cr.col[k] = i
 	}
@@ -559,23 +547,6 @@ func newCountsReader(r io.Reader, path string, harm bool) (*countsReader, error)
 	return cr, nil
 }
 
-// read reads one record, turning an error into a sentence, and notes
-// where the record ended for the next one's record limit.
-func (cr *countsReader) read() ([]string, error) {
-	rec, err := cr.csv.Read()
-	if err == io.EOF {
-		return nil, err
-	}
-	if err != nil {
-		return nil, cr.readError(err)
-	}
-	cr.limit.start = cr.csv.InputOffset() + cr.bom
-	last := len(rec) - 1
-	cr.lastLine, _ = cr.csv.FieldPos(last)
-	cr.lastLine += strings.Count(rec[last], "\n")
-	return rec, nil
-}
-
 // next returns the next row, or io.EOF after the last.
 func (cr *countsReader) next() (countsRow, error) {
 	rec, err := cr.read()
@@ -583,12 +554,8 @@ func (cr *countsReader) next() (countsRow, error) {
 		return countsRow{}, err
 	}
 	line, _ := cr.csv.FieldPos(0)
-	if len(rec) != cr.fields {
-		few := "too few"
-		if len(rec) > cr.fields {
-			few = "too many"
-		}
-		return countsRow{}, usagef("%s line %d has %d fields, %s for the %d columns of the header (line %d); every row needs one field per column", cr.path, line, len(rec), few, cr.fields, cr.headLine)
+	if err := cr.fieldsFor(rec, cr.fields, cr.headLine); err != nil {
+		return countsRow{}, err
 	}
 	var v [8]float64
 	for k, i := range cr.col {
@@ -616,57 +583,6 @@ func (cr *countsReader) next() (countsRow, error) {
 		row.weight = w
 	}
 	return row, nil
-}
-
-// readError says in one sentence why the file could not be read as CSV.
-func (cr *countsReader) readError(err error) error {
-	const quoting = `a quoted field must end with a quote (") followed by a comma or the end of the line, and a quote inside it must be written twice ("")`
-	var pe *csv.ParseError
-	var ie *input.Error
-	switch {
-	case errors.As(err, &ie):
-		return err // names the file and the line
-	case errors.Is(err, errLongRecord):
-		return usagef("%s: the row after line %d is longer than %s, so it must have a field with a quote (\") that is never closed; %s", cr.path, cr.lastLine, input.Size(input.MaxLine), quoting)
-	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
-		return usagef("%s line %d, byte %d: a field that does not start with a quote (\") has one inside it; to keep it, put the whole field in quotes and write the quote twice (\"\")", cr.path, pe.Line, pe.Column)
-	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line:
-		return usagef("%s line %d: the quoted field that starts on this line is still not closed properly at line %d, byte %d; %s", cr.path, pe.StartLine, pe.Line, pe.Column, quoting)
-	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
-		return usagef("%s line %d, byte %d: the quoted field is not closed properly; %s", cr.path, pe.Line, pe.Column, quoting)
-	case errors.As(err, &pe):
-		return usagef("%s line %d, byte %d: %v", cr.path, pe.Line, pe.Column, pe.Err)
-	}
-	return &input.Error{Path: cr.path, Msg: fmt.Sprintf("cannot read counts file %q: %v", cr.path, err)}
-}
-
-// errLongRecord ends the reading of a record that has grown past its
-// limit.
-var errLongRecord = errors.New("record too long")
-
-// recordLimit bounds the bytes read for one CSV record: a quote that is
-// never closed makes encoding/csv read the rest of the file into one
-// field, line after line. start is the offset at which the record being
-// read begins; the reader of records moves it after each.
-type recordLimit struct {
-	r     io.Reader
-	read  int64 // bytes passed on so far
-	start int64
-	max   int64
-	err   error
-}
-
-func (l *recordLimit) Read(p []byte) (int, error) {
-	if l.err != nil {
-		return 0, l.err
-	}
-	if l.read-l.start > l.max {
-		l.err = errLongRecord
-		return 0, l.err
-	}
-	n, err := l.r.Read(p)
-	l.read += int64(n)
-	return n, err
 }
 
 // maxHarmTypes bounds the crime types of a -harm file, which is read whole.

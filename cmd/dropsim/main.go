@@ -6,6 +6,7 @@
 //	dropsim sweep SWEEP [-workers N] [-out DIR] [-resume] [-set KEY=VALUE]... [-explain RUN_ID]
 //	dropsim plot OUTDIR [-formats png,svg,pdf]
 //	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
+//	dropsim displacement -points FILE -treatment x0,y0,x1,y1 -split YYYY-MM-DD -out DIR
 //	dropsim validate SCENARIO [-set KEY=VALUE]...
 //	dropsim version
 //	dropsim help
@@ -65,6 +66,9 @@ Usage:
   dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
            -cb N -ca N [-dcb N -dca N] [-json]         from counts of a real intervention
   dropsim displacement -csv FILE [-json]               the same for each row of a CSV file
+  dropsim displacement -points FILE -split DATE        the same, and figures and report.html,
+           -treatment x0,y0,x1,y1 -out DIR             from your own incidents (CSV or GeoJSON
+           [-buffer M] [-rings N] [-control ...]       points in a projected CRS); -h for all
   dropsim validate SCENARIO [-set KEY=VALUE]...        check a scenario, print it resolved
   dropsim version                                      the version of dropsim
   dropsim help                                         this text
@@ -77,6 +81,7 @@ Examples:
   dropsim sweep scenarios/sweep-patrols.toml -explain 17
   dropsim plot outputs/crackdown -formats pdf
   dropsim displacement -rb 120 -ra 60 -bb 80 -ba 95 -cb 1000 -ca 1010
+  dropsim displacement -points seizures.csv -crs EPSG:32633 -treatment 412000,6176000,413000,6177000 -split 2024-03-01 -out outputs/seizures
   dropsim validate scenarios/baseline.toml > resolved.toml
 
 -set KEY=VALUE changes one key of the scenario for this run, as if the file said

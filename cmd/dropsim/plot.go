@@ -39,6 +39,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if man.Points != "" {
+		return fmt.Errorf("%w: %s holds a displacement analysis of the incidents in %s, which has no tables to redraw from; run dropsim displacement -points again to redraw it", output.ErrNoRun, dir, man.Points)
+	}
 	if !man.Complete && !man.TablesDone {
 		return fmt.Errorf("%w: %s holds a run that did not complete (its manifest says \"complete\": false, and the simulation stopped before its end); rerun it with dropsim run", output.ErrNoRun, dir)
 	}

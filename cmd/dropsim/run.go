@@ -135,15 +135,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if sig := intr.Signal(); sig != nil {
 		return interruptedError{sig: sig, what: "before the run started: nothing in " + dir + " was changed"}
 	}
-	if err := d.Clear(earlier); err != nil {
+	if err := replaceEarlier(d, earlier, stderr); err != nil {
 		return err
-	}
-	if len(earlier.Files) > 0 {
-		kept := ""
-		if earlier.Others > 0 {
-			kept = fmt.Sprintf("; kept %d %s that dropsim did not write", earlier.Others, plural(earlier.Others, "entry", "entries"))
-		}
-		fmt.Fprintf(stderr, "dropsim: replaced %s in %s%s\n", earlier.Describe(), dir, kept)
 	}
 
 	rec, err := output.NewRecorder(dir, p.TicksPerDay(), zones)
@@ -253,6 +246,23 @@ func earlierRun(dir string, force bool) (output.Earlier, error) {
 		return e, err
 	}
 	return e, e.Refuse(dir)
+}
+
+// replaceEarlier removes the earlier run's files from the locked
+// directory d, and says on stderr what it replaced and how many other
+// entries it kept.
+func replaceEarlier(d *output.Dir, earlier output.Earlier, stderr io.Writer) error {
+	if err := d.Clear(earlier); err != nil {
+		return err
+	}
+	if len(earlier.Files) > 0 {
+		kept := ""
+		if earlier.Others > 0 {
+			kept = fmt.Sprintf("; kept %d %s that dropsim did not write", earlier.Others, plural(earlier.Others, "entry", "entries"))
+		}
+		fmt.Fprintf(stderr, "dropsim: replaced %s in %s%s\n", earlier.Describe(), d.Path, kept)
+	}
+	return nil
 }
 
 // writeManifest completes man with the files written and the time taken,

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"dropsim/sim"
 )
@@ -113,6 +114,53 @@ type Summary struct {
 	CentroidShift Value `json:"centroid_shift"`
 	ShiftX        Value `json:"centroid_shift_x"`
 	ShiftY        Value `json:"centroid_shift_y"`
+
+	// Points describes incident data analysed instead of a run (dropsim
+	// displacement -points); nil for a run.
+	Points *PointsSource `json:"points,omitempty"`
+}
+
+// PointsSource describes incident data counted on a grid instead of a
+// run's drops (dropsim displacement -points): where they came from, how
+// many there were, which were left out, and the grid and dates they were
+// counted on. The incidents are the drops placed of the summary (series
+// drops_placed); there are no seizures or arrests. Days are counted from
+// DayZero, the first day of the before period.
+type PointsSource struct {
+	File      string `json:"file"`
+	Format    string `json:"format"` // "csv" or "geojson"
+	CRS       string `json:"crs"`    // the coordinate reference system, "" when unknown
+	Incidents int    `json:"incidents"`
+	// Counted are the incidents on days 0 to days - 1 (those in the gap
+	// between the periods among them); Earlier and Later are left out,
+	// before the before period and after the after period.
+	Counted int `json:"counted"`
+	InGap   int `json:"in_gap"`
+	Earlier int `json:"before_the_periods"`
+	Later   int `json:"after_the_periods"`
+	// FirstDate and LastDate are the incidents' first and last dates,
+	// DayZero the date of day 0 and Split the first day after (dates as
+	// YYYY-MM-DD).
+	FirstDate string `json:"first_date"`
+	LastDate  string `json:"last_date"`
+	DayZero   string `json:"day_0"`
+	Split     string `json:"split"`
+	// The grid: Width x Height cells of CellM map units, its south-west
+	// corner at (OriginX, OriginY).
+	Width   int     `json:"width"`
+	Height  int     `json:"height"`
+	CellM   float64 `json:"cell_size"`
+	OriginX float64 `json:"origin_x"`
+	OriginY float64 `json:"origin_y"`
+}
+
+// Date is the date of day (counted from DayZero), as YYYY-MM-DD.
+func (ps *PointsSource) Date(day int) string {
+	t, err := time.Parse(time.DateOnly, ps.DayZero)
+	if err != nil {
+		return fmt.Sprintf("day %d", day)
+	}
+	return t.AddDate(0, 0, day).Format(time.DateOnly)
 }
 
 // MarshalJSON writes a defined value as its number and an undefined one as

@@ -11,11 +11,16 @@ import (
 )
 
 // Run is everything the figures and the report are drawn from: a finished
-// run's tables, as read back from its output directory.
+// run's tables, as read back from its output directory, or incident data
+// counted on a grid (dropsim displacement -points: Summary.Points says
+// where they came from), whose drops are the incidents. For incident data
+// only the displacement figures are drawn (Displacement), their text
+// speaks of incidents, and the report describes the data instead of a
+// scenario.
 type Run struct {
 	Params  sim.Params
 	Zones   *sim.Zones   // Params.BuildZones()
-	Land    []grid.Class // land use by cell id (y*W + x; row 0 is the north edge)
+	Land    []grid.Class // land use by cell id (y*W + x; row 0 is the north edge); nil for none (incident data): every cell counts
 	Daily   []metrics.DailyRow
 	Tables  metrics.Tables // drops, arrests, police positions
 	Summary *metrics.Summary
@@ -32,3 +37,7 @@ type Figure struct {
 
 // Formats are the figure formats that can be asked for.
 var Formats = []string{"png", "svg", "pdf"}
+
+// Points reports whether r is incident data (dropsim displacement
+// -points) rather than a model run.
+func (r *Run) Points() bool { return r.Summary != nil && r.Summary.Points != nil }

@@ -136,6 +136,37 @@ type figs struct {
 	daily  map[string][]float64
 	usable [sim.NumZones]int // usable (non-water) cells by zone
 	land   *image.RGBA       // land use, one pixel per cell
+	words  *strings.Replacer // the words of incident data (see say); nil for a run
+}
+
+// say is a figure's text as its reader needs it: a run's as written; for
+// incident data (Run.Points) drops are incidents, days are counted from
+// the first day of the before period, and there is no land use, water or
+// city to speak of.
+func (f *figs) say(s string) string {
+	if f.words == nil {
+		return s
+	}
+	return f.words.Replace(s)
+}
+
+// incidentWords turn a run's words into those of incident data whose day
+// 0 is the date day0. Longer phrases come first: at each position the
+// first that matches is replaced.
+func incidentWords(day0 string) *strings.Replacer {
+	return strings.NewReplacer(
+		"dropsim", "dropsim",
+		"day of the run", "day (day 0 = "+day0+")",
+		"usable (not water) cells", "cells",
+		"usable cells", "cells",
+		"cells without drops show the land use", "cells without incidents are left pale grey",
+		"cells without drops in either period show the land use", "cells without incidents in either period are left pale grey",
+		"the city's trend", "the trend beyond them",
+		"drops placed", "incidents", "Drops placed", "Incidents",
+		"Drop density", "Incident density", "drop density", "incident density",
+		"Drops", "Incidents", "drops", "incidents",
+		"a drop", "an incident", "Drop", "Incident", "drop", "incident",
+	)
 }
 
 func figureSpecs(r *Run) ([]*figSpec, error) {
@@ -146,7 +177,7 @@ func figureSpecs(r *Run) ([]*figSpec, error) {
 		return nil, fmt.Errorf("chart: the run has no zones (Run.Zones is nil)")
 	case r.Params.Days <= 0:
 		return nil, fmt.Errorf("chart: the run has no days")
-	case r.Zones.W <= 0 || r.Zones.H <= 0 || len(r.Land) != r.Zones.W*r.Zones.H:
+	case r.Zones.W <= 0 || r.Zones.H <= 0 || r.Land != nil && len(r.Land) != r.Zones.W*r.Zones.H:
 		return nil, fmt.Errorf("chart: the land use has %d cells, want %d x %d", len(r.Land), r.Zones.W, r.Zones.H)
 	case r.Params.TickMinutes <= 0 || r.Params.TicksPerDay() <= 0:
 		return nil, fmt.Errorf("chart: the run has no ticks per day")
@@ -168,12 +199,15 @@ func figureSpecs(r *Run) ([]*figSpec, error) {
 			s[row.Day] = row.Value
 		}
 	}
-	for i, c := range r.Land {
-		if c != grid.Water {
+	for i := range f.z.W * f.z.H {
+		if r.Land == nil || r.Land[i] != grid.Water {
 			f.usable[f.z.At(i%f.z.W, i/f.z.W)]++
 		}
 	}
 	f.land = landImage(r)
+	if r.Points() {
+		f.words = incidentWords(r.Summary.Points.DayZero)
+	}
 
 	specs := []*figSpec{f.dropsByZone()}
 	if f.z.HasPeriods {
@@ -185,7 +219,16 @@ func figureSpecs(r *Run) ([]*figSpec, error) {
 	} else {
 		specs = append(specs, f.densityAll())
 	}
-	specs = append(specs, f.centroidPath(), f.arrestsByRole(), f.market())
+	specs = append(specs, f.centroidPath())
+	if !r.Points() { // incident data have no arrests or market to show
+		specs = append(specs, f.arrestsByRole(), f.market())
+	}
+	for _, s := range specs {
+		s.title, s.caption = f.say(s.title), f.say(s.caption)
+		if s.mapFig != nil {
+			s.mapFig.title = s.title
+		}
+	}
 	return specs, nil
 }
 
@@ -265,7 +308,7 @@ func (f *figs) timePanel(title, ylabel string, bottom, periodLabels bool) *plot.
 	if bottom {
 		xlabel = "day of the run"
 	}
-	p := newPanel(title, xlabel, ylabel)
+	p := newPanel(f.say(title), f.say(xlabel), f.say(ylabel))
 	p.X.Min, p.X.Max = 0, float64(f.days)
 	p.X.Padding, p.Y.Padding = 0, 0
 	p.X.Tick.Marker = dayTicks{}
@@ -372,7 +415,7 @@ func (f *figs) dropsByZone() *figSpec {
 	s.h = figH2
 	top := f.timePanel("Drops placed per day", "drops per day", false, true)
 	bot := f.timePanel("Drops per 100 usable cells of the zone", "drops per day per 100 cells", true, false)
-	leg.heading("Zone (usable cells)")
+	leg.heading(f.say("Zone (usable cells)"))
 	breaks := f.breaks()
 	var smooth []plot.Plotter
 	for _, zn := range zoneOrder {
@@ -639,10 +682,13 @@ func (f *figs) arrestsByRole() *figSpec {
 func landImage(r *Run) *image.RGBA {
 	w, h := r.Zones.W, r.Zones.H
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i, c := range r.Land {
-		col := color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF}
-		if int(c) < len(landColors) {
-			col = landColors[c]
+	for i := range w * h {
+		col := noLand
+		if r.Land != nil {
+			col = color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF}
+			if c := r.Land[i]; int(c) < len(landColors) {
+				col = landColors[c]
+			}
 		}
 		img.SetRGBA(i%w, i/w, color.RGBA(col))
 	}
@@ -811,8 +857,12 @@ func (f *figs) outlines(p *plot.Plot, leg *legend) {
 	leg.add("treatment area", treat)
 }
 
-// addLand adds the land-use classes in the window to a legend.
+// addLand adds the land-use classes in the window to a legend; nothing
+// without a land-use map.
 func (f *figs) addLand(leg *legend, win window) {
+	if f.r.Land == nil {
+		return
+	}
 	var n [grid.NumClasses]int
 	for y := win.Y0; y < win.Y1; y++ {
 		for x := win.X0; x < win.X1; x++ {
@@ -966,6 +1016,7 @@ func (f *figs) densityMaps() (*figSpec, *figSpec) {
 	lo := 1 / float64(max(nb, na, 1))
 	hi := max(slices.Max(before), slices.Max(after))
 	bar := densityScale(lo, hi)
+	bar.label = f.say(bar.label)
 	z := f.z
 	note := fmt.Sprintf("on a log colour scale shared by the before and after maps; cells without drops show the land use. %s", f.outlineNote())
 	b := f.densityMap("density_before", fmt.Sprintf("Drop density before the intervention (%s)", daySpan(z.BeforeStart, z.SplitDay)), before, bar,
@@ -1034,7 +1085,7 @@ func (f *figs) densityChange() *figSpec {
 	}
 	m := math.Pow(10, math.Floor(math.Log10(lim)))
 	lim = m * math.Ceil(lim/m-1e-9) // symmetric, ending on a round value
-	bar := &colourBar{label: "change in drops per cell per day (square-root scale)", lo: -lim, hi: lim, scale: signedSqrtScale}
+	bar := &colourBar{label: f.say("change in drops per cell per day (square-root scale)"), lo: -lim, hi: lim, scale: signedSqrtScale}
 	bar.colour = func(v float64) color.Color { return divRamp.at(bar.pos(v)) }
 	bar.ticks = signedSqrtTicks(lim)
 	over := valueImage(f.z.W, f.z.H, diff, func(int) bool { return false }, func(v float64) color.NRGBA { return divRamp.at(bar.pos(v)) })
@@ -1257,7 +1308,7 @@ func (f *figs) centroidPath() *figSpec {
 		markPlots = append(markPlots, mp)
 	}
 
-	leg.heading("Weekly centroid of drops")
+	leg.heading(f.say("Weekly centroid of drops"))
 	if z.HasPeriods {
 		leg.add(fmt.Sprintf("before period (%s)", daySpan(z.BeforeStart, z.SplitDay)), paths[sim.PeriodBefore], dots[sim.PeriodBefore])
 		leg.add(fmt.Sprintf("after period (%s)", daySpan(z.AfterStart, z.AfterEnd)), paths[sim.PeriodAfter], dots[sim.PeriodAfter])
@@ -1355,14 +1406,17 @@ func (f *figs) ringCurve() *figSpec {
 		line := &polylines{lines: [][][2]float64{xy}, style: lineStyle(st.col, 1.6)}
 		pts := &points{xy: xy, glyph: draw.GlyphStyle{Color: st.col, Radius: vg.Points(2.6), Shape: draw.CircleGlyph{}}}
 		p.Add(line, pts)
-		leg.add(st.label, line, pts)
+		leg.add(f.say(st.label), line, pts)
 	}
-	leg.add("no change beyond the city's trend", &hrules{ys: []float64{0}, style: lineStyle(midGrey, 0.7)})
+	leg.add(f.say("no change beyond the city's trend"), &hrules{ys: []float64{0}, style: lineStyle(midGrey, 0.7)})
 	p.X.Min, p.X.Max = 0, 1000*f.km*float64(f.z.Rings*f.z.RingWidth)*1.04
 	pad := 0.08 * math.Max(hi-lo, 10)
 	p.Y.Min, p.Y.Max = lo-pad, hi+pad
-	s.caption = fmt.Sprintf("How far a change travels: for each ring of %s around the treatment area (ring k holds the cells %s), the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent; above 0 the ring gained (displacement), below 0 it lost (diffusion of benefits). Days %d-%d against %d-%d. One run: over replicates, a sweep gives each ring's change with its 95%% interval (measure drops_placed_ring_<k>_change, the sweep's figure rings).",
+	s.caption = fmt.Sprintf("How far a change travels: for each ring of %s around the treatment area (ring k holds the cells %s), the count after over the count before, relative to the same ratio beyond the last ring, less 1, in percent; above 0 the ring gained (displacement), below 0 it lost (diffusion of benefits). Days %d-%d against %d-%d.",
 		ringWidthText(f), ringCellsText(f), f.z.BeforeStart, f.z.SplitDay-1, f.z.AfterStart, f.z.AfterEnd-1)
+	if !f.r.Points() {
+		s.caption += " One run: over replicates, a sweep gives each ring's change with its 95% interval (measure drops_placed_ring_<k>_change, the sweep's figure rings)."
+	}
 	if undefined > 0 {
 		s.caption += fmt.Sprintf(" %d ring values are left out: the ring or the area beyond had no events before.", undefined)
 	}

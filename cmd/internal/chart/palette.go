@@ -35,6 +35,9 @@ var (
 	midGrey    = color.NRGBA{0x8C, 0x8C, 0x8C, 0xFF}
 	darkGrey   = color.NRGBA{0x40, 0x40, 0x40, 0xFF}
 	white      = color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	// noLand is the ground of maps without a land-use map (incident
+	// data): the grid's extent, paler than any land use.
+	noLand = color.NRGBA{0xF4, 0xF4, 0xF4, 0xFF}
 )
 
 // zoneColors are the colours of the zones in every figure: the treatment

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"path"
 	"strconv"
 	"strings"
 
@@ -101,6 +102,13 @@ type reportView struct {
 	Name, Description, Version string
 	Seed                       uint64
 	Days                       int
+
+	// Points: the report of incident data (dropsim displacement -points),
+	// Brief describes the data and Meta the header line; Event and Events
+	// are what is counted ("drop", "drops" or "incident", "incidents").
+	Points        bool
+	Meta          string
+	Event, Events string
 
 	Brief  []reportKV
 	Groups []reportGroup
@@ -244,29 +252,11 @@ func reportKm(m float64) string {
 	return reportNum(m/1000) + " km"
 }
 
-func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
-	p := &r.Params
-	s := r.Summary
-	v := &reportView{Name: p.Name, Description: p.Description, Version: r.Version, Seed: s.Seed, Days: p.Days,
-		HasTreatment: s.HasTreatment, HasPeriods: s.HasPeriods, Reason: reportSentence(s.Reason), PeriodReason: reportSentence(s.PeriodReason)}
-	if v.Name == "" {
-		v.Name = s.Scenario
-	}
-	if v.Version == "" {
-		v.Version = "unknown"
-	}
+// scenarioBrief is the scenario in brief: the city, the run, the market
+// and the police groups.
+func (v *reportView) scenarioBrief(r *Run) {
+	p, s := &r.Params, r.Summary
 	cm := p.City.CellM
-	v.CellM = reportNum(cm)
-	var nb reportNoteBook
-	switch {
-	case s.StashersArrested == 0:
-		v.Minors = "No stasher was arrested."
-	default:
-		v.Minors = fmt.Sprintf("Of the %d stashers arrested, %d were minors (%s); a share %s of recruits are (organization.minor_share).",
-			s.StashersArrested, s.MinorStashers, fmt.Sprintf("%.0f%%", 100*s.MinorShare.V), reportNum(p.Organization.MinorShare))
-	}
-
-	// The scenario in brief.
 	v.Brief = []reportKV{
 		{"City", fmt.Sprintf("%d x %d cells of %s, %s x %s (%s generator)",
 			p.City.Width, p.City.Height, reportKm(cm), reportKm(float64(p.City.Width)*cm), reportKm(float64(p.City.Height)*cm), p.City.Generator)},
@@ -291,6 +281,74 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		}
 		v.Groups = append(v.Groups, rg)
 	}
+}
+
+// pointsBrief describes incident data: the file, the incidents counted and
+// left out, their dates and the grid they were counted on.
+func (v *reportView) pointsBrief(s *metrics.Summary) {
+	ps := s.Points
+	v.Name = path.Base(ps.File)
+	v.Meta = fmt.Sprintf("%s from %s", reportPlural(ps.Incidents, "incident", "incidents"), ps.File)
+	crs := ps.CRS
+	if crs == "" {
+		crs = "not named (map units are taken to be metres)"
+	}
+	left := []string{reportPlural(ps.Counted, "incident", "incidents") + " counted"}
+	if ps.InGap > 0 {
+		left = append(left, fmt.Sprintf("%d of them in the gap between the periods, in neither", ps.InGap))
+	}
+	if ps.Earlier > 0 {
+		left = append(left, fmt.Sprintf("%d before the before period, left out", ps.Earlier))
+	}
+	if ps.Later > 0 {
+		left = append(left, fmt.Sprintf("%d after the after period, left out", ps.Later))
+	}
+	w, h := float64(ps.Width)*ps.CellM, float64(ps.Height)*ps.CellM
+	v.Brief = []reportKV{
+		{"Data", fmt.Sprintf("%s (%s), coordinate reference system %s", ps.File, ps.Format, crs)},
+		{"Incidents", fmt.Sprintf("%d read: %s", ps.Incidents, strings.Join(left, "; "))},
+		{"Dates", fmt.Sprintf("the incidents are dated %s to %s; day 0 is %s, the intervention starts on %s (day %d)",
+			ps.FirstDate, ps.LastDate, ps.DayZero, ps.Split, s.Before[1]+1)},
+		{"Grid", fmt.Sprintf("%d x %d cells of %s map units (%s x %s), the south-west corner at (%s, %s): it covers every incident counted and the treatment area with its buffer and rings, so none is off the grid",
+			ps.Width, ps.Height, reportNum(ps.CellM), reportKm(w), reportKm(h), reportNum(ps.OriginX), reportNum(ps.OriginY))},
+		{"Method", "each incident is counted in the grid cell that holds it, and a cell is in an area when its centre lies in it; measures.csv and summary.json count the incidents as the series drops_placed"},
+	}
+}
+
+func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
+	p := &r.Params
+	s := r.Summary
+	v := &reportView{Name: p.Name, Description: p.Description, Version: r.Version, Seed: s.Seed, Days: p.Days,
+		HasTreatment: s.HasTreatment, HasPeriods: s.HasPeriods, Reason: reportSentence(s.Reason), PeriodReason: reportSentence(s.PeriodReason),
+		Event: "drop", Events: "drops"}
+	say := func(s string) string { return s } // the words of the data: see figs.say
+	if r.Points() {
+		say = incidentWords(s.Points.DayZero).Replace
+		v.Points, v.Event, v.Events = true, "incident", "incidents"
+	}
+	if v.Name == "" {
+		v.Name = s.Scenario
+	}
+	if v.Version == "" {
+		v.Version = "unknown"
+	}
+	cm := p.City.CellM
+	v.CellM = reportNum(cm)
+	var nb reportNoteBook
+	switch {
+	case v.Points:
+		v.pointsBrief(s)
+	case s.StashersArrested == 0:
+		v.Minors = "No stasher was arrested."
+	default:
+		v.Minors = fmt.Sprintf("Of the %d stashers arrested, %d were minors (%s); a share %s of recruits are (organization.minor_share).",
+			s.StashersArrested, s.MinorStashers, fmt.Sprintf("%.0f%%", 100*s.MinorShare.V), reportNum(p.Organization.MinorShare))
+	}
+
+	// The scenario in brief.
+	if !v.Points {
+		v.scenarioBrief(r)
+	}
 	if s.HasTreatment {
 		// The sizes side by side: the WDD assumes a control like the treatment.
 		size := func(zone sim.Zone) string {
@@ -310,12 +368,21 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 				cells = append(cells, fmt.Sprintf("%s %d", strings.ReplaceAll(z, "_", " "), n))
 			}
 		}
-		v.Zones = append(v.Zones, reportKV{"Cells per zone (water included)", strings.Join(cells, ", ") + fmt.Sprintf(" (usable for drops: %d)", s.UsableCells)})
+		if v.Points {
+			v.Zones = append(v.Zones, reportKV{"Cells per zone", strings.Join(cells, ", ")})
+		} else {
+			v.Zones = append(v.Zones, reportKV{"Cells per zone (water included)", strings.Join(cells, ", ") + fmt.Sprintf(" (usable for drops: %d)", s.UsableCells)})
+		}
 	}
 	if s.HasPeriods {
 		nb0, na0 := s.Before[1]-s.Before[0]+1, s.After[1]-s.After[0]+1
 		per := fmt.Sprintf("before: days %d to %d (%s); after: days %d to %d (%s)",
 			s.Before[0], s.Before[1], reportPlural(nb0, "day", "days"), s.After[0], s.After[1], reportPlural(na0, "day", "days"))
+		if ps := s.Points; ps != nil {
+			per = fmt.Sprintf("before: %s to %s (%s, days %d to %d); after: %s to %s (%s, days %d to %d)",
+				ps.Date(s.Before[0]), ps.Date(s.Before[1]), reportPlural(nb0, "day", "days"), s.Before[0], s.Before[1],
+				ps.Date(s.After[0]), ps.Date(s.After[1]), reportPlural(na0, "day", "days"), s.After[0], s.After[1])
+		}
 		if gap := s.After[0] - s.Before[1] - 1; gap > 0 {
 			per += fmt.Sprintf("; %s between them in neither period", reportPlural(gap, "day", "days"))
 		}
@@ -326,7 +393,7 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 	if s.HasTreatment && s.HasPeriods && len(s.Series) > 0 {
 		ser := s.Series
 		for _, m := range ser {
-			v.SeriesNames = append(v.SeriesNames, reportSeriesLabel(m.Series))
+			v.SeriesNames = append(v.SeriesNames, say(reportSeriesLabel(m.Series)))
 		}
 		shared := !ser[0].Counts.HasBufferControl
 		row := func(label, help, key string, class string, f func(m metrics.SeriesMeasures) reportCell) {
@@ -409,7 +476,7 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		wdd("buffer", func(w metrics.WDDResult) metrics.Estimate { return w.Buffer })
 		wdd("total", func(w metrics.WDDResult) metrics.Estimate { return w.Total })
 		for _, m := range ser {
-			v.Interp = append(v.Interp, reportInterp{reportSeriesLabel(m.Series), m.WDQ.Interpretation})
+			v.Interp = append(v.Interp, reportInterp{say(reportSeriesLabel(m.Series)), m.WDQ.Interpretation})
 		}
 		if shared {
 			v.WDDNote = "The buffer has no control of its own, so it is compared with the control area: the control counts enter the total WDD twice, and its variance four times (Rb + Ra + Bb + Ba + 4(Cb + Ca))."
@@ -420,13 +487,17 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 		var ratios []string
 		for _, m := range ser {
 			if m.WDDNote != "" {
-				label := strings.NewReplacer("(", "", ")", "").Replace(strings.ToLower(reportSeriesLabel(m.Series)))
+				label := strings.NewReplacer("(", "", ")", "").Replace(strings.ToLower(say(reportSeriesLabel(m.Series))))
 				ratios = append(ratios, fmt.Sprintf("%.3g (%s)", m.Counts.Cb/m.Counts.Rb, label))
 			}
 		}
 		if len(ratios) > 0 {
-			v.WDDNote += fmt.Sprintf(" Before the intervention the control area had %s times the treatment area's count: the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with care, or give zones.control an area of similar size.",
-				reportJoin(ratios))
+			control := "zones.control"
+			if v.Points {
+				control = "-control"
+			}
+			v.WDDNote += fmt.Sprintf(" Before the intervention the control area had %s times the treatment area's count: the WDD compares differences of counts and assumes a control of similar size (Wheeler & Ratcliffe 2018), so read it with care, or give %s an area of similar size.",
+				reportJoin(ratios), control)
 		}
 	}
 
@@ -436,7 +507,7 @@ func buildReportView(r *Run, figs []Figure, gifData []byte) *reportView {
 			v.Periods = append(v.Periods, fmt.Sprintf("%s (days %d to %d)", ps.Period, ps.FirstDay, ps.LastDay))
 		}
 		prow := func(label, help, key, class string, f func(ps metrics.PeriodStats) reportCell) {
-			rw := reportRow{Label: label, Help: help, Class: class}
+			rw := reportRow{Label: say(label), Help: say(help), Class: class}
 			for _, ps := range s.Periods {
 				c := f(ps)
 				c.Key = ps.Period + "." + key

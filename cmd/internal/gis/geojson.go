@@ -283,33 +283,89 @@ func ReadPoints(r io.Reader) ([]Point, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gis.ReadPoints: %w", err)
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("gis.ReadPoints: not a JSON object: %v", err)
+	points, _, err := DecodePoints(data)
+	if err != nil {
+		return nil, fmt.Errorf("gis.ReadPoints: %w", err)
 	}
-	if top == nil {
-		return nil, errors.New("gis.ReadPoints: the document is null; a FeatureCollection is a JSON object")
-	}
-	if t, err := typeMember(top); err != nil || t != "FeatureCollection" {
-		return nil, fmt.Errorf("gis.ReadPoints: the document's type is %s; it must be \"FeatureCollection\"", describeType(t, err))
+	return points, nil
+}
+
+// DecodePoints is ReadPoints of a whole document, which also returns the
+// collection's named coordinate reference system (as CRS reads it; "" when
+// it names none). Its errors are the end of a sentence that starts with
+// the file's name: "feature 3: coordinates are [1]; ...".
+func DecodePoints(data []byte) ([]Point, string, error) {
+	top, err := collection(data)
+	if err != nil {
+		return nil, "", err
 	}
 	raw, ok := top["features"]
 	if !ok || isNull(raw) {
-		return nil, errors.New("gis.ReadPoints: the FeatureCollection has no features array")
+		return nil, "", errors.New("the FeatureCollection has no features array")
 	}
 	var feats []json.RawMessage
 	if err := json.Unmarshal(raw, &feats); err != nil {
-		return nil, fmt.Errorf("gis.ReadPoints: features is not an array: %v", err)
+		return nil, "", fmt.Errorf("features is not an array: %v", err)
 	}
 	points := make([]Point, 0, len(feats))
 	for i, f := range feats {
 		pt, err := readPoint(f)
 		if err != nil {
-			return nil, fmt.Errorf("gis.ReadPoints: feature %d: %v", i+1, err)
+			return nil, "", fmt.Errorf("feature %d: %v", i+1, err)
 		}
 		points = append(points, pt)
 	}
-	return points, nil
+	return points, CRS(top), nil
+}
+
+// collection reads a document that must be a FeatureCollection.
+func collection(data []byte) (map[string]json.RawMessage, error) {
+	top, err := object(data)
+	if err != nil {
+		return nil, err
+	}
+	if t, err := typeMember(top); err != nil || t != "FeatureCollection" {
+		return nil, fmt.Errorf("the document's type is %s; it must be \"FeatureCollection\"", describeType(t, err))
+	}
+	return top, nil
+}
+
+// object reads a document that must be a JSON object.
+func object(data []byte) (map[string]json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	if top == nil {
+		return nil, errors.New("the document is null; a FeatureCollection is a JSON object")
+	}
+	return top, nil
+}
+
+// CRS is the coordinate reference system a GeoJSON document names in its
+// legacy crs member, as QGIS and GDAL write it for a projected system
+// ({"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32633"}}):
+// "EPSG:32633", the inverse of what NewPointWriter writes; a name that is
+// not of the form urn:ogc:def:crs:AUTHORITY::CODE is returned as written,
+// and "" when the document names none (RFC 7946 GeoJSON, whose
+// coordinates are longitude and latitude).
+func CRS(top map[string]json.RawMessage) string {
+	var c struct {
+		Properties struct {
+			Name string `json:"name"`
+		} `json:"properties"`
+	}
+	if raw, ok := top["crs"]; !ok || json.Unmarshal(raw, &c) != nil {
+		return ""
+	}
+	name := strings.TrimSpace(c.Properties.Name)
+	const urn = "urn:ogc:def:crs:"
+	if len(name) > len(urn) && strings.EqualFold(name[:len(urn)], urn) {
+		if auth, code, ok := strings.Cut(name[len(urn):], "::"); ok && auth != "" && code != "" && !strings.Contains(code, ":") {
+			return strings.ToUpper(auth) + ":" + code
+		}
+	}
+	return name
 }
 
 func readPoint(raw json.RawMessage) (Point, error) {

@@ -239,7 +239,8 @@ func boolInt(b bool) int {
 
 // Describe says in a few words what an earlier run was, e.g. "the
 // earlier run of crackdown.toml (seed 3, started 2026-12-01 09:40 UTC,
-// complete; 24 files)".
+// complete; 24 files)", or "the earlier displacement analysis of
+// incidents.csv (...)".
 func (e Earlier) Describe() string {
 	files := fmt.Sprintf("%d %s", len(e.Files), plural(len(e.Files), "file", "files"))
 	m := e.Manifest
@@ -249,6 +250,9 @@ func (e Earlier) Describe() string {
 	state := "complete"
 	if !m.Complete {
 		state = "incomplete"
+	}
+	if m.Points != "" {
+		return fmt.Sprintf("the earlier displacement analysis of %s (started %s, %s; %s)", m.Points, m.Started.Format("2006-01-02 15:04 MST"), state, files)
 	}
 	return fmt.Sprintf("the earlier run of %s (seed %d, started %s, %s; %s)", m.ScenarioFile, m.Seed, m.Started.Format("2006-01-02 15:04 MST"), state, files)
 }

@@ -279,6 +279,10 @@ type Manifest struct {
 	Files        []string   `json:"files"`
 	Counts       sim.Totals `json:"counts"`
 	Params       sim.Params `json:"params"`
+	// Points is the incidents file of a displacement analysis of incident
+	// data (dropsim displacement -points), which is no run: its directory
+	// holds measures, figures and a report, but no tables.
+	Points string `json:"points,omitempty"`
 }
 
 // WriteManifest writes manifest.json, last of all.

@@ -68,7 +68,8 @@ type named struct {
 	v    metrics.Value
 }
 
-// MeasureRows are the rows of measures.csv.
+// MeasureRows are the rows of measures.csv; for incident data (s.Points)
+// there are no rows of arrests.
 func MeasureRows(s *metrics.Summary) [][]string {
 	var rows [][]string
 	add := func(series, period, measure string, v metrics.Value, note string) {
@@ -85,9 +86,11 @@ func MeasureRows(s *metrics.Summary) [][]string {
 	case !s.HasPeriods:
 		add(metrics.SeriesDrops, "", "wdq", metrics.Value{Reason: s.PeriodReason}, "")
 	}
-	add(metrics.SeriesArrests, "", "stashers_arrested", def(float64(s.StashersArrested)), "over the whole run")
-	add(metrics.SeriesArrests, "", "minor_stashers_arrested", def(float64(s.MinorStashers)), "over the whole run")
-	add(metrics.SeriesArrests, "", "minor_share_of_stashers_arrested", s.MinorShare, "over the whole run")
+	if s.Points == nil { // incident data have no arrests
+		add(metrics.SeriesArrests, "", "stashers_arrested", def(float64(s.StashersArrested)), "over the whole run")
+		add(metrics.SeriesArrests, "", "minor_stashers_arrested", def(float64(s.MinorStashers)), "over the whole run")
+		add(metrics.SeriesArrests, "", "minor_share_of_stashers_arrested", s.MinorShare, "over the whole run")
+	}
 	for _, m := range s.Series {
 		c := m.Counts
 		counts := []named{{"Rb", def(c.Rb)}, {"Ra", def(c.Ra)}, {"Bb", def(c.Bb)}, {"Ba", def(c.Ba)}, {"Cb", def(c.Cb)}, {"Ca", def(c.Ca)}}
