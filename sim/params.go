@@ -263,6 +263,16 @@ type GroupParams struct {
 	MemoryDays float64 `toml:"memory_days,omitzero"`
 }
 
+// Units is the number of police units the group puts on the map: none
+// for "none", for cameras ("cctv") and for a takedown.
+func (g GroupParams) Units() int {
+	switch g.Strategy {
+	case "none", "cctv", "takedown":
+		return 0
+	}
+	return max(g.Count, 0)
+}
+
 // UsesHotspots says whether a group ranks hot-spot zones: a hotspot
 // patrol, or cameras put up on hot spots.
 func (g GroupParams) UsesHotspots() bool {

@@ -35,7 +35,7 @@ func (m *Model) buildPolice() {
 		g := &Group{P: gp, strat: newStrategy(gp, m), rng: agentPCG(m.Seed, streamGroup, uint64(gi))}
 		m.checkpoints = m.checkpoints || gp.Strategy == "interdiction" && gp.Count > 0
 		if g.strat != nil {
-			for k := 0; k < gp.Count; k++ {
+			for k := range gp.Units() {
 				g.units = append(g.units, int32(len(m.units)))
 				m.units = append(m.units, Unit{group: gi, slot: k, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
 			}

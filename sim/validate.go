@@ -246,9 +246,7 @@ func (p *Params) Validate() error {
 			v.bad(k+".strategy", g.Strategy, "one of "+strings.Join(StrategyNames(), ", "))
 		}
 		v.limit(k+".count", g.Count, 0, MaxUnits, "MaxUnits")
-		if g.Strategy != "cctv" { // a cctv group's count is of cameras
-			units += max(g.Count, 0)
-		}
+		units += g.Units() // a cctv group's count is of cameras
 		if g.StartDay < 0 || g.StartDay > p.Days {
 			allowed := fmt.Sprintf("a day from 0 to days = %d", p.Days)
 			if g.StartDay > p.Days {
@@ -272,7 +270,7 @@ func (p *Params) Validate() error {
 		v.groupCheckpoints(k, g, c.Width, c.Height)
 		v.groupTakedown(k, g, p.Market.Marketplaces, p.Days)
 		switch {
-		case g.Strategy == "none" || g.Strategy == "cctv":
+		case g.Strategy == "none" || g.Strategy == "cctv" || g.Strategy == "takedown":
 			if g.Tactic != "" && g.Tactic != TacticStakeout {
 				v.bad(k+".tactic", g.Tactic, fmt.Sprintf("a tactic only for a group with units (strategy %q has none)", g.Strategy))
 			}

@@ -78,7 +78,7 @@ func addPointFlags(fs *flag.FlagSet) *pointFlags {
 		treatment:  fs.String("treatment", "", "-points: the treatment area, a `rectangle` x0,y0,x1,y1 in map units (west, south, east, north)"),
 		polygon:    fs.String("polygon", "", "-points: the treatment area, a polygon `\"x y, x y, x y, ...\"` in map units"),
 		area:       fs.String("area", "", "-points: the treatment area, a GeoJSON `file` of a polygon (a Polygon or MultiPolygon, or a FeatureCollection whose first feature is one, as QGIS exports)"),
-		control:    fs.String("control", sim.ControlMatched, "-points: the control area, `matched|rest|x0,y0,x1,y1`: matched gives as many cells as the treatment area of each class of count before the split (0, 1, 2-3, 4-7, ...), the nearest beyond the buffer, the gap and the rings; rest every cell beyond the buffer and the gap; or a rectangle in map units"),
+		control:    fs.String("control", sim.ControlRest, "-points: the control area, `rest|matched|x0,y0,x1,y1`: rest (the default) every cell beyond the buffer and the gap; matched gives as many cells as the treatment area of each class of count before the split (0, 1, 2-3, 4-7, ...), the nearest beyond the buffer, the gap and the rings (it regresses to the mean: compare it with another); or a rectangle in map units"),
 		buffer:     fs.Float64("buffer", 500, "-points: the buffer's `width` around the treatment area, in map units"),
 		controlGap: fs.Float64("control-gap", 0, "-points: the `width` between the buffer and a matched or rest control, in map units (default: the buffer's width)"),
 		ringWidth:  fs.Float64("ring-width", 500, "-points: the `width` of each distance ring, in map units"),

@@ -533,7 +533,12 @@ func countClassByHand(n int) int {
 func TestPointsMatchedControl(t *testing.T) {
 	args := pointArgs(t.TempDir(), "-treatment", exTreatment)
 	i := slices.Index(args, "-control")
-	args = slices.Delete(args, i, i+2) // the default: matched
+	// Without -control the control is the rest of the grid: matching on
+	// the counts themselves would select on the outcome.
+	if z := studyOf(t, slices.Delete(slices.Clone(args), i, i+2)).z; z.Match != nil || !strings.Contains(z.Control, "-control rest") {
+		t.Errorf("the default control: %q, want the rest of the grid", z.Control)
+	}
+	args[i+1] = sim.ControlMatched
 	study := func() *pointsStudy { return studyOf(t, args) }
 	st := study()
 	c := st.p.City

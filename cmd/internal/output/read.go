@@ -293,15 +293,12 @@ func outcomeNames() []string {
 }
 
 // unitGroups returns the police group of each unit of a run with
-// parameters p, numbered as sim numbers them: group by group, Count units
-// each, except groups with strategy "none", which have no units on the map.
+// parameters p, numbered as sim numbers them: group by group, the units
+// each puts on the map (none for "none", cameras and takedowns).
 func unitGroups(p *sim.Params) []int {
 	var groups []int
 	for i, g := range p.Police.Groups {
-		if g.Strategy == "none" {
-			continue
-		}
-		for range g.Count {
+		for range g.Units() {
 			groups = append(groups, i)
 		}
 	}

@@ -604,3 +604,18 @@ func TestCheckCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitGroups: units are numbered group by group, and groups of no
+// units (none, cameras, a takedown) number none, whatever their count (a
+// cctv group's count is of cameras): by hand, 2 random units, then 3 of
+// the area group.
+func TestUnitGroups(t *testing.T) {
+	p := sim.DefaultParams()
+	p.Police.Groups = []sim.GroupParams{
+		{Strategy: "random", Count: 2}, {Strategy: "cctv", Count: 30}, {Strategy: "takedown", Count: 10},
+		{Strategy: "area", Count: 3}, {Strategy: "none", Count: 5},
+	}
+	if got, want := unitGroups(&p), []int{0, 0, 3, 3, 3}; !slices.Equal(got, want) {
+		t.Errorf("unit groups %v, want %v", got, want)
+	}
+}
