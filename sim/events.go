@@ -5,25 +5,26 @@ type Kind uint8
 
 // Event kinds.
 const (
-	EvOrder        Kind = iota // a buyer orders (Agent = buyer, Shop)
-	EvUnmet                    // an order found no drop within the buyer's patience
-	EvDropPlaced               // a stasher placed a drop (Drop)
-	EvDropEnded                // a drop left the map: picked, seized, lost, expired, or active at the end (Drop)
-	EvNotFound                 // a buyer found nothing at the coordinates (Drop, Agent = buyer)
-	EvRedrop                   // the shop answered a complaint with a new drop (Agent = buyer)
-	EvArrest                   // an arrest (Role, Agent, X, Y, Cause)
-	EvRecruit                  // a member joined a shop (Role, Agent, Shop; Minor)
-	EvQuit                     // a stasher left of their own accord (Agent, Shop)
-	EvRelocate                 // a stasher moved its working area (Agent, X, Y = new centre)
-	EvShopClosed               // the organizer was arrested: the shop is offline (Shop)
-	EvShopReopened             // a successor reopened the shop (Shop)
-	EvMoney                    // a ledger entry of a shop's cash keeper (Shop, Amount, Cause)
-	EvIntercept                // a mule's bulk delivery was intercepted (Shop, Amount = doses)
-	EvDayEnd                   // end of a day, with the state snapshot (Day)
+	EvOrder         Kind = iota // a buyer orders (Agent = buyer, Shop)
+	EvUnmet                     // an order found no drop within the buyer's patience
+	EvDropPlaced                // a stasher placed a drop (Drop)
+	EvDropEnded                 // a drop left the map: picked, seized, lost, expired, or active at the end (Drop)
+	EvNotFound                  // a buyer found nothing at the coordinates (Drop, Agent = buyer)
+	EvRedrop                    // the shop answered a complaint with a new drop (Agent = buyer)
+	EvArrest                    // an arrest (Role, Agent, X, Y, Cause)
+	EvRecruit                   // a member joined a shop (Role, Agent, Shop; Minor)
+	EvQuit                      // a stasher left of their own accord (Agent, Shop)
+	EvRelocate                  // a stasher moved its working area (Agent, X, Y = new centre)
+	EvShopClosed                // the organizer was arrested: the shop is offline (Shop)
+	EvShopReopened              // a successor reopened the shop (Shop)
+	EvMoney                     // a ledger entry of a shop's cash keeper (Shop, Amount, Cause)
+	EvIntercept                 // a mule's bulk delivery was intercepted (Shop, Amount = doses)
+	EvDayEnd                    // end of a day, with the state snapshot (Day)
+	EvInvestigation             // a network investigation closed (From, Agent = target, Role, Shop, Amount = path length, Cause = outcome)
 )
 
 var kindNames = [...]string{"order", "unmet", "drop_placed", "drop_ended", "not_found", "redrop",
-	"arrest", "recruit", "quit", "relocate", "shop_closed", "shop_reopened", "money", "intercept", "day_end"}
+	"arrest", "recruit", "quit", "relocate", "shop_closed", "shop_reopened", "money", "intercept", "day_end", "investigation"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -120,6 +121,7 @@ type Event struct {
 	Role   Role
 	Shop   int32
 	Agent  int32
+	From   int32 // of an investigation: the arrested agent its path starts at
 	X, Y   int32
 	Minor  bool // of a recruit or an arrested member: a minor
 	Amount float64

@@ -63,6 +63,9 @@ func (eh *eventHasher) Event(e *Event) {
 	eh.i64(int64(e.Role))
 	eh.i64(int64(e.Shop))
 	eh.i64(int64(e.Agent))
+	if e.Kind == EvInvestigation { // the only kind with a From
+		eh.i64(int64(e.From))
+	}
 	eh.i64(int64(e.X))
 	eh.i64(int64(e.Y))
 	if e.Minor {

@@ -55,6 +55,8 @@ type Model struct {
 	cameraIx    *grid.Index
 	checkpoints bool        // some group is on interdiction
 	takedowns   []*takedown // marketplace.go
+	networks    []*networkGroup
+	intel       *evidence // the police's evidence graph, with a network group (network.go)
 
 	orders   agenda // buyers' next orders (a = buyer)
 	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
@@ -171,6 +173,12 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.buildPolice()
 	m.buildCameras()
 	m.buildTakedowns()
+	for _, g := range m.groups {
+		if g.P.Strategy == "network" {
+			m.networks = append(m.networks, &networkGroup{g: g})
+			m.intel = newEvidence()
+		}
+	}
 	return m, nil
 }
 
@@ -294,6 +302,9 @@ func (m *Model) Step(sink Sink) {
 	}
 	if len(m.takedowns) > 0 {
 		m.updateTakedowns(t)
+	}
+	if len(m.networks) > 0 {
+		m.updateNetwork(t)
 	}
 	m.runScheduled(t)
 	// 2. Orders, and orders that waited too long.

@@ -267,7 +267,7 @@ type GroupParams struct {
 // for "none", for cameras ("cctv") and for a takedown.
 func (g GroupParams) Units() int {
 	switch g.Strategy {
-	case "none", "cctv", "takedown":
+	case "none", "cctv", "takedown", "network":
 		return 0
 	}
 	return max(g.Count, 0)

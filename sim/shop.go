@@ -159,6 +159,7 @@ func (m *Model) arrestMember(sh *Shop, role Role, mb *member, cause string, t in
 	if !mb.present {
 		return
 	}
+	m.recordArrest(sh, role, mb.id)
 	mb.present = false
 	m.totals.Arrests[role]++
 	m.emitArrest(role, sh.id, mb.id, -1, -1, cause, mb.minor)

@@ -278,6 +278,7 @@ func (m *Model) caught(sh *Shop, s *Stasher, drop int32, t int) bool {
 // dispatcher (MODEL.md 4.3). The shop withdraws the stasher's drops from
 // sale, learns of the arrest, and recruits a replacement.
 func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
+	m.recordArrest(sh, RoleStasher, s.id)
 	m.totals.Arrests[RoleStasher]++
 	m.totals.DosesSeizedInventory += s.inventory
 	s.inventory = 0

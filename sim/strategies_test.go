@@ -595,3 +595,92 @@ func TestTakedownOfOneMarketplace(t *testing.T) {
 		t.Errorf("migrating after 5 days: the downed shops sold %d in days 30-34 and %d in days 40-59; want none, then some", n, sum(down, 40, 60))
 	}
 }
+
+// TestNetworkShortestPathByHand: on a small evidence graph (an arrested
+// stasher A linked to its shop's dispatcher D with strength 0.5 and to an
+// informer X with 0.9; X to the organizer O with 0.9; D to O with 0.2)
+// the nearest target is O, by the path A-X-O of length -2 log 0.9 (0.2107,
+// strength 0.81) against D at -log 0.5 (0.693); the investigation takes
+// two links' investigation_days. With O under investigation, D is next.
+func TestNetworkShortestPathByHand(t *testing.T) {
+	p := DefaultParams()
+	p.City.Width, p.City.Height = 30, 30
+	p.Police.Groups = []GroupParams{{Name: "net", Strategy: "network", Count: 2, EndDay: p.Days}}
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := m.shops[0]
+	ev := m.intel
+	a := ev.node(1000, sh.id, RoleStasher)
+	x := ev.node(1001, sh.id, RoleMule)
+	d := ev.node(sh.dispatcher.id, sh.id, RoleDispatcher)
+	o := ev.node(sh.organizer.id, sh.id, RoleOrganizer)
+	ev.arrest(a)
+	ev.link(a, d, 0.5)
+	ev.link(a, x, 0.9)
+	ev.link(x, o, 0.9)
+	ev.link(d, o, 0.2)
+	ng := m.networks[0]
+	iv, ok := m.nearestTarget(ng)
+	want := -2 * math.Log(0.9)
+	if !ok || iv.to != int64(sh.organizer.id) || iv.from != 1000 || math.Abs(iv.length-want) > 1e-12 || iv.due != 2*m.daysToTicks(p.Police.InvestigationDays) {
+		t.Fatalf("nearest target %+v (found %v), want the organizer %d from 1000 at %.4f, due in 2 x %g days", iv, ok, sh.organizer.id, want, p.Police.InvestigationDays)
+	}
+	ng.open = append(ng.open, iv)
+	iv, ok = m.nearestTarget(ng)
+	if !ok || iv.to != int64(sh.dispatcher.id) || math.Abs(iv.length+math.Log(0.5)) > 1e-12 {
+		t.Errorf("next target %+v, want the dispatcher at -log 0.5", iv)
+	}
+	// A weaker link does not replace a stronger one.
+	ev.link(a, d, 0.1)
+	if w, _ := ev.g.Weight(a.ID(), d.ID()); math.Abs(w+math.Log(0.5)) > 1e-12 {
+		t.Errorf("link A-D length %v after a weaker one, want -log 0.5", w)
+	}
+}
+
+// TestNetworkReachesOrganizers: a crackdown's arrests feed the evidence
+// graph; network investigations reach dispatchers and organizers, the
+// arrested organizer's shop closes, and it sells nothing until a
+// successor reopens it.
+func TestNetworkReachesOrganizers(t *testing.T) {
+	p := DefaultParams()
+	p.Days = 90
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	p.Police.LinkProb, p.Police.InvestigationProb, p.Police.InvestigationDays = 0.9, 1, 3
+	p.Organization.SuccessorProb, p.Organization.SuccessorDays = 1, 10
+	p.Police.Groups = []GroupParams{
+		{Name: "crackdown", Strategy: "area", Count: 15, StartDay: 5, EndDay: 90, Area: []int{20, 20, 39, 39}},
+		{Name: "net", Strategy: "network", Count: 2, StartDay: 5, EndDay: 90},
+	}
+	p.Police.LinkProb = 0.9
+	organizers, closed := 0, map[int32]int32{}
+	var sellingWhileClosed int
+	if _, err := Run(p, 2, SinkFunc(func(e *Event) {
+		switch e.Kind {
+		case EvInvestigation:
+			if e.Cause == "arrested" && e.Role == RoleOrganizer {
+				organizers++
+			}
+			if e.Amount <= 0 || e.From == e.Agent {
+				t.Errorf("investigation %+v: want a path of positive length from an arrested agent", *e)
+			}
+		case EvShopClosed:
+			closed[e.Shop] = e.Tick
+		case EvShopReopened:
+			delete(closed, e.Shop)
+		case EvMoney:
+			if _, ok := closed[e.Shop]; ok && e.Cause == CauseRevenue {
+				sellingWhileClosed++
+			}
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("organizers arrested by network investigations: %d", organizers)
+	if organizers == 0 || sellingWhileClosed > 0 {
+		t.Errorf("%d organizers arrested by network investigations, %d sales of closed shops; want some and none", organizers, sellingWhileClosed)
+	}
+}

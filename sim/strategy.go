@@ -19,7 +19,7 @@ type Strategy interface {
 
 // StrategyNames lists the strategies a scenario may name.
 func StrategyNames() []string {
-	return []string{"none", "random", "uniform", "area", "hotspot", "cctv", "interdiction", "takedown"}
+	return []string{"none", "random", "uniform", "area", "hotspot", "cctv", "interdiction", "takedown", "network"}
 }
 
 func isStrategy(s string) bool { return slices.Contains(StrategyNames(), s) }
@@ -38,7 +38,7 @@ func newStrategy(g GroupParams, m *Model) Strategy {
 	case "interdiction":
 		return newCheckpoints(g, m)
 	}
-	return nil // "none", "cctv" (cameras, camera.go) and "takedown" (marketplace.go): no units on the map
+	return nil // "none", "cctv" (camera.go), "takedown" (marketplace.go), "network" (network.go): no units on the map
 }
 
 // randomWalk: each tick a unit steps to a random usable cell within its

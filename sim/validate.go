@@ -269,8 +269,11 @@ func (p *Params) Validate() error {
 		v.groupCameras(k, g, c.Width, c.Height)
 		v.groupCheckpoints(k, g, c.Width, c.Height)
 		v.groupTakedown(k, g, p.Market.Marketplaces, p.Days)
+		if g.Strategy == "network" && g.Count < 1 {
+			v.bad(k+".count", g.Count, "at least 1 investigation open at a time")
+		}
 		switch {
-		case g.Strategy == "none" || g.Strategy == "cctv" || g.Strategy == "takedown":
+		case g.Strategy == "none" || g.Strategy == "cctv" || g.Strategy == "takedown" || g.Strategy == "network":
 			if g.Tactic != "" && g.Tactic != TacticStakeout {
 				v.bad(k+".tactic", g.Tactic, fmt.Sprintf("a tactic only for a group with units (strategy %q has none)", g.Strategy))
 			}

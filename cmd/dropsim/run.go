@@ -168,6 +168,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	files := slices.Clone(output.TableFiles)
+	if agents, links := m.Evidence(); hasNetwork(p) {
+		written, err := output.WriteNetwork(dir, rec, agents, links)
+		files = append(files, written...)
+		if err != nil {
+			return err
+		}
+	}
 	land, err := output.WriteLandUse(dir, &p, m.G.Class)
 	if err != nil {
 		return err
@@ -309,4 +316,10 @@ func sum(xs []int) int {
 		s += x
 	}
 	return s
+}
+
+// hasNetwork says whether a run investigates on an evidence graph, and so
+// writes investigations.csv and network.graphml.
+func hasNetwork(p sim.Params) bool {
+	return slices.ContainsFunc(p.Police.Groups, func(g sim.GroupParams) bool { return g.Strategy == "network" })
 }

@@ -5,13 +5,14 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"dropsim/cmd/internal/output"
 	"dropsim/cmd/internal/scenario"
 	"dropsim/sim"
-	"dropsim/sim/grid"
+
 	"dropsim/sim/metrics"
 )
 
@@ -72,18 +73,26 @@ func playRun(p sim.Params, seed uint64, keepDir string, ver string) (res runResu
 	tot := m.Totals()
 	res = runResult{values: metrics.RunMeasures(sum, tot, zones, p.TicksPerDay(), tables.Drops, m.G.Class), daily: daily.Rows()}
 	if rec != nil {
-		res.err = keepRun(keepDir, rec, p, m.G.Class, sum, tot, ver)
+		res.err = keepRun(keepDir, rec, m, p, sum, tot, ver)
 	}
 	return res
 }
 
 // keepRun completes a kept run's directory: its tables, land use,
 // measures and a manifest, as `dropsim run -no-plots` leaves them.
-func keepRun(dir string, rec *output.Recorder, p sim.Params, land []grid.Class, sum *metrics.Summary, tot sim.Totals, ver string) error {
+func keepRun(dir string, rec *output.Recorder, m *sim.Model, p sim.Params, sum *metrics.Summary, tot sim.Totals, ver string) error {
 	if err := rec.Close(); err != nil {
 		return err
 	}
-	landFiles, err := output.WriteLandUse(dir, &p, land)
+	files := slices.Clone(output.TableFiles)
+	if agents, links := m.Evidence(); hasNetwork(p) {
+		written, err := output.WriteNetwork(dir, rec, agents, links)
+		if err != nil {
+			return err
+		}
+		files = append(files, written...)
+	}
+	landFiles, err := output.WriteLandUse(dir, &p, m.G.Class)
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,7 @@ func keepRun(dir string, rec *output.Recorder, p sim.Params, land []grid.Class, 
 	if err := output.WriteBytes(dir, "scenario.toml", toml.Bytes()); err != nil {
 		return err
 	}
-	files := append(append(append([]string{}, output.TableFiles...), landFiles...), "summary.json", "measures.csv", "scenario.toml", "manifest.json")
+	files = append(append(files, landFiles...), "summary.json", "measures.csv", "scenario.toml", "manifest.json")
 	man := output.Manifest{Program: "dropsim", Version: ver, Scenario: p.Name, ScenarioFile: filepath.Join(dir, "scenario.toml"),
 		Seed: p.Seed, Days: p.Days, Params: p, Ticks: tot.Ticks, Counts: tot, TablesDone: true, Complete: true, Files: files}
 	return output.WriteManifest(dir, man)

@@ -120,7 +120,7 @@ type Earlier struct {
 // fixedFiles are the names of every file a run may write at the top of
 // its directory, whatever its options.
 func fixedFiles() []string {
-	names := slices.Concat(TableFiles, []string{"summary.json", "measures.csv"}, GISFiles, []string{"report.html", "manifest.json"})
+	names := slices.Concat(TableFiles, NetworkFiles, []string{"summary.json", "measures.csv"}, GISFiles, []string{"report.html", "manifest.json"})
 	return names
 }
 

@@ -129,6 +129,7 @@ type Recorder struct {
 	Daily                 *metrics.Daily
 	row                   []string
 	err                   error
+	investigations        []investigation // network investigations, for WriteNetwork
 }
 
 // Table headers.
@@ -196,6 +197,8 @@ func (r *Recorder) Event(e *sim.Event) {
 		r.row = append(r.row[:0], itoa(e.Tick), e.Role.String(), itoa(e.Agent), itoa(e.Shop),
 			place(e.X), place(e.Y), e.Cause, zone, period, strconv.FormatBool(e.Minor))
 		r.keep(r.arrestCSV.Write(r.row))
+	case sim.EvInvestigation:
+		r.investigations = append(r.investigations, investigation{tick: e.Tick, from: e.From, to: e.Agent, shop: e.Shop, role: e.Role, length: e.Amount, outcome: e.Cause})
 	case sim.EvDayEnd:
 		day := strconv.Itoa(e.Day.Day)
 		for _, u := range e.Day.Units {

@@ -1,0 +1,238 @@
+package sim
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/path"
+	"gonum.org/v1/gonum/graph/simple"
+)
+
+// Network investigations (MODEL.md 4.4 "network"; Xu & Chen 2004,
+// Decision Support Systems 38:473). Police knowledge is a weighted graph
+// of the agents they hold evidence about: an arrest links the arrested
+// member to the next member up its shop's chain (a stasher's phone to the
+// dispatcher, the dispatcher to the cash keeper, the cash keeper and a
+// mule to the organizer) with strength police.link_prob. A link of
+// strength p has length -log p, so the association of two agents is the
+// shortest path between them, and its strength exp(-length) the product
+// of the strengths along it. Once a day a network group opens
+// investigations, up to count at a time, each against the dispatcher or
+// organizer still at large nearest to anyone arrested; it takes
+// investigation_days for each link of the path and succeeds with the
+// path's strength times investigation_prob. An arrested organizer closes
+// the shop (successor rules of MODEL.md section 2).
+
+// evidence is the police's graph of agents (the intelligence store).
+type evidence struct {
+	g        *simple.WeightedUndirectedGraph
+	info     map[int64]agentInfo
+	arrested map[int64]bool
+}
+
+// agentInfo says who an agent in the graph is.
+type agentInfo struct {
+	shop int32
+	role Role
+}
+
+// arrestedSource is the graph's virtual node joined by links of length 0
+// to everyone arrested, so that one search finds the nearest target to
+// any of them. It is no agent and is left out of Evidence.
+const arrestedSource int64 = -1
+
+func newEvidence() *evidence {
+	e := &evidence{g: simple.NewWeightedUndirectedGraph(0, math.Inf(1)), info: map[int64]agentInfo{}, arrested: map[int64]bool{}}
+	e.g.AddNode(simple.Node(arrestedSource))
+	return e
+}
+
+func (e *evidence) node(id int32, shop int32, role Role) graph.Node {
+	n := int64(id)
+	if e.g.Node(n) == nil {
+		e.g.AddNode(simple.Node(n))
+		e.info[n] = agentInfo{shop: shop, role: role}
+	}
+	return simple.Node(n)
+}
+
+// link records evidence of strength p between two agents; a stronger
+// link replaces a weaker one.
+func (e *evidence) link(a, b graph.Node, p float64) {
+	w := -math.Log(p)
+	if old, ok := e.g.Weight(a.ID(), b.ID()); ok && old <= w {
+		return
+	}
+	e.g.SetWeightedEdge(e.g.NewWeightedEdge(a, b, w))
+}
+
+// arrest marks an agent as arrested: a source of the searches.
+func (e *evidence) arrest(n graph.Node) {
+	if !e.arrested[n.ID()] {
+		e.arrested[n.ID()] = true
+		e.g.SetWeightedEdge(e.g.NewWeightedEdge(simple.Node(arrestedSource), n, 0))
+	}
+}
+
+// recordArrest: phase of an arrest, when a network group exists; the
+// arrested member's link to the next one up its shop's chain.
+func (m *Model) recordArrest(sh *Shop, role Role, id int32) {
+	ev := m.intel
+	if ev == nil {
+		return
+	}
+	a := ev.node(id, sh.id, role)
+	ev.arrest(a)
+	next := RoleOrganizer
+	switch role {
+	case RoleStasher:
+		next = RoleDispatcher
+	case RoleDispatcher:
+		next = RoleCashKeeper
+	case RoleOrganizer, RoleBuyer:
+		return
+	}
+	if mb := m.memberOf(sh, next); mb != nil && mb.present {
+		ev.link(a, ev.node(mb.id, sh.id, next), m.P.Police.LinkProb)
+	}
+}
+
+// investigation is one a network group has open.
+type investigation struct {
+	from, to int64 // the arrested agent the path starts at, the target
+	shop     int32
+	role     Role
+	length   float64
+	due      int
+}
+
+// networkGroup is a network group's state.
+type networkGroup struct {
+	g    *Group
+	open []investigation
+}
+
+// updateNetwork: phase 1, each network group on duty closes the
+// investigations due and, at the first tick of each day, opens new ones.
+func (m *Model) updateNetwork(t int) {
+	for _, ng := range m.networks {
+		ng.open = slices.DeleteFunc(ng.open, func(iv investigation) bool {
+			if iv.due > t {
+				return false
+			}
+			m.closeInvestigation(ng, iv)
+			return true
+		})
+		if !ng.g.active || t%m.tpd != 0 {
+			continue
+		}
+		for len(ng.open) < ng.g.P.Count {
+			iv, ok := m.nearestTarget(ng)
+			if !ok {
+				break
+			}
+			ng.open = append(ng.open, iv)
+		}
+	}
+}
+
+// nearestTarget is the dispatcher or organizer at large nearest anyone
+// arrested (ties by agent id), not already under investigation.
+func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
+	ev := m.intel
+	sp := path.DijkstraFrom(simple.Node(arrestedSource), ev.g)
+	best, found := investigation{}, false
+	ids := make([]int64, 0, len(ev.info))
+	for id := range ev.info {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		inf := ev.info[id]
+		if ev.arrested[id] || inf.role != RoleDispatcher && inf.role != RoleOrganizer {
+			continue
+		}
+		if slices.ContainsFunc(ng.open, func(iv investigation) bool { return iv.to == id }) {
+			continue
+		}
+		mb := m.memberOf(m.shops[inf.shop], inf.role)
+		if !mb.present || int64(mb.id) != id {
+			continue // no longer in the role
+		}
+		nodes, length := sp.To(id)
+		if len(nodes) < 3 || found && length >= best.length {
+			continue // unreachable (the path holds the source, an arrested agent and the target)
+		}
+		best = investigation{from: nodes[1].ID(), to: id, shop: inf.shop, role: inf.role, length: length,
+			due: m.tick + max(1, (len(nodes)-2)*m.daysToTicks(m.P.Police.InvestigationDays))}
+		found = true
+	}
+	return best, found
+}
+
+// closeInvestigation: the target, if still in the role, is arrested with
+// the path's strength times investigation_prob.
+func (m *Model) closeInvestigation(ng *networkGroup, iv investigation) {
+	sh := m.shops[iv.shop]
+	mb := m.memberOf(sh, iv.role)
+	outcome := "gone"
+	if mb.present && int64(mb.id) == iv.to {
+		outcome = "failed"
+		if m.unitRand.of(&ng.g.rng).Float64() < math.Exp(-iv.length)*m.P.Police.InvestigationProb {
+			outcome = "arrested"
+		}
+	}
+	m.ev = Event{Tick: int32(m.tick), Kind: EvInvestigation, Role: iv.role, Shop: iv.shop, Agent: int32(iv.to),
+		From: int32(iv.from), X: -1, Y: -1, Amount: iv.length, Cause: outcome}
+	m.sink.Event(&m.ev)
+	if outcome == "arrested" {
+		m.arrestMember(sh, iv.role, mb, CauseInvestigation, m.tick)
+	}
+}
+
+// EvidenceLink is a link of the police's evidence graph.
+type EvidenceLink struct {
+	A, B     int32
+	Strength float64
+}
+
+// EvidenceAgent is an agent in the police's evidence graph.
+type EvidenceAgent struct {
+	ID       int32
+	Shop     int32
+	Role     Role
+	Arrested bool
+}
+
+// Evidence is the police's evidence graph at the end of a run with a
+// network group (nil, nil without one): its agents by id and its links in
+// order of their ends.
+func (m *Model) Evidence() ([]EvidenceAgent, []EvidenceLink) {
+	ev := m.intel
+	if ev == nil {
+		return nil, nil
+	}
+	var agents []EvidenceAgent
+	for id, inf := range ev.info {
+		agents = append(agents, EvidenceAgent{ID: int32(id), Shop: inf.shop, Role: inf.role, Arrested: ev.arrested[id]})
+	}
+	slices.SortFunc(agents, func(a, b EvidenceAgent) int { return int(a.ID - b.ID) })
+	var links []EvidenceLink
+	for _, a := range agents {
+		to := ev.g.From(int64(a.ID))
+		for to.Next() {
+			if b := to.Node().ID(); b > int64(a.ID) {
+				w, _ := ev.g.Weight(int64(a.ID), b)
+				links = append(links, EvidenceLink{A: a.ID, B: int32(b), Strength: math.Exp(-w)})
+			}
+		}
+	}
+	slices.SortFunc(links, func(x, y EvidenceLink) int {
+		if x.A != y.A {
+			return int(x.A - y.A)
+		}
+		return int(x.B - y.B)
+	})
+	return agents, links
+}
