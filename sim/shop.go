@@ -83,27 +83,6 @@ func (m *Model) hire(draw bool) member {
 	return mb
 }
 
-// pay books a cash keeper's ledger entry: positive in, negative out.
-func (m *Model) pay(sh *Shop, amount float64, cause string) {
-	if amount == 0 {
-		return
-	}
-	sh.cash += amount
-	switch cause {
-	case CauseRevenue:
-		m.totals.Revenue += amount
-	case CauseWage:
-		m.totals.Wages -= amount
-	case CauseMulePay:
-		m.totals.MulePay -= amount
-	case CauseWholesale:
-		m.totals.Wholesale -= amount
-	case CauseConfisc:
-		m.totals.Confiscated -= amount
-	}
-	m.emit(EvMoney, RoleCashKeeper, sh.id, sh.cashKeeper.id, -1, -1, cause, amount)
-}
-
 // closeDay rolls the reputation window.
 func (sh *Shop) closeDay(day, window int) {
 	picked, failed := 0, 0
@@ -128,71 +107,6 @@ func (sh *Shop) logPickup(day, window int, ok bool) {
 	}
 }
 
-// report: the dispatcher relays a buyer's "not found" complaint
-// (risk_not_found) or a stasher's arrest (risk_seizure) at cell to the
-// shop's stashers as risk spread over the kernel (MODEL.md 4.1). A
-// complaint says little: the drop may have been seized, stolen by a
-// "seagull", or the buyer may be lying; an arrest says police were there.
-func (m *Model) report(sh *Shop, cell int32, risk float64, t int) {
-	if !sh.dispatcher.present || risk == 0 {
-		return
-	}
-	x, y := m.G.XY(cell)
-	for _, k := range m.kernel {
-		cx, cy := x+k.dx, y+k.dy
-		if !m.G.In(cx, cy) {
-			continue
-		}
-		dv := risk * k.w
-		sh.risk.add(m.G.ID(cx, cy), dv, t)
-		for _, sid := range sh.stashers {
-			if s := m.stashers[sid]; s.inArea(cx, cy, m.P.Stasher.AreaRadius) {
-				s.areaRisk.add(m.decay, dv, t)
-			}
-		}
-	}
-}
-
-// arrestMember: police arrest the dispatcher, cash keeper, organizer or a
-// mule; the chain above may be followed (MODEL.md 4.3).
-func (m *Model) arrestMember(sh *Shop, role Role, mb *member, cause string, t int) {
-	if !mb.present {
-		return
-	}
-	m.recordArrest(sh, role, mb.id)
-	mb.present = false
-	m.totals.Arrests[role]++
-	m.emitArrest(role, sh.id, mb.id, -1, -1, cause, mb.minor)
-	next := RoleOrganizer
-	switch role {
-	case RoleDispatcher:
-		next = RoleCashKeeper
-	case RoleCashKeeper:
-		// the police take the cash on hand
-		if sh.cash > 0 {
-			m.pay(sh, -sh.cash, CauseConfisc)
-		}
-	case RoleOrganizer:
-		m.closeShop(sh, t)
-		return
-	}
-	m.recruitLater(sh, role, t)
-	m.link(sh, next, t)
-}
-
-// link: evidence from an arrest points to the next member up the chain,
-// with probability link_prob; an investigation follows after a delay.
-func (m *Model) link(sh *Shop, role Role, t int) {
-	if m.rngPolice.Float64() >= m.P.Police.LinkProb {
-		return
-	}
-	target := m.memberOf(sh, role)
-	if target == nil || !target.present {
-		return
-	}
-	m.sched.add(t+max(1, m.daysToTicks(m.P.Police.InvestigationDays)), schedInvestigate+uint8(role), sh.id, target.id)
-}
-
 func (m *Model) daysToTicks(days float64) int { return int(math.Round(days * float64(m.tpd))) }
 
 func (m *Model) memberOf(sh *Shop, role Role) *member {
@@ -205,18 +119,6 @@ func (m *Model) memberOf(sh *Shop, role Role) *member {
 		return &sh.organizer
 	}
 	return nil
-}
-
-// investigate: the investigation reaches its target, who is arrested with
-// probability investigation_prob if still in the role.
-func (m *Model) investigate(sh *Shop, role Role, agent int32) {
-	mb := m.memberOf(sh, role)
-	if mb == nil || !mb.present || mb.id != agent {
-		return
-	}
-	if m.rngPolice.Float64() < m.P.Police.InvestigationProb {
-		m.arrestMember(sh, role, mb, CauseInvestigation, m.tick)
-	}
 }
 
 // recruitLater schedules a replacement after an exponential delay.

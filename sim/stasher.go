@@ -243,57 +243,6 @@ func (m *Model) see(s *Stasher, x, y int, t int) {
 	})
 }
 
-// caught: police near the placement may see it, cameras may catch it
-// (MODEL.md 4.3). On arrest the drop is seized and the stasher taken.
-func (m *Model) caught(sh *Shop, s *Stasher, drop int32, t int) bool {
-	po := &m.P.Police
-	c := m.drops[drop].cell
-	x, y := m.G.XY(c)
-	cause := ""
-	if m.onDuty > 0 {
-		p := DetectProb(po.DetectProb, float64(m.G.Traffic[c]), po.CCTVBoost, m.G.CCTV[c])
-		m.policeIx.Within(x, y, po.DetectRadius, func(id int32, _ int) {
-			if cause == "" && m.unitRNG(&m.units[id]).Float64() < p {
-				cause = CauseSeen
-			}
-		})
-	}
-	// The camera's draw is the stasher's: cameras are no police unit, and
-	// a draw on a shared stream would tie every placement under a camera
-	// to everything else the police do.
-	if cause == "" && m.G.CCTV[c] && m.stasherRNG(s).Float64() < po.CCTVProb {
-		cause = CauseCCTV
-	}
-	if cause == "" {
-		return false
-	}
-	m.unlist(drop)
-	m.seize(drop, cause)
-	m.arrestStasher(sh, s, cause, t)
-	return true
-}
-
-// arrestStasher: the stasher is taken with its inventory; its phone shows
-// its drops (each seized with phone_drop_prob) and may link to the
-// dispatcher (MODEL.md 4.3). The shop withdraws the stasher's drops from
-// sale, learns of the arrest, and recruits a replacement.
-func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
-	m.recordArrest(sh, RoleStasher, s.id)
-	m.totals.Arrests[RoleStasher]++
-	m.totals.DosesSeizedInventory += s.inventory
-	s.inventory = 0
-	m.emitArrest(RoleStasher, sh.id, s.id, s.x, s.y, cause, s.minor)
-	m.leave(sh, s)
-	for _, d := range s.drops {
-		if m.drops[d].state == dropOnMap && m.rngPolice.Float64() < m.P.Police.PhoneDropProb {
-			m.seize(d, CausePhone)
-		}
-	}
-	m.report(sh, m.G.ID(s.x, s.y), m.P.Stasher.RiskSeizure, t)
-	m.replaceLater(sh, s, t)
-	m.link(sh, RoleDispatcher, t)
-}
-
 // leave takes s off the shop's roster; its listed drops are withdrawn and
 // an uncollected wholesale drop goes back to the organizer.
 func (m *Model) leave(sh *Shop, s *Stasher) {
