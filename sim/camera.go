@@ -72,7 +72,7 @@ func (m *Model) updateCameras(t int) {
 	day := t / m.tpd
 	changed := false
 	for _, cs := range m.cameras {
-		up := day >= cs.g.StartDay && day < cs.g.EndDay
+		up := cs.g.onDuty(day)
 		if up == cs.up {
 			continue
 		}

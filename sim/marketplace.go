@@ -34,7 +34,7 @@ func (m *Model) updateTakedowns(t int) {
 	day := t / m.tpd
 	for _, td := range m.takedowns {
 		mk := td.g.Marketplace - 1
-		down := day >= td.g.StartDay && day < td.g.EndDay
+		down := td.g.onDuty(day)
 		switch {
 		case down && !td.down:
 			td.down, td.from = true, t

@@ -263,6 +263,10 @@ type GroupParams struct {
 	MemoryDays float64 `toml:"memory_days,omitzero"`
 }
 
+// onDuty says whether the group is on duty (its units out, its cameras
+// up, its marketplace down) on day: its window [StartDay, EndDay).
+func (g GroupParams) onDuty(day int) bool { return day >= g.StartDay && day < g.EndDay }
+
 // Units is the number of police units the group puts on the map: none
 // for "none", for cameras ("cctv") and for a takedown.
 func (g GroupParams) Units() int {

@@ -50,7 +50,7 @@ func (m *Model) updateGroups(t int) {
 	day := t / m.tpd
 	changed := false
 	for _, g := range m.groups {
-		active := day >= g.P.StartDay && day < g.P.EndDay
+		active := g.P.onDuty(day)
 		if active == g.active {
 			continue
 		}

@@ -6,6 +6,17 @@ import (
 	"testing"
 )
 
+// strategyCity is the small city of the strategy tests: 60 x 60 cells, 3
+// shops of 3 stashers with areas of radius 10, 1,200 buyers.
+func strategyCity(days int) Params {
+	p := DefaultParams()
+	p.Days = days
+	p.City.Width, p.City.Height = 60, 60
+	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
+	p.Stasher.AreaRadius = 10
+	return p
+}
+
 // TestHotspotMapByHand: a zone's count halves every memory_days, zones are
 // ranked by count, then by the traffic of their usable cells, then by
 // number, and zones without a usable cell are never ranked.
@@ -96,11 +107,7 @@ func (r *hotspotReplay) top(n, t int) map[int]bool {
 // in the top zones of a ranking replayed from the run's own events (second
 // method) far more often than random patrol does.
 func TestHotspotUnitsWorkTheTopZones(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 40
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(40)
 	p.Police.Groups = []GroupParams{
 		{Name: "patrol", Strategy: "random", Count: 4, StartDay: 0, EndDay: 40},
 		{Name: "hot", Strategy: "hotspot", Count: 6, StartDay: 10, EndDay: 40, ZoneSize: 10, Zones: 3, MemoryDays: 7},
@@ -165,11 +172,7 @@ func TestHotspotUnitsWorkTheTopZones(t *testing.T) {
 // seed, even when the cameras catch nobody (cctv_prob 0: no arrest reports
 // warn them, only the sight of the cameras).
 func TestCamerasCatchAndDeter(t *testing.T) {
-	base := DefaultParams()
-	base.Days = 50
-	base.City.Width, base.City.Height = 60, 60
-	base.Market.Shops, base.Organization.Stashers, base.Buyers.Count = 3, 9, 1200
-	base.Stasher.AreaRadius = 10
+	base := strategyCity(50)
 	cams := base
 	cams.Police.Groups = []GroupParams{{Name: "cameras", Strategy: "cctv", Cameras: "area", Count: 40, StartDay: 20, EndDay: 50, Area: []int{20, 20, 39, 39}}}
 	cams.Police.CCTVProb = 0.3
@@ -232,11 +235,7 @@ func TestCamerasCatchAndDeter(t *testing.T) {
 // one on the busiest cell (by traffic, by hand) of each of the top zones
 // replayed from the run's events at the start day.
 func TestCameraPlacement(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 30
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(30)
 	p.Police.Groups = []GroupParams{
 		{Name: "listed", Strategy: "cctv", Cameras: "list", Cells: [][]int{{3, 4}, {30, 31}}, StartDay: 2, EndDay: 6},
 		{Name: "hot", Strategy: "cctv", Cameras: "hotspots", Count: 4, StartDay: 12, EndDay: 30, ZoneSize: 10, Zones: 3, MemoryDays: 5},
@@ -294,11 +293,7 @@ func TestCameraPlacement(t *testing.T) {
 // the stakeout tactic and never under search, which seizes every drop it
 // finds; a hot-spot deployment takes the stakeout tactic as well.
 func TestTactics(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 40
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(40)
 	p.Police.StakeoutProb = 0.5
 	count := func(strategy, tactic string) (buyers, stakeoutSeizures, seizures int) {
 		q := p
@@ -372,11 +367,7 @@ func segDist(px, py float64, a, b [2]float64) float64 {
 // found here by hand) stop mules and seize their bulk; the same number of
 // checkpoints more than detect_radius + 2 cells from every route stop none.
 func TestInterdictionOnlyAtCheckpoints(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 40
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(40)
 	p.Organization.TenureDays = 1000 // the routes stay put: no quits
 	m, err := New(p, 4)
 	if err != nil {
@@ -442,11 +433,7 @@ func TestInterdictionOnlyAtCheckpoints(t *testing.T) {
 // (paired by seed), most of them stashers they had bought from within the
 // target window; each purchase is a seized drop, paid for.
 func TestTestPurchasesTargetSellers(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 40
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(40)
 	p.Police.LinkProb = 0 // arrests on placement only
 	run := func(tactic string, seed uint64) (arrests, ofTargets, purchases int) {
 		q := p
@@ -644,11 +631,7 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 // arrested organizer's shop closes, and it sells nothing until a
 // successor reopens it.
 func TestNetworkReachesOrganizers(t *testing.T) {
-	p := DefaultParams()
-	p.Days = 90
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 3, 9, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(90)
 	p.Police.LinkProb, p.Police.InvestigationProb, p.Police.InvestigationDays = 0.9, 1, 3
 	p.Organization.SuccessorProb, p.Organization.SuccessorDays = 1, 10
 	p.Police.Groups = []GroupParams{

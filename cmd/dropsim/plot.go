@@ -25,16 +25,11 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if _, err := output.ReadManifest(dir); err != nil {
 		return err
 	}
-	var d *output.Dir
-	intr := catchInterrupts(func() {
-		output.RemoveTemporary()
-		d.Unlock()
-	})
-	defer intr.Stop()
-	if d, err = output.Lock(dir); err != nil {
+	_, intr, release, err := lockWithSignals(dir)
+	if err != nil {
 		return err
 	}
-	defer d.Unlock()
+	defer release()
 	man, err := output.ReadManifest(dir) // again, now that no run can be writing it
 	if err != nil {
 		return err

@@ -786,16 +786,11 @@ func displacePoints(pf *pointFlags, set map[string]bool, stdout, stderr io.Write
 	r := &chart.Run{Params: st.p, Zones: st.z, Daily: st.daily(), Tables: metrics.Tables{Drops: st.drops}, Summary: sum, Version: version()}
 
 	// From here on the signals are handled: nothing has changed on disk yet.
-	var d *output.Dir
-	intr := catchInterrupts(func() {
-		output.RemoveTemporary()
-		d.Unlock()
-	})
-	defer intr.Stop()
-	if d, err = output.Lock(dir); err != nil {
+	d, intr, release, err := lockWithSignals(dir)
+	if err != nil {
 		return err
 	}
-	defer d.Unlock()
+	defer release()
 	earlier, err := earlierRun(dir, *pf.force)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"math"
@@ -44,15 +43,7 @@ type exampleRow struct {
 
 func readExampleCSV(t *testing.T) []exampleRow {
 	t.Helper()
-	f, err := os.Open(filepath.Join(exampleDir, "incidents.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(exampleDir, "incidents.csv"))
 	var rows []exampleRow
 	for _, r := range recs[1:] {
 		x, err1 := strconv.ParseFloat(r[1], 64)
@@ -68,15 +59,7 @@ func readExampleCSV(t *testing.T) []exampleRow {
 // readMeasures reads measures.csv as "series/period/measure" -> value.
 func readMeasures(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "measures.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(dir, "measures.csv"))
 	m := map[string]string{}
 	for _, r := range recs[1:] {
 		m[r[0]+"/"+r[1]+"/"+r[2]] = r[3]

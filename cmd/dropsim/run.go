@@ -116,17 +116,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	zones := p.BuildZones(m.G.Class)
 
 	// From here on the signals are handled: nothing has changed on disk yet.
-	var d *output.Dir
-	intr := catchInterrupts(func() {
-		output.RemoveTemporary()
-		d.Unlock()
-	})
-	defer intr.Stop()
-	d, err = output.Lock(dir)
+	d, intr, release, err := lockWithSignals(dir)
 	if err != nil {
 		return err
 	}
-	defer d.Unlock()
+	defer release()
 	earlier, err := earlierRun(dir, *force)
 	if err != nil {
 		return err

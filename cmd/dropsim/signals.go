@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"dropsim/cmd/internal/output"
 )
 
 // interrupts turns SIGINT and SIGTERM into a graceful stop. The first
@@ -88,4 +90,20 @@ func exitCode(s os.Signal) int {
 		return 128 + int(n)
 	}
 	return exitFail
+}
+
+// lockWithSignals handles the signals, then takes dir's lock: a second
+// signal removes the files being written and the lock before the process
+// exits at once. release frees the lock and restores the signals' default
+// handling; defer it.
+func lockWithSignals(dir string) (d *output.Dir, intr *interrupts, release func(), err error) {
+	intr = catchInterrupts(func() {
+		output.RemoveTemporary()
+		d.Unlock()
+	})
+	if d, err = output.Lock(dir); err != nil {
+		intr.Stop()
+		return nil, nil, nil, err
+	}
+	return d, intr, func() { d.Unlock(); intr.Stop() }, nil
 }

@@ -30,20 +30,14 @@ var failRun = func(id int) error { return nil }
 
 // execute plays the sweep's runs into dir and writes its summaries.
 func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Writer) error {
-	var d *output.Dir
-	intr := catchInterrupts(func() {
-		output.RemoveTemporary()
-		d.Unlock()
-	})
-	defer intr.Stop()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usagef("cannot make the output directory %s: %v", dir, err)
 	}
-	d, err := output.Lock(dir)
+	_, intr, release, err := lockWithSignals(dir)
 	if err != nil {
 		return err
 	}
-	defer d.Unlock()
+	defer release()
 
 	man, done, failed, err := s.prepareDir(dir, opt)
 	if err != nil {

@@ -591,7 +591,20 @@ func panelCols(n int) int {
 	return 2
 }
 
-// padRange widens a panel's x range to include zero (when withZero) and a
+// shareY gives every panel the y range that holds all of them, padded
+// (and holding 0 withZero), so that their points compare.
+func shareY(panels []*plot.Plot, withZero bool) {
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, p := range panels {
+		ylo, yhi = min(ylo, p.Y.Min), max(yhi, p.Y.Max)
+	}
+	for _, p := range panels {
+		p.Y.Min, p.Y.Max = ylo, yhi
+		padRange(&p.Y, withZero)
+	}
+}
+
+// padRange widens a panel's range to include zero (when withZero) and a
 // margin; an empty range becomes [-1, 1].
 func padRange(a *plot.Axis, withZero bool) {
 	lo, hi := a.Min, a.Max
@@ -1251,15 +1264,7 @@ func (pl *sweepPlan) rings(name string) *figSpec {
 		p.X.Tick.Marker = ringTicks(rings, step)
 		panels = append(panels, p)
 	}
-	// One change scale for every panel, holding 0, so that the points compare.
-	ylo, yhi := math.Inf(1), math.Inf(-1)
-	for _, p := range panels {
-		ylo, yhi = min(ylo, p.Y.Min), max(yhi, p.Y.Max)
-	}
-	for _, p := range panels {
-		p.Y.Min, p.Y.Max = ylo, yhi
-		padRange(&p.Y, true)
-	}
+	shareY(panels, true) // one change scale, holding 0, so that the points compare
 
 	leg := newLegend()
 	leg.heading("Arm")
@@ -1413,15 +1418,7 @@ func (pl *sweepPlan) daily(name, metric string) *figSpec {
 		p.Add(lines...)
 		panels = append(panels, p)
 	}
-	// One y scale for every panel, so that the points compare.
-	ylo, yhi := math.Inf(1), math.Inf(-1)
-	for _, p := range panels {
-		ylo, yhi = min(ylo, p.Y.Min), max(yhi, p.Y.Max)
-	}
-	for _, p := range panels {
-		p.Y.Min, p.Y.Max = ylo, yhi
-		padRange(&p.Y, false)
-	}
+	shareY(panels, false) // one y scale, so that the points compare
 	leg := newLegend()
 	leg.heading("Arm")
 	for _, a := range arms {
