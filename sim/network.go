@@ -14,7 +14,9 @@ import (
 // of the agents they hold evidence about: an arrest links the arrested
 // member to the next member up its shop's chain (a stasher's phone to the
 // dispatcher, the dispatcher to the cash keeper, the cash keeper and a
-// mule to the organizer) with strength police.link_prob. A link of
+// mule to the organizer) with strength police.link_prob, and a test
+// purchase identifies the drop's stasher, linked to the dispatcher who
+// sent the officer there, with the same strength. A link of
 // strength p has length -log p, so the association of two agents is the
 // shortest path between them, and its strength exp(-length) the product
 // of the strengths along it. Once a day a network group opens
@@ -29,6 +31,7 @@ type evidence struct {
 	g        *simple.WeightedUndirectedGraph
 	info     map[int64]agentInfo
 	arrested map[int64]bool
+	held     map[int64]bool // the sources of the searches: arrested or identified
 }
 
 // agentInfo says who an agent in the graph is.
@@ -38,12 +41,12 @@ type agentInfo struct {
 }
 
 // arrestedSource is the graph's virtual node joined by links of length 0
-// to everyone arrested, so that one search finds the nearest target to
-// any of them. It is no agent and is left out of Evidence.
+// to everyone held (arrested or identified), so that one search finds the
+// nearest target to any of them. It is no agent and is left out of Evidence.
 const arrestedSource int64 = -1
 
 func newEvidence() *evidence {
-	e := &evidence{g: simple.NewWeightedUndirectedGraph(0, math.Inf(1)), info: map[int64]agentInfo{}, arrested: map[int64]bool{}}
+	e := &evidence{g: simple.NewWeightedUndirectedGraph(0, math.Inf(1)), info: map[int64]agentInfo{}, arrested: map[int64]bool{}, held: map[int64]bool{}}
 	e.g.AddNode(simple.Node(arrestedSource))
 	return e
 }
@@ -67,11 +70,32 @@ func (e *evidence) link(a, b graph.Node, p float64) {
 	e.g.SetWeightedEdge(e.g.NewWeightedEdge(a, b, w))
 }
 
-// arrest marks an agent as arrested: a source of the searches.
+// arrest marks an agent as arrested, and held.
 func (e *evidence) arrest(n graph.Node) {
-	if !e.arrested[n.ID()] {
-		e.arrested[n.ID()] = true
+	e.arrested[n.ID()] = true
+	e.hold(n)
+}
+
+// hold makes an agent the police hold evidence on directly (arrested, or
+// identified by a test purchase) a source of the searches.
+func (e *evidence) hold(n graph.Node) {
+	if !e.held[n.ID()] {
+		e.held[n.ID()] = true
 		e.g.SetWeightedEdge(e.g.NewWeightedEdge(simple.Node(arrestedSource), n, 0))
+	}
+}
+
+// recordPurchase: a test purchase identifies the drop's stasher and the
+// dispatcher who sent the officer to it.
+func (m *Model) recordPurchase(sh *Shop, s *Stasher) {
+	ev := m.intel
+	if ev == nil {
+		return
+	}
+	a := ev.node(s.id, sh.id, RoleStasher)
+	ev.hold(a)
+	if sh.dispatcher.present {
+		ev.link(a, ev.node(sh.dispatcher.id, sh.id, RoleDispatcher), m.P.Police.LinkProb)
 	}
 }
 
@@ -150,7 +174,7 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		inf := ev.info[id]
-		if ev.arrested[id] || inf.role != RoleDispatcher && inf.role != RoleOrganizer {
+		if ev.held[id] || inf.role != RoleDispatcher && inf.role != RoleOrganizer {
 			continue
 		}
 		if slices.ContainsFunc(ng.open, func(iv investigation) bool { return iv.to == id }) {

@@ -667,3 +667,40 @@ func TestNetworkReachesOrganizers(t *testing.T) {
 		t.Errorf("%d organizers arrested by network investigations, %d sales of closed shops; want some and none", organizers, sellingWhileClosed)
 	}
 }
+
+// TestTestPurchasesFeedTheNetwork: with no arrest on placement (detect_prob
+// 0) and no stakeouts, test purchases alone give the network group its
+// leads: investigations start at stashers identified by a purchase, never
+// arrested, and reach dispatchers.
+func TestTestPurchasesFeedTheNetwork(t *testing.T) {
+	p := strategyCity(60)
+	p.Police.DetectProb, p.Police.StakeoutProb, p.Police.MuleInterceptProb = 0, 0, 0
+	p.Police.LinkProb, p.Police.InvestigationProb = 0.9, 1
+	p.Police.Groups = []GroupParams{
+		{Name: "undercover", Strategy: "random", Tactic: TacticTestPurchase, Count: 4, StartDay: 5, EndDay: 60, PurchasesPerDay: 2, TargetDays: 3},
+		{Name: "net", Strategy: "network", Count: 2, StartDay: 5, EndDay: 60},
+	}
+	bought, arrested := map[int32]bool{}, map[int32]bool{}
+	fromBought, dispatchers := 0, 0
+	if _, err := Run(p, 6, SinkFunc(func(e *Event) {
+		switch {
+		case e.Kind == EvDropEnded && e.Cause == CauseTestPurchase:
+			bought[e.Drop.Stasher] = true
+		case e.Kind == EvArrest:
+			arrested[e.Agent] = true
+		case e.Kind == EvInvestigation:
+			if bought[e.From] && !arrested[e.From] {
+				fromBought++
+			}
+			if e.Role == RoleDispatcher && e.Cause == "arrested" {
+				dispatchers++
+			}
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("investigations from stashers identified by a purchase: %d; dispatchers arrested: %d", fromBought, dispatchers)
+	if fromBought == 0 || dispatchers == 0 {
+		t.Errorf("%d investigations from identified stashers, %d dispatchers arrested; want some of each", fromBought, dispatchers)
+	}
+}

@@ -41,6 +41,7 @@ func (m *Model) testPurchase(g *Group, t int) {
 	m.unlist(d)
 	m.seize(d, CauseTestPurchase)
 	s := m.stashers[m.drops[d].stasher]
+	m.recordPurchase(sh, s)
 	g.target = target{x: s.ax, y: s.ay, until: t + int(g.P.TargetDays*float64(m.tpd))}
 }
 
