@@ -294,18 +294,9 @@ func (m *Model) hour(t int) int { return (t % m.tpd) * m.P.TickMinutes / 60 }
 func (m *Model) Step(sink Sink) {
 	m.sink = sink
 	t := m.tick
-	// 1. Scheduled events: police groups on or off duty, recruitment,
-	//    deliveries, supply, investigations.
-	m.updateGroups(t)
-	if len(m.cameras) > 0 {
-		m.updateCameras(t)
-	}
-	if len(m.takedowns) > 0 {
-		m.updateTakedowns(t)
-	}
-	if len(m.networks) > 0 {
-		m.updateNetwork(t)
-	}
+	// 1. Scheduled events: the police's windows and daily work (police.go),
+	//    recruitment, deliveries, supply, chain investigations.
+	m.policeSchedule(t)
 	m.runScheduled(t)
 	// 2. Orders, and orders that waited too long.
 	m.takeOrders(t)

@@ -13,18 +13,21 @@ import (
 // Decision Support Systems 38:473). Police knowledge is a weighted graph
 // of the agents they hold evidence about: an arrest links the arrested
 // member to the next member up its shop's chain (a stasher's phone to the
-// dispatcher, the dispatcher to the cash keeper, the cash keeper and a
-// mule to the organizer) with strength police.link_prob, and a test
+// dispatcher, the dispatcher to the cash keeper and to the organizer whose
+// orders it takes, the cash keeper and a mule to the organizer) with
+// strength police.link_prob, and a test
 // purchase identifies the drop's stasher, linked to the dispatcher who
 // sent the officer there, with the same strength. A link of
 // strength p has length -log p, so the association of two agents is the
 // shortest path between them, and its strength exp(-length) the product
 // of the strengths along it. Once a day a network group opens
 // investigations, up to count at a time, each against the dispatcher or
-// organizer still at large nearest to anyone arrested; it takes
-// investigation_days for each link of the path and succeeds with the
-// path's strength times investigation_prob. An arrested organizer closes
-// the shop (successor rules of MODEL.md section 2).
+// organizer still at large nearest to anyone held. An investigation
+// follows its path link by link: each link takes investigation_days and
+// holds with its strength (else the investigation fails there); at the
+// end of the path the target, if still in the role, is arrested with
+// investigation_prob. An arrested organizer closes the shop (successor
+// rules of MODEL.md section 2).
 
 // evidence is the police's graph of agents (the intelligence store).
 type evidence struct {
@@ -120,15 +123,21 @@ func (m *Model) recordArrest(sh *Shop, role Role, id int32) {
 	if mb := m.memberOf(sh, next); mb != nil && mb.present {
 		ev.link(a, ev.node(mb.id, sh.id, next), m.P.Police.LinkProb)
 	}
+	// A dispatcher takes the organizer's orders: its phone names both.
+	if role == RoleDispatcher && sh.organizer.present {
+		ev.link(a, ev.node(sh.organizer.id, sh.id, RoleOrganizer), m.P.Police.LinkProb)
+	}
 }
 
 // investigation is one a network group has open.
 type investigation struct {
-	from, to int64 // the arrested agent the path starts at, the target
+	from, to int64 // the agent held the path starts at, the target
 	shop     int32
 	role     Role
 	length   float64
-	due      int
+	links    []float64 // the strengths of the path's links, in order
+	done     int       // links followed so far
+	due      int       // the tick the next link (or the arrest) is due
 }
 
 // networkGroup is a network group's state.
@@ -145,8 +154,7 @@ func (m *Model) updateNetwork(t int) {
 			if iv.due > t {
 				return false
 			}
-			m.closeInvestigation(ng, iv)
-			return true
+			return m.followLink(ng, &iv)
 		})
 		if !ng.g.active || t%m.tpd != 0 {
 			continue
@@ -188,31 +196,59 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 		if len(nodes) < 3 || found && length >= best.length {
 			continue // unreachable (the path holds the source, an arrested agent and the target)
 		}
-		best = investigation{from: nodes[1].ID(), to: id, shop: inf.shop, role: inf.role, length: length,
-			due: m.tick + max(1, (len(nodes)-2)*m.daysToTicks(m.P.Police.InvestigationDays))}
+		path := nodes[1:] // from the agent held to the target
+		links := make([]float64, len(path)-1)
+		for k := range links {
+			w, _ := ev.g.Weight(path[k].ID(), path[k+1].ID())
+			links[k] = math.Exp(-w)
+		}
+		best = investigation{from: path[0].ID(), to: id, shop: inf.shop, role: inf.role, length: length, links: links,
+			due: m.tick + m.linkTicks()}
 		found = true
 	}
 	return best, found
 }
 
-// closeInvestigation: the target, if still in the role, is arrested with
-// the path's strength times investigation_prob.
-func (m *Model) closeInvestigation(ng *networkGroup, iv investigation) {
-	sh := m.shops[iv.shop]
-	mb := m.memberOf(sh, iv.role)
-	outcome := "gone"
-	if mb.present && int64(mb.id) == iv.to {
-		outcome = "failed"
-		if m.unitRand.of(&ng.g.rng).Float64() < math.Exp(-iv.length)*m.P.Police.InvestigationProb {
-			outcome = "arrested"
+// linkTicks is how long an investigation takes to follow one link.
+func (m *Model) linkTicks() int { return max(1, m.daysToTicks(m.P.Police.InvestigationDays)) }
+
+// followLink: an investigation's next link is due. It holds with its
+// strength and the investigation goes on, or it breaks and the
+// investigation fails; after the last link the target, if still in the
+// role, is arrested with investigation_prob. It reports whether the
+// investigation is closed.
+func (m *Model) followLink(ng *networkGroup, iv *investigation) bool {
+	rng := m.unitRand.of(&ng.g.rng)
+	if iv.done < len(iv.links) {
+		if rng.Float64() >= iv.links[iv.done] {
+			m.closeInvestigation(*iv, "failed")
+			return true
+		}
+		iv.done++
+		if iv.done < len(iv.links) {
+			iv.due += m.linkTicks()
+			return false
 		}
 	}
+	sh := m.shops[iv.shop]
+	mb := m.memberOf(sh, iv.role)
+	switch {
+	case !mb.present || int64(mb.id) != iv.to:
+		m.closeInvestigation(*iv, "gone")
+	case rng.Float64() < m.P.Police.InvestigationProb:
+		m.closeInvestigation(*iv, "arrested")
+		m.arrestMember(sh, iv.role, mb, CauseInvestigation, m.tick)
+	default:
+		m.closeInvestigation(*iv, "failed")
+	}
+	return true
+}
+
+// closeInvestigation emits the investigation's end.
+func (m *Model) closeInvestigation(iv investigation, outcome string) {
 	m.ev = Event{Tick: int32(m.tick), Kind: EvInvestigation, Role: iv.role, Shop: iv.shop, Agent: int32(iv.to),
 		From: int32(iv.from), X: -1, Y: -1, Amount: iv.length, Cause: outcome}
 	m.sink.Event(&m.ev)
-	if outcome == "arrested" {
-		m.arrestMember(sh, iv.role, mb, CauseInvestigation, m.tick)
-	}
 }
 
 // EvidenceLink is a link of the police's evidence graph.

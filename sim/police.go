@@ -44,6 +44,23 @@ func (m *Model) buildPolice() {
 	}
 }
 
+// policeSchedule: phase 1, the police's windows and daily work in a fixed
+// order: groups on or off duty, cameras up or down (camera.go),
+// marketplaces down or back (marketplace.go), network investigations
+// (network.go).
+func (m *Model) policeSchedule(t int) {
+	m.updateGroups(t)
+	if len(m.cameras) > 0 {
+		m.updateCameras(t)
+	}
+	if len(m.takedowns) > 0 {
+		m.updateTakedowns(t)
+	}
+	if len(m.networks) > 0 {
+		m.updateNetwork(t)
+	}
+}
+
 // updateGroups: phase 1, groups go on or off duty at their window's edges;
 // the index of units is rebuilt so that stashers see the change this tick.
 func (m *Model) updateGroups(t int) {

@@ -587,8 +587,11 @@ func TestTakedownOfOneMarketplace(t *testing.T) {
 // stasher A linked to its shop's dispatcher D with strength 0.5 and to an
 // informer X with 0.9; X to the organizer O with 0.9; D to O with 0.2)
 // the nearest target is O, by the path A-X-O of length -2 log 0.9 (0.2107,
-// strength 0.81) against D at -log 0.5 (0.693); the investigation takes
-// two links' investigation_days. With O under investigation, D is next.
+// strength 0.81) against D at -log 0.5 (0.693). With O under
+// investigation, D is next. An investigation follows its path link by
+// link, investigation_days each: with links of strength 1 and
+// investigation_prob 1 the target is arrested two link times after it
+// opens; a link of strength 0 fails it at once.
 func TestNetworkShortestPathByHand(t *testing.T) {
 	p := DefaultParams()
 	p.City.Width, p.City.Height = 30, 30
@@ -611,13 +614,32 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 	ng := m.networks[0]
 	iv, ok := m.nearestTarget(ng)
 	want := -2 * math.Log(0.9)
-	if !ok || iv.to != int64(sh.organizer.id) || iv.from != 1000 || math.Abs(iv.length-want) > 1e-12 || iv.due != 2*m.daysToTicks(p.Police.InvestigationDays) {
-		t.Fatalf("nearest target %+v (found %v), want the organizer %d from 1000 at %.4f, due in 2 x %g days", iv, ok, sh.organizer.id, want, p.Police.InvestigationDays)
+	if !ok || iv.to != int64(sh.organizer.id) || iv.from != 1000 || math.Abs(iv.length-want) > 1e-12 || !slices.Equal(iv.links, []float64{0.9, 0.9}) || iv.due != m.daysToTicks(p.Police.InvestigationDays) {
+		t.Fatalf("nearest target %+v (found %v), want the organizer %d from 1000 at %.4f by links 0.9 and 0.9, the first due in %g days", iv, ok, sh.organizer.id, want, p.Police.InvestigationDays)
 	}
 	ng.open = append(ng.open, iv)
 	iv, ok = m.nearestTarget(ng)
 	if !ok || iv.to != int64(sh.dispatcher.id) || math.Abs(iv.length+math.Log(0.5)) > 1e-12 {
 		t.Errorf("next target %+v, want the dispatcher at -log 0.5", iv)
+	}
+	// Link by link: strengths 1, then the arrest.
+	var ends []string
+	m.sink = SinkFunc(func(e *Event) {
+		if e.Kind == EvInvestigation {
+			ends = append(ends, e.Cause)
+		}
+	})
+	m.P.Police.InvestigationProb = 1
+	sure := investigation{to: int64(sh.organizer.id), shop: sh.id, role: RoleOrganizer, links: []float64{1, 1}, due: 10}
+	if m.followLink(ng, &sure) || sure.done != 1 || sure.due != 10+m.linkTicks() {
+		t.Errorf("after the first link: %+v, want open, one link done, the next due a link later", sure)
+	}
+	if !m.followLink(ng, &sure) || !slices.Equal(ends, []string{"arrested"}) || sh.organizer.present {
+		t.Errorf("after the second link: closed as %v, organizer present %v; want arrested", ends, sh.organizer.present)
+	}
+	broken := investigation{to: int64(sh.dispatcher.id), shop: sh.id, role: RoleDispatcher, links: []float64{0, 1}}
+	if !m.followLink(ng, &broken) || ends[len(ends)-1] != "failed" || !sh.dispatcher.present {
+		t.Errorf("a link of strength 0: %v, want failed at once", ends)
 	}
 	// A weaker link does not replace a stronger one.
 	ev.link(a, d, 0.1)
