@@ -261,12 +261,13 @@ func (v *reportView) scenarioBrief(r *Run) {
 		{"City", fmt.Sprintf("%d x %d cells of %s, %s x %s (%s generator)",
 			p.City.Width, p.City.Height, reportKm(cm), reportKm(float64(p.City.Width)*cm), reportKm(float64(p.City.Height)*cm), p.City.Generator)},
 		{"Run", fmt.Sprintf("%s (days 0 to %d), seed %d, a tick is %d minutes", reportPlural(p.Days, "day", "days"), p.Days-1, s.Seed, p.TickMinutes)},
-		{"Market", fmt.Sprintf("%s, %s in all, %s",
-			reportPlural(p.Market.Shops, "shop", "shops"), reportPlural(p.Organization.Stashers, "stasher", "stashers"), reportPlural(p.Buyers.Count, "buyer", "buyers"))},
+		{"Market", fmt.Sprintf("%s on %s, %s in all, %s",
+			reportPlural(p.Market.Shops, "shop", "shops"), reportPlural(p.Market.Marketplaces, "marketplace", "marketplaces"),
+			reportPlural(p.Organization.Stashers, "stasher", "stashers"), reportPlural(p.Buyers.Count, "buyer", "buyers"))},
 		{"Drops", fmt.Sprintf("%d drops placed over the run", len(r.Tables.Drops))},
 	}
 	for _, g := range p.Police.Groups {
-		rg := reportGroup{Name: g.Name, Strategy: g.Strategy, Units: g.Count,
+		rg := reportGroup{Name: g.Name, Strategy: reportStrategy(g), Units: g.Units(),
 			Days: fmt.Sprintf("%d to %d", g.StartDay, g.EndDay-1), Area: "the whole city"}
 		if g.EndDay <= g.StartDay {
 			rg.Days = "none"
@@ -281,6 +282,30 @@ func (v *reportView) scenarioBrief(r *Run) {
 		}
 		v.Groups = append(v.Groups, rg)
 	}
+}
+
+// reportStrategy says what a police group does: its strategy, with what
+// it deploys when that is not units, and its tactic when it has units.
+func reportStrategy(g sim.GroupParams) string {
+	switch g.Strategy {
+	case "cctv":
+		if g.Cameras == "list" {
+			return fmt.Sprintf("cctv: %s listed", reportPlural(len(g.Cells), "camera", "cameras"))
+		}
+		return fmt.Sprintf("cctv: %s (%s)", reportPlural(g.Count, "camera", "cameras"), g.Cameras)
+	case "takedown":
+		return fmt.Sprintf("takedown of marketplace %d", g.Marketplace)
+	case "network":
+		return fmt.Sprintf("network: up to %s at a time", reportPlural(g.Count, "investigation", "investigations"))
+	case "none":
+		return g.Strategy
+	}
+	tactic := map[string]string{sim.TacticStakeout: "search and stake out", sim.TacticSearch: "search and seize",
+		sim.TacticTestPurchase: "test purchases"}[g.Tactic]
+	if tactic == "" {
+		tactic = "search and stake out"
+	}
+	return g.Strategy + ", " + tactic
 }
 
 // pointsBrief describes incident data: the file, the incidents counted and

@@ -555,3 +555,25 @@ func TestReportBufferControl(t *testing.T) {
 		t.Error("the WDD note does not describe the buffer's own control")
 	}
 }
+
+// TestReportStrategy: the report's police table says what each group
+// deploys (cameras, a takedown, investigations) and, for groups of units,
+// their tactic.
+func TestReportStrategy(t *testing.T) {
+	for _, c := range []struct {
+		g    sim.GroupParams
+		want string
+	}{
+		{sim.GroupParams{Strategy: "cctv", Cameras: "area", Count: 30}, "cctv: 30 cameras (area)"},
+		{sim.GroupParams{Strategy: "cctv", Cameras: "list", Cells: [][]int{{1, 2}}}, "cctv: 1 camera listed"},
+		{sim.GroupParams{Strategy: "takedown", Marketplace: 2}, "takedown of marketplace 2"},
+		{sim.GroupParams{Strategy: "network", Count: 3}, "network: up to 3 investigations at a time"},
+		{sim.GroupParams{Strategy: "random", Tactic: sim.TacticTestPurchase}, "random, test purchases"},
+		{sim.GroupParams{Strategy: "area", Tactic: sim.TacticSearch}, "area, search and seize"},
+		{sim.GroupParams{Strategy: "hotspot"}, "hotspot, search and stake out"},
+	} {
+		if got := reportStrategy(c.g); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.g, got, c.want)
+		}
+	}
+}
