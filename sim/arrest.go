@@ -60,6 +60,7 @@ func (m *Model) arrestBuyer(b, drop int32, t int) {
 	x, y := m.G.XY(m.drops[drop].cell)
 	m.totals.Arrests[RoleBuyer]++
 	m.emitArrest(RoleBuyer, m.drops[drop].shop, b, x, y, CauseStakeout, false)
+	m.recordStatement(m.shops[m.drops[drop].shop], b)
 	bu.fails = 0
 	m.leaveMarket(b, t)
 }

@@ -116,18 +116,19 @@ type UnitPos struct {
 // Event is one state change. Fields that do not apply to a kind are zero;
 // X and Y are -1 where the event has no place.
 type Event struct {
-	Tick   int32
-	Kind   Kind
-	Role   Role
-	Shop   int32
-	Agent  int32
-	From   int32 // of an investigation: the arrested agent its path starts at
-	X, Y   int32
-	Minor  bool // of a recruit or an arrested member: a minor
-	Amount float64
-	Cause  string
-	Drop   DropRecord
-	Day    *DayState
+	Tick     int32
+	Kind     Kind
+	Role     Role
+	Shop     int32
+	Agent    int32
+	From     int32 // of an investigation: the agent held its path starts at,
+	FromRole Role  // in this role (a buyer's number is not a member's)
+	X, Y     int32
+	Minor    bool // of a recruit or an arrested member: a minor
+	Amount   float64
+	Cause    string
+	Drop     DropRecord
+	Day      *DayState
 }
 
 // Sink receives the event stream of a run. The event is only valid during

@@ -65,6 +65,7 @@ func (eh *eventHasher) Event(e *Event) {
 	eh.i64(int64(e.Agent))
 	if e.Kind == EvInvestigation { // the only kind with a From
 		eh.i64(int64(e.From))
+		eh.i64(int64(e.FromRole))
 	}
 	eh.i64(int64(e.X))
 	eh.i64(int64(e.Y))

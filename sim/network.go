@@ -54,8 +54,23 @@ func newEvidence() *evidence {
 	return e
 }
 
+// buyerNodes sets buyers' nodes apart from members': a buyer and a member
+// may have the same number.
+const buyerNodes int64 = 1 << 40
+
+// nodeID is the graph's node of agent id in role.
+func nodeID(id int32, role Role) int64 {
+	if role == RoleBuyer {
+		return buyerNodes + int64(id)
+	}
+	return int64(id)
+}
+
+// agentOf is the agent number of a node.
+func agentOf(n int64) int32 { return int32(n % buyerNodes) }
+
 func (e *evidence) node(id int32, shop int32, role Role) graph.Node {
-	n := int64(id)
+	n := nodeID(id, role)
 	if e.g.Node(n) == nil {
 		e.g.AddNode(simple.Node(n))
 		e.info[n] = agentInfo{shop: shop, role: role}
@@ -85,6 +100,20 @@ func (e *evidence) hold(n graph.Node) {
 	if !e.held[n.ID()] {
 		e.held[n.ID()] = true
 		e.g.SetWeightedEdge(e.g.NewWeightedEdge(simple.Node(arrestedSource), n, 0))
+	}
+}
+
+// recordStatement: a buyer arrested at a staked-out drop names the
+// dispatcher who sent it there.
+func (m *Model) recordStatement(sh *Shop, b int32) {
+	ev := m.intel
+	if ev == nil {
+		return
+	}
+	a := ev.node(b, sh.id, RoleBuyer)
+	ev.arrest(a)
+	if sh.dispatcher.present {
+		ev.link(a, ev.node(sh.dispatcher.id, sh.id, RoleDispatcher), m.P.Police.LinkProb)
 	}
 }
 
@@ -131,7 +160,7 @@ func (m *Model) recordArrest(sh *Shop, role Role, id int32) {
 
 // investigation is one a network group has open.
 type investigation struct {
-	from, to int64 // the agent held the path starts at, the target
+	from, to int64 // the nodes of the agent held the path starts at and of the target
 	shop     int32
 	role     Role
 	length   float64
@@ -246,18 +275,20 @@ func (m *Model) followLink(ng *networkGroup, iv *investigation) bool {
 
 // closeInvestigation emits the investigation's end.
 func (m *Model) closeInvestigation(iv investigation, outcome string) {
-	m.ev = Event{Tick: int32(m.tick), Kind: EvInvestigation, Role: iv.role, Shop: iv.shop, Agent: int32(iv.to),
-		From: int32(iv.from), X: -1, Y: -1, Amount: iv.length, Cause: outcome}
+	m.ev = Event{Tick: int32(m.tick), Kind: EvInvestigation, Role: iv.role, Shop: iv.shop, Agent: agentOf(iv.to),
+		From: agentOf(iv.from), FromRole: m.intel.info[iv.from].role, X: -1, Y: -1, Amount: iv.length, Cause: outcome}
 	m.sink.Event(&m.ev)
 }
 
-// EvidenceLink is a link of the police's evidence graph.
+// EvidenceLink is a link of the police's evidence graph, between two of
+// its agents (indices into the agents Evidence returns).
 type EvidenceLink struct {
-	A, B     int32
+	A, B     int
 	Strength float64
 }
 
-// EvidenceAgent is an agent in the police's evidence graph.
+// EvidenceAgent is an agent in the police's evidence graph: a member of
+// a shop or a buyer (ID is the agent's or the buyer's number).
 type EvidenceAgent struct {
 	ID       int32
 	Shop     int32
@@ -273,26 +304,33 @@ func (m *Model) Evidence() ([]EvidenceAgent, []EvidenceLink) {
 	if ev == nil {
 		return nil, nil
 	}
-	var agents []EvidenceAgent
-	for id, inf := range ev.info {
-		agents = append(agents, EvidenceAgent{ID: int32(id), Shop: inf.shop, Role: inf.role, Arrested: ev.arrested[id]})
+	nodes := make([]int64, 0, len(ev.info))
+	for n := range ev.info {
+		nodes = append(nodes, n)
 	}
-	slices.SortFunc(agents, func(a, b EvidenceAgent) int { return int(a.ID - b.ID) })
+	slices.Sort(nodes) // members by number, then buyers
+	index := make(map[int64]int, len(nodes))
+	agents := make([]EvidenceAgent, len(nodes))
+	for i, n := range nodes {
+		inf := ev.info[n]
+		index[n] = i
+		agents[i] = EvidenceAgent{ID: agentOf(n), Shop: inf.shop, Role: inf.role, Arrested: ev.arrested[n]}
+	}
 	var links []EvidenceLink
-	for _, a := range agents {
-		to := ev.g.From(int64(a.ID))
+	for i, n := range nodes {
+		to := ev.g.From(n)
 		for to.Next() {
-			if b := to.Node().ID(); b > int64(a.ID) {
-				w, _ := ev.g.Weight(int64(a.ID), b)
-				links = append(links, EvidenceLink{A: a.ID, B: int32(b), Strength: math.Exp(-w)})
+			if j, ok := index[to.Node().ID()]; ok && j > i {
+				w, _ := ev.g.Weight(n, to.Node().ID())
+				links = append(links, EvidenceLink{A: i, B: j, Strength: math.Exp(-w)})
 			}
 		}
 	}
 	slices.SortFunc(links, func(x, y EvidenceLink) int {
 		if x.A != y.A {
-			return int(x.A - y.A)
+			return x.A - y.A
 		}
-		return int(x.B - y.B)
+		return x.B - y.B
 	})
 	return agents, links
 }

@@ -726,3 +726,33 @@ func TestTestPurchasesFeedTheNetwork(t *testing.T) {
 		t.Errorf("%d investigations from identified stashers, %d dispatchers arrested; want some of each", fromBought, dispatchers)
 	}
 }
+
+// TestBuyerStatementsFeedTheNetwork: with stakeouts the only arrests
+// (no placement seen, no mule stopped), buyers arrested at watched drops
+// name the dispatcher, and network investigations start from them.
+func TestBuyerStatementsFeedTheNetwork(t *testing.T) {
+	p := strategyCity(60)
+	p.Police.DetectProb, p.Police.MuleInterceptProb = 0, 0
+	p.Police.StakeoutProb, p.Police.StakeoutArrestProb = 0.8, 1
+	p.Police.LinkProb, p.Police.InvestigationProb = 0.9, 1
+	p.Police.Groups = []GroupParams{
+		{Name: "patrol", Strategy: "area", Count: 10, StartDay: 5, EndDay: 60, Area: []int{20, 20, 39, 39}},
+		{Name: "net", Strategy: "network", Count: 2, StartDay: 5, EndDay: 60},
+	}
+	fromBuyers, other := 0, 0
+	if _, err := Run(p, 4, SinkFunc(func(e *Event) {
+		if e.Kind == EvInvestigation {
+			if e.FromRole == RoleBuyer {
+				fromBuyers++
+			} else {
+				other++
+			}
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("investigations from buyers' statements: %d, from others: %d", fromBuyers, other)
+	if fromBuyers == 0 {
+		t.Errorf("no investigation started from a buyer's statement (%d from others)", other)
+	}
+}

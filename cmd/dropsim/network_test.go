@@ -17,7 +17,8 @@ import (
 // investigation starts at an arrested agent of the graph and ends at a
 // dispatcher or organizer of it, with the length of one link per step; an
 // investigation that arrested its target is an arrest by investigation in
-// arrests.csv; and -force recognises both files as dropsim's.
+// arrests.csv; buyers arrested at stakeouts are nodes b<number>; and
+// -force recognises both files as dropsim's.
 func TestNetworkFiles(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "net")
 	args := []string{"run", "../../scenarios/network.toml", "-out", out, "-no-plots", "-q", "-set", "days=120", "-set", "police.group[1].end_day=120", "-set", "police.group[2].end_day=120", "-set", "police.group[3].end_day=120", "-set", "police.link_prob=0.6", "-set", "police.investigation_prob=1"}
@@ -71,18 +72,22 @@ func TestNetworkFiles(t *testing.T) {
 		}
 	}
 	rows := readCSV(t, filepath.Join(out, "investigations.csv"))
-	if !slices.Equal(rows[0], []string{"tick", "from_agent", "to_agent", "to_role", "shop", "path_length", "outcome"}) || len(rows) < 3 {
+	if !slices.Equal(rows[0], []string{"tick", "from_agent", "from_role", "to_agent", "to_role", "shop", "path_length", "outcome"}) || len(rows) < 3 {
 		t.Fatalf("investigations.csv: %d rows, header %v", len(rows), rows[0])
 	}
-	caught := 0
+	caught, fromBuyers := 0, 0
 	for _, r := range rows[1:] {
-		from, to := "a"+r[1], "a"+r[2]
-		l, _ := strconv.ParseFloat(r[5], 64)
+		from, to := "a"+r[1], "a"+r[3]
+		if r[2] == "buyer" { // a buyer's statement: buyers are b<number>
+			from = "b" + r[1]
+			fromBuyers++
+		}
+		l, _ := strconv.ParseFloat(r[6], 64)
 		steps := l / -math.Log(0.6)
-		if !arrested[from] || role[to] != r[3] || (r[3] != "dispatcher" && r[3] != "organizer") || math.Abs(steps-math.Round(steps)) > 1e-9 || steps < 1 {
+		if !arrested[from] || role[from] != r[2] || role[to] != r[4] || (r[4] != "dispatcher" && r[4] != "organizer") || math.Abs(steps-math.Round(steps)) > 1e-9 || steps < 1 {
 			t.Errorf("investigation %v: want a path of whole links from an arrested agent to a dispatcher or organizer of the graph", r)
 		}
-		if r[6] == "arrested" {
+		if r[7] == "arrested" {
 			caught++
 			if !arrested[to] {
 				t.Errorf("investigation %v arrested %s, whom the graph does not mark arrested", r, to)
@@ -95,6 +100,7 @@ func TestNetworkFiles(t *testing.T) {
 			byInvestigation++
 		}
 	}
+	t.Logf("%d investigations, %d from buyers' statements, %d arrests", len(rows)-1, fromBuyers, caught)
 	if caught == 0 || caught > byInvestigation {
 		t.Errorf("%d network investigations arrested their target, %d arrests by investigation in arrests.csv", caught, byInvestigation)
 	}

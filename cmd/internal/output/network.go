@@ -14,13 +14,13 @@ import (
 var NetworkFiles = []string{"investigations.csv", "network.graphml"}
 
 // InvestigationsHeader is the header of investigations.csv.
-var InvestigationsHeader = []string{"tick", "from_agent", "to_agent", "to_role", "shop", "path_length", "outcome"}
+var InvestigationsHeader = []string{"tick", "from_agent", "from_role", "to_agent", "to_role", "shop", "path_length", "outcome"}
 
 // investigation is one closed network investigation, as the Recorder
 // keeps it.
 type investigation struct {
 	tick, from, to, shop int32
-	role                 sim.Role
+	fromRole, role       sim.Role
 	length               float64
 	outcome              string
 }
@@ -38,7 +38,7 @@ func WriteNetwork(dir string, r *Recorder, agents []sim.EvidenceAgent, links []s
 	w := csv.NewWriter(f.w)
 	w.Write(InvestigationsHeader)
 	for _, iv := range r.investigations {
-		w.Write([]string{itoa(iv.tick), itoa(iv.from), itoa(iv.to), iv.role.String(), itoa(iv.shop),
+		w.Write([]string{itoa(iv.tick), itoa(iv.from), iv.fromRole.String(), itoa(iv.to), iv.role.String(), itoa(iv.shop),
 			strconv.FormatFloat(iv.length, 'g', -1, 64), iv.outcome})
 	}
 	w.Flush()
@@ -62,12 +62,18 @@ func WriteNetwork(dir string, r *Recorder, agents []sim.EvidenceAgent, links []s
   <key id="length" for="edge" attr.name="length" attr.type="double"/>
   <graph id="evidence" edgedefault="undirected">
 `)
+	name := func(a sim.EvidenceAgent) string { // members a<number>, buyers b<number>
+		if a.Role == sim.RoleBuyer {
+			return fmt.Sprintf("b%d", a.ID)
+		}
+		return fmt.Sprintf("a%d", a.ID)
+	}
 	for _, a := range agents {
-		fmt.Fprintf(g.w, "    <node id=\"a%d\"><data key=\"role\">%s</data><data key=\"shop\">%d</data><data key=\"arrested\">%t</data></node>\n", a.ID, a.Role, a.Shop, a.Arrested)
+		fmt.Fprintf(g.w, "    <node id=\"%s\"><data key=\"role\">%s</data><data key=\"shop\">%d</data><data key=\"arrested\">%t</data></node>\n", name(a), a.Role, a.Shop, a.Arrested)
 	}
 	for _, l := range links {
-		fmt.Fprintf(g.w, "    <edge source=\"a%d\" target=\"a%d\"><data key=\"strength\">%s</data><data key=\"length\">%s</data></edge>\n",
-			l.A, l.B, strconv.FormatFloat(l.Strength, 'g', -1, 64), strconv.FormatFloat(-math.Log(l.Strength), 'g', -1, 64))
+		fmt.Fprintf(g.w, "    <edge source=\"%s\" target=\"%s\"><data key=\"strength\">%s</data><data key=\"length\">%s</data></edge>\n",
+			name(agents[l.A]), name(agents[l.B]), strconv.FormatFloat(l.Strength, 'g', -1, 64), strconv.FormatFloat(-math.Log(l.Strength), 'g', -1, 64))
 	}
 	fmt.Fprint(g.w, "  </graph>\n</graphml>\n")
 	if err := g.commit(); err != nil {

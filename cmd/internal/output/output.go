@@ -198,7 +198,7 @@ func (r *Recorder) Event(e *sim.Event) {
 			place(e.X), place(e.Y), e.Cause, zone, period, strconv.FormatBool(e.Minor))
 		r.keep(r.arrestCSV.Write(r.row))
 	case sim.EvInvestigation:
-		r.investigations = append(r.investigations, investigation{tick: e.Tick, from: e.From, to: e.Agent, shop: e.Shop, role: e.Role, length: e.Amount, outcome: e.Cause})
+		r.investigations = append(r.investigations, investigation{tick: e.Tick, from: e.From, fromRole: e.FromRole, to: e.Agent, shop: e.Shop, role: e.Role, length: e.Amount, outcome: e.Cause})
 	case sim.EvDayEnd:
 		day := strconv.Itoa(e.Day.Day)
 		for _, u := range e.Day.Units {
