@@ -217,7 +217,7 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 	p.Police.Groups = []GroupParams{{Strategy: "random", Count: 2, StartDay: 0, EndDay: p.Days}}
 	m := mustNew(t, p, 4)
 	m.sink = Discard
-	m.updateGroups(0)
+	m.policeSchedule(0)
 	sp := &m.P.Stasher
 	decay := math.Ln2 / (sp.RiskHalfLifeDays * 24)
 
@@ -941,7 +941,7 @@ func TestBehaviourMuleInterceptionOnTheRoute(t *testing.T) {
 	p.Police.Groups = []GroupParams{{Strategy: "random", Count: 2, StartDay: 0, EndDay: p.Days}}
 	m := mustNew(t, p, 7)
 	m.sink = Discard
-	m.updateGroups(0)
+	m.policeSchedule(0)
 	s := m.stashers[0]
 	s.ax, s.ay = 12, 20 // the nearest edge is the west one: the route is row 20, x 0 to 12
 	if ex, ey := m.cityEdge(s.ax, s.ay); ex != 0 || ey != 20 {

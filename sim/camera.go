@@ -19,7 +19,7 @@ type cameraSet struct {
 	g     GroupParams
 	cells []int32     // where the cameras stand while up
 	mem   *hotspotMap // for cameras = "hotspots": where they go at roll-out
-	up    bool
+	up    bool        // while its window lasts (setCameras)
 }
 
 func (m *Model) buildCameras() {
@@ -49,6 +49,7 @@ func (m *Model) buildCameras() {
 		case "hotspots":
 			cs.mem = m.newHotspotMap(g)
 		}
+		m.scheduleWindow(g, polCamerasUp, polCamerasDown, len(m.cameras))
 		m.cameras = append(m.cameras, cs)
 	}
 }
@@ -66,49 +67,40 @@ func (m *Model) busiest(cells []int32, n int) []int32 {
 	return cells[:min(n, len(cells))]
 }
 
-// updateCameras: phase 1, cameras go up or down at their group's window's
-// edges. Cameras placed by hot spots go where the memory points at roll-out.
-func (m *Model) updateCameras(t int) {
-	day := t / m.tpd
-	changed := false
-	for _, cs := range m.cameras {
-		up := cs.g.onDuty(day)
-		if up == cs.up {
-			continue
-		}
-		cs.up, changed = up, true
-		if up && cs.mem != nil {
-			cs.cells = cs.cells[:0]
-			for _, z := range cs.mem.top(cs.g.Count, t) {
-				x0, y0, x1, y1 := cs.mem.bounds(z, m.G.W, m.G.H)
-				var cells []int32
-				for y := y0; y <= y1; y++ {
-					for x := x0; x <= x1; x++ {
-						if id := m.G.ID(x, y); m.G.Usable(id) {
-							cells = append(cells, id)
-						}
+// setCameras puts a cctv group's cameras up or takes them down (the
+// police's agenda, at its window's edges). Cameras placed by hot spots go
+// where the memory points at roll-out.
+func (m *Model) setCameras(cs *cameraSet, up bool, t int) {
+	cs.up = up
+	if up && cs.mem != nil {
+		cs.cells = cs.cells[:0]
+		for _, z := range cs.mem.top(cs.g.Count, t) {
+			x0, y0, x1, y1 := cs.mem.bounds(z, m.G.W, m.G.H)
+			var cells []int32
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					if id := m.G.ID(x, y); m.G.Usable(id) {
+						cells = append(cells, id)
 					}
 				}
-				cs.cells = append(cs.cells, m.busiest(cells, 1)...)
 			}
-		}
-		for _, c := range cs.cells {
-			if up {
-				m.camAt[c]++
-			} else {
-				m.camAt[c]--
-			}
-			m.G.CCTV[c] = m.camAt[c] > 0
+			cs.cells = append(cs.cells, m.busiest(cells, 1)...)
 		}
 	}
-	if changed {
-		m.camCells = m.camCells[:0]
-		m.cameraIx.Reset()
-		for c, n := range m.camAt {
-			if n > 0 {
-				m.cameraIx.Insert(int32(len(m.camCells)), c%m.G.W, c/m.G.W)
-				m.camCells = append(m.camCells, int32(c))
-			}
+	for _, c := range cs.cells {
+		if up {
+			m.camAt[c]++
+		} else {
+			m.camAt[c]--
+		}
+		m.G.CCTV[c] = m.camAt[c] > 0
+	}
+	m.camCells = m.camCells[:0]
+	m.cameraIx.Reset()
+	for c, n := range m.camAt {
+		if n > 0 {
+			m.cameraIx.Insert(int32(len(m.camCells)), c%m.G.W, c/m.G.W)
+			m.camCells = append(m.camCells, int32(c))
 		}
 	}
 }

@@ -15,55 +15,61 @@ package sim
 
 // takedown is one takedown group's state.
 type takedown struct {
-	g    GroupParams
-	down bool
-	from int // the tick it went down
+	g     GroupParams
+	index int  // in Model.takedowns
+	down  bool // while the marketplace is down
+	from  int  // the tick it went down
 }
 
 func (m *Model) buildTakedowns() {
 	for _, g := range m.P.Police.Groups {
 		if g.Strategy == "takedown" {
-			m.takedowns = append(m.takedowns, &takedown{g: g})
+			m.scheduleWindow(g, polMarketDown, polMarketBack, len(m.takedowns))
+			m.takedowns = append(m.takedowns, &takedown{g: g, index: len(m.takedowns)})
 		}
 	}
 }
 
-// updateTakedowns: phase 1, marketplaces go down or come back at their
-// takedowns' window's edges; shops migrate after migrate_days.
-func (m *Model) updateTakedowns(t int) {
-	day := t / m.tpd
-	for _, td := range m.takedowns {
-		mk := td.g.Marketplace - 1
-		down := td.g.onDuty(day)
-		switch {
-		case down && !td.down:
-			td.down, td.from = true, t
-			for _, sh := range m.shops {
-				if sh.market == mk {
-					sh.offline = true
-				}
-			}
-			for b := range m.buyers {
-				bu := &m.buyers[b]
-				if m.shops[bu.shop].market == mk && bu.state != buyerOut && m.buyerRNG(int32(b)).Float64() < td.g.BuyerLoss {
-					bu.lost = true
-				}
-			}
-		case !down && td.down:
-			td.down = false
-			for _, sh := range m.shops {
-				if sh.market == mk {
-					sh.offline = false
-				}
-			}
-		case down && t == td.from+int(td.g.MigrateDays*float64(m.tpd)):
-			if to := m.largestMarket(); to >= 0 {
-				for _, sh := range m.shops {
-					if sh.market == mk {
-						sh.market, sh.offline = to, false
-					}
-				}
-			}
+// marketDown: a takedown begins (the police's agenda): the marketplace's
+// shops go offline, each of their buyers is lost with buyer_loss, and the
+// shops' migration is due migrate_days later.
+func (m *Model) marketDown(td *takedown, t int) {
+	mk := td.g.Marketplace - 1
+	td.down, td.from = true, t
+	for _, sh := range m.shops {
+		if sh.market == mk {
+			sh.offline = true
+		}
+	}
+	for b := range m.buyers {
+		bu := &m.buyers[b]
+		if m.shops[bu.shop].market == mk && bu.state != buyerOut && m.buyerRNG(int32(b)).Float64() < td.g.BuyerLoss {
+			bu.lost = true
+		}
+	}
+	m.police.add(t+int(td.g.MigrateDays*float64(m.tpd)), polMigrate, int32(td.index), 0)
+}
+
+// marketBack: the marketplace comes back; the shops that stayed reopen.
+func (m *Model) marketBack(td *takedown) {
+	td.down = false
+	for _, sh := range m.shops {
+		if sh.market == td.g.Marketplace-1 {
+			sh.offline = false
+		}
+	}
+}
+
+// migrate: the shops still on the downed marketplace move to the largest
+// one online, if the takedown lasts and there is one.
+func (m *Model) migrate(td *takedown) {
+	to := m.largestMarket()
+	if !td.down || to < 0 {
+		return
+	}
+	for _, sh := range m.shops {
+		if sh.market == td.g.Marketplace-1 {
+			sh.market, sh.offline = to, false
 		}
 	}
 }

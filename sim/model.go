@@ -61,6 +61,7 @@ type Model struct {
 	orders   agenda // buyers' next orders (a = buyer)
 	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
 	sched    agenda // recruitment, deliveries, supply, investigations, quits
+	police   agenda // window edges and daily rounds of the police (police.go)
 	losses   agenda // drops taken by others (a = drop)
 
 	expiry     []int32 // drop ids in placement order, for the TTL
@@ -175,6 +176,9 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.buildTakedowns()
 	for _, g := range m.groups {
 		if g.P.Strategy == "network" {
+			if g.P.EndDay > g.P.StartDay {
+				m.police.add(g.P.StartDay*m.tpd, polNetworkDay, int32(len(m.networks)), 0)
+			}
 			m.networks = append(m.networks, &networkGroup{g: g})
 			m.intel = newEvidence()
 		}

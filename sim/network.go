@@ -167,34 +167,32 @@ type investigation struct {
 	links    []float64 // the strengths of the path's links, in order
 	done     int       // links followed so far
 	due      int       // the tick the next link (or the arrest) is due
+	id       int32     // numbers the group's investigations, for the agenda
 }
 
 // networkGroup is a network group's state.
 type networkGroup struct {
-	g    *Group
-	open []investigation
+	g      *Group
+	open   []*investigation
+	nextID int32
 }
 
-// updateNetwork: phase 1, each network group on duty closes the
-// investigations due and, at the first tick of each day, opens new ones.
-func (m *Model) updateNetwork(t int) {
-	for _, ng := range m.networks {
-		ng.open = slices.DeleteFunc(ng.open, func(iv investigation) bool {
-			if iv.due > t {
-				return false
-			}
-			return m.followLink(ng, &iv)
-		})
-		if !ng.g.active || t%m.tpd != 0 {
-			continue
+// networkDay: a network group's daily round (the police's agenda, at the
+// first tick of each day of its window): it opens investigations up to
+// count, each of whose links is then due on the agenda.
+func (m *Model) networkDay(ng *networkGroup, index, t int) {
+	if t+m.tpd < ng.g.P.EndDay*m.tpd {
+		m.police.add(t+m.tpd, polNetworkDay, int32(index), 0)
+	}
+	for len(ng.open) < ng.g.P.Count {
+		iv, ok := m.nearestTarget(ng)
+		if !ok {
+			return
 		}
-		for len(ng.open) < ng.g.P.Count {
-			iv, ok := m.nearestTarget(ng)
-			if !ok {
-				break
-			}
-			ng.open = append(ng.open, iv)
-		}
+		iv.id = ng.nextID
+		ng.nextID++
+		ng.open = append(ng.open, &iv)
+		m.police.add(iv.due, polInvestigation, int32(index), iv.id)
 	}
 }
 
@@ -214,7 +212,7 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 		if ev.held[id] || inf.role != RoleDispatcher && inf.role != RoleOrganizer {
 			continue
 		}
-		if slices.ContainsFunc(ng.open, func(iv investigation) bool { return iv.to == id }) {
+		if slices.ContainsFunc(ng.open, func(iv *investigation) bool { return iv.to == id }) {
 			continue
 		}
 		mb := m.memberOf(m.shops[inf.shop], inf.role)
@@ -241,12 +239,24 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 // linkTicks is how long an investigation takes to follow one link.
 func (m *Model) linkTicks() int { return max(1, m.daysToTicks(m.P.Police.InvestigationDays)) }
 
-// followLink: an investigation's next link is due. It holds with its
-// strength and the investigation goes on, or it breaks and the
-// investigation fails; after the last link the target, if still in the
-// role, is arrested with investigation_prob. It reports whether the
-// investigation is closed.
-func (m *Model) followLink(ng *networkGroup, iv *investigation) bool {
+// followLink: investigation id's next link is due (the police's agenda).
+// It holds with its strength and the investigation goes on, or it breaks
+// and the investigation fails; after the last link the target, if still
+// in the role, is arrested with investigation_prob.
+func (m *Model) followLink(ng *networkGroup, index int, id int32) {
+	k := slices.IndexFunc(ng.open, func(iv *investigation) bool { return iv.id == id })
+	iv := ng.open[k]
+	if m.stepInvestigation(ng, iv) {
+		ng.open = slices.Delete(ng.open, k, k+1)
+		return
+	}
+	iv.due += m.linkTicks()
+	m.police.add(iv.due, polInvestigation, int32(index), id)
+}
+
+// stepInvestigation follows an investigation's next link, or makes its
+// arrest after the last, and reports whether it is closed.
+func (m *Model) stepInvestigation(ng *networkGroup, iv *investigation) bool {
 	rng := m.unitRand.of(&ng.g.rng)
 	if iv.done < len(iv.links) {
 		if rng.Float64() >= iv.links[iv.done] {
@@ -255,7 +265,6 @@ func (m *Model) followLink(ng *networkGroup, iv *investigation) bool {
 		}
 		iv.done++
 		if iv.done < len(iv.links) {
-			iv.due += m.linkTicks()
 			return false
 		}
 	}

@@ -41,51 +41,83 @@ func (m *Model) buildPolice() {
 			}
 		}
 		m.groups = append(m.groups, g)
+		m.scheduleWindow(gp, polGroupOn, polGroupOff, gi)
 	}
 }
 
-// policeSchedule: phase 1, the police's windows and daily work in a fixed
-// order: groups on or off duty, cameras up or down (camera.go),
-// marketplaces down or back (marketplace.go), network investigations
-// (network.go).
+// The police's agenda (phase 1): every window edge of a group (on or off
+// duty, cameras up or down, a marketplace down or back), a takedown's
+// migration, a network group's daily round and each link of its
+// investigations, due at a tick. Nothing is visited per tick: the edges
+// are scheduled when the model is built, in the order of the groups, so
+// that edges at one tick are taken in that order.
+const (
+	polGroupOn       uint8 = iota // a = group
+	polGroupOff                   // a = group
+	polCamerasUp                  // a = camera set
+	polCamerasDown                // a = camera set
+	polMarketDown                 // a = takedown
+	polMarketBack                 // a = takedown
+	polMigrate                    // a = takedown
+	polNetworkDay                 // a = network group
+	polInvestigation              // a = network group, b = investigation
+)
+
+// scheduleWindow puts a window's edges on the police's agenda; a window
+// of no days has none.
+func (m *Model) scheduleWindow(g GroupParams, on, off uint8, a int) {
+	if g.EndDay > g.StartDay {
+		m.police.add(g.StartDay*m.tpd, on, int32(a), 0)
+		m.police.add(g.EndDay*m.tpd, off, int32(a), 0)
+	}
+}
+
+// policeSchedule: phase 1, the police's agenda items due this tick; the
+// index of units is rebuilt once if a group went on or off duty, so that
+// stashers see the change this tick.
 func (m *Model) policeSchedule(t int) {
-	m.updateGroups(t)
-	if len(m.cameras) > 0 {
-		m.updateCameras(t)
-	}
-	if len(m.takedowns) > 0 {
-		m.updateTakedowns(t)
-	}
-	if len(m.networks) > 0 {
-		m.updateNetwork(t)
-	}
-}
-
-// updateGroups: phase 1, groups go on or off duty at their window's edges;
-// the index of units is rebuilt so that stashers see the change this tick.
-func (m *Model) updateGroups(t int) {
-	day := t / m.tpd
 	changed := false
-	for _, g := range m.groups {
-		active := g.P.onDuty(day)
-		if active == g.active {
-			continue
+	for {
+		it, ok := m.police.due(t)
+		if !ok {
+			break
 		}
-		g.active, changed = active, true
-		for _, id := range g.units {
-			u := &m.units[id]
-			u.onDuty = active
-			if active {
-				m.onDuty++
-				g.strat.Start(u, m, m.unitRNG(u))
-			} else {
-				m.onDuty--
-				m.endStakeout(u, false)
-			}
+		switch it.kind {
+		case polGroupOn, polGroupOff:
+			m.setOnDuty(m.groups[it.a], it.kind == polGroupOn)
+			changed = true
+		case polCamerasUp, polCamerasDown:
+			m.setCameras(m.cameras[it.a], it.kind == polCamerasUp, t)
+		case polMarketDown:
+			m.marketDown(m.takedowns[it.a], t)
+		case polMarketBack:
+			m.marketBack(m.takedowns[it.a])
+		case polMigrate:
+			m.migrate(m.takedowns[it.a])
+		case polNetworkDay:
+			m.networkDay(m.networks[it.a], int(it.a), t)
+		case polInvestigation:
+			m.followLink(m.networks[it.a], int(it.a), it.b)
 		}
 	}
 	if changed {
 		m.indexUnits()
+	}
+}
+
+// setOnDuty puts a group's units on or off duty.
+func (m *Model) setOnDuty(g *Group, active bool) {
+	g.active = active
+	for _, id := range g.units {
+		u := &m.units[id]
+		u.onDuty = active
+		if active {
+			m.onDuty++
+			g.strat.Start(u, m, m.unitRNG(u))
+		} else {
+			m.onDuty--
+			m.endStakeout(u, false)
+		}
 	}
 }
 

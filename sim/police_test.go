@@ -46,7 +46,7 @@ func TestUniformSearchFindRate(t *testing.T) {
 			p.Police.Groups = []GroupParams{{Strategy: "uniform", Count: 1, StartDay: 0, EndDay: p.Days}}
 			m := mustNew(t, p, 2)
 			m.sink = Discard
-			m.updateGroups(0)
+			m.policeSchedule(0)
 			u := &m.units[0]
 			if !u.onDuty || m.onDuty != 1 {
 				t.Fatalf("unit not on duty")

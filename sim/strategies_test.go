@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -617,11 +618,12 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 	if !ok || iv.to != int64(sh.organizer.id) || iv.from != 1000 || math.Abs(iv.length-want) > 1e-12 || !slices.Equal(iv.links, []float64{0.9, 0.9}) || iv.due != m.daysToTicks(p.Police.InvestigationDays) {
 		t.Fatalf("nearest target %+v (found %v), want the organizer %d from 1000 at %.4f by links 0.9 and 0.9, the first due in %g days", iv, ok, sh.organizer.id, want, p.Police.InvestigationDays)
 	}
-	ng.open = append(ng.open, iv)
-	iv, ok = m.nearestTarget(ng)
-	if !ok || iv.to != int64(sh.dispatcher.id) || math.Abs(iv.length+math.Log(0.5)) > 1e-12 {
-		t.Errorf("next target %+v, want the dispatcher at -log 0.5", iv)
+	ng.open = append(ng.open, &iv)
+	next, ok := m.nearestTarget(ng)
+	if !ok || next.to != int64(sh.dispatcher.id) || math.Abs(next.length+math.Log(0.5)) > 1e-12 {
+		t.Errorf("next target %+v, want the dispatcher at -log 0.5", next)
 	}
+	ng.open = nil
 	// Link by link: strengths 1, then the arrest.
 	var ends []string
 	m.sink = SinkFunc(func(e *Event) {
@@ -631,14 +633,14 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 	})
 	m.P.Police.InvestigationProb = 1
 	sure := investigation{to: int64(sh.organizer.id), shop: sh.id, role: RoleOrganizer, links: []float64{1, 1}, due: 10}
-	if m.followLink(ng, &sure) || sure.done != 1 || sure.due != 10+m.linkTicks() {
-		t.Errorf("after the first link: %+v, want open, one link done, the next due a link later", sure)
+	if m.stepInvestigation(ng, &sure) || sure.done != 1 {
+		t.Errorf("after the first link: %+v, want open, one link done", sure)
 	}
-	if !m.followLink(ng, &sure) || !slices.Equal(ends, []string{"arrested"}) || sh.organizer.present {
+	if !m.stepInvestigation(ng, &sure) || !slices.Equal(ends, []string{"arrested"}) || sh.organizer.present {
 		t.Errorf("after the second link: closed as %v, organizer present %v; want arrested", ends, sh.organizer.present)
 	}
 	broken := investigation{to: int64(sh.dispatcher.id), shop: sh.id, role: RoleDispatcher, links: []float64{0, 1}}
-	if !m.followLink(ng, &broken) || ends[len(ends)-1] != "failed" || !sh.dispatcher.present {
+	if !m.stepInvestigation(ng, &broken) || ends[len(ends)-1] != "failed" || !sh.dispatcher.present {
 		t.Errorf("a link of strength 0: %v, want failed at once", ends)
 	}
 	// A weaker link does not replace a stronger one.
@@ -754,5 +756,44 @@ func TestBuyerStatementsFeedTheNetwork(t *testing.T) {
 	t.Logf("investigations from buyers' statements: %d, from others: %d", fromBuyers, other)
 	if fromBuyers == 0 {
 		t.Errorf("no investigation started from a buyer's statement (%d from others)", other)
+	}
+}
+
+// TestNetworkOnTheAgenda: a network group's daily round opens an
+// investigation on the police's agenda, and its links fall due one
+// investigation_days (2) apart. A stasher is held, linked with strength 1
+// to the dispatcher and the dispatcher to the organizer: both targets are
+// at length 0, so the organizer (the lower agent number) goes first, on
+// the window's first day (3), and with investigation_prob 1 is arrested
+// two links later, on day 7; the round of day 7, one at a time, then
+// opens the dispatcher, one link away, arrested on day 9.
+func TestNetworkOnTheAgenda(t *testing.T) {
+	p := DefaultParams()
+	p.City.Width, p.City.Height = 30, 30
+	p.Police.InvestigationProb, p.Police.InvestigationDays = 1, 2
+	p.Police.LinkProb = 1
+	p.Police.Groups = []GroupParams{{Name: "net", Strategy: "network", Count: 1, StartDay: 3, EndDay: p.Days}}
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := m.shops[0]
+	ev := m.intel
+	a := ev.node(1000, sh.id, RoleStasher)
+	ev.arrest(a)
+	d := ev.node(sh.dispatcher.id, sh.id, RoleDispatcher)
+	ev.link(a, d, 1)
+	ev.link(d, ev.node(sh.organizer.id, sh.id, RoleOrganizer), 1)
+	var got []string
+	for !m.Done() && m.tick < 20*m.tpd {
+		m.Step(SinkFunc(func(e *Event) {
+			if e.Kind == EvInvestigation {
+				got = append(got, fmt.Sprintf("%s %s day %d", e.Role, e.Cause, int(e.Tick)/m.tpd))
+			}
+		}))
+	}
+	want := []string{"organizer arrested day 7", "dispatcher arrested day 9"}
+	if !slices.Equal(got, want) {
+		t.Errorf("investigations %v, want %v", got, want)
 	}
 }
