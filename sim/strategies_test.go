@@ -499,12 +499,11 @@ func dailySales(t *testing.T, p Params, seed uint64) [][]int {
 	return sales
 }
 
+// takedownCity is strategyCity with 4 shops of 3 stashers, so that two
+// marketplaces hold two shops each.
 func takedownCity() Params {
-	p := DefaultParams()
-	p.Days = 80
-	p.City.Width, p.City.Height = 60, 60
-	p.Market.Shops, p.Organization.Stashers, p.Buyers.Count = 4, 12, 1200
-	p.Stasher.AreaRadius = 10
+	p := strategyCity(80)
+	p.Market.Shops, p.Organization.Stashers = 4, 12
 	return p
 }
 
