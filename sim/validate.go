@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -93,6 +94,19 @@ func (p *Params) Validate() error {
 	v.numIn("city.origin_y", c.OriginY, -MaxOrigin, MaxOrigin)
 	if auth, code, ok := strings.Cut(c.CRS, ":"); c.CRS != "" && (!ok || auth == "" || code == "" || strings.ContainsAny(c.CRS, " \t\"\\/")) {
 		v.bad("city.crs", c.CRS, `"" or an authority and code such as "EPSG:32637"`)
+	}
+	// The map readers check the entries against the map; text that is not
+	// UTF-8 could not even be written back into a scenario file.
+	for _, t := range []struct {
+		key string
+		m   map[string]string
+	}{{"city.legend", c.Legend}, {"city.codes", c.Codes}} {
+		for _, k := range slices.Sorted(maps.Keys(t.m)) {
+			if !utf8.ValidString(k) || !utf8.ValidString(t.m[k]) {
+				v.bad(t.key, fmt.Sprintf("%q = %q", k, t.m[k]), "entries of UTF-8 text: a map character or code and the name of a land-use class")
+				break
+			}
+		}
 	}
 	switch {
 	case c.Generator != "radial" && c.Generator != "map":

@@ -154,6 +154,8 @@ func TestValidateKeys(t *testing.T) {
 		{"a buyer loss on a patrol", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Count: 1, EndDay: 10, BuyerLoss: 0.9}}
 		}, []string{"police.group[1].buyer_loss"}, 0.9},
+		{"a legend not UTF-8", func(p *Params) { p.City.Legend = map[string]string{"0": "\x87"} }, []string{"city.legend"}, nil},
+		{"codes not UTF-8", func(p *Params) { p.City.Codes = map[string]string{"\xff": "water"} }, []string{"city.codes"}, nil},
 		{"an unknown tactic", func(p *Params) {
 			p.Police.Groups = []GroupParams{{Strategy: "random", Tactic: "ambush", Count: 2, EndDay: 10}}
 		}, []string{"police.group[1].tactic"}, "ambush"},
