@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
 )
@@ -41,6 +43,24 @@ type evidence struct {
 type agentInfo struct {
 	shop int32
 	role Role
+}
+
+// ordered is the evidence graph listing nodes in the order of their ids:
+// gonum's simple graphs list them from a map, in an order that changes
+// from one graph to the next, and the search would then choose among
+// paths of equal length differently in two runs of one seed.
+type ordered struct {
+	*simple.WeightedUndirectedGraph
+}
+
+func (o ordered) Nodes() graph.Nodes { return byID(o.WeightedUndirectedGraph.Nodes()) }
+
+func (o ordered) From(id int64) graph.Nodes { return byID(o.WeightedUndirectedGraph.From(id)) }
+
+func byID(it graph.Nodes) graph.Nodes {
+	ns := graph.NodesOf(it)
+	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	return iterator.NewOrderedNodes(ns)
 }
 
 // arrestedSource is the graph's virtual node joined by links of length 0
@@ -184,11 +204,7 @@ func (m *Model) networkDay(ng *networkGroup, index, t int) {
 	if t+m.tpd < ng.g.P.EndDay*m.tpd {
 		m.police.add(t+m.tpd, polNetworkDay, int32(index), 0)
 	}
-	for len(ng.open) < ng.g.P.Count {
-		iv, ok := m.nearestTarget(ng)
-		if !ok {
-			return
-		}
+	for _, iv := range m.nearestTargets(ng, ng.g.P.Count-len(ng.open)) {
 		iv.id = ng.nextID
 		ng.nextID++
 		ng.open = append(ng.open, &iv)
@@ -196,19 +212,15 @@ func (m *Model) networkDay(ng *networkGroup, index, t int) {
 	}
 }
 
-// nearestTarget is the dispatcher or organizer at large nearest anyone
-// arrested (ties by agent id), not already under investigation.
-func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
+// nearestTargets are up to n dispatchers or organizers at large, not
+// already under investigation, nearest anyone held (ties by agent
+// number), each as an investigation to open: one search of the graph
+// serves a whole round.
+func (m *Model) nearestTargets(ng *networkGroup, n int) []investigation {
 	ev := m.intel
-	sp := path.DijkstraFrom(simple.Node(arrestedSource), ev.g)
-	best, found := investigation{}, false
-	ids := make([]int64, 0, len(ev.info))
-	for id := range ev.info {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		inf := ev.info[id]
+	sp := path.DijkstraFrom(simple.Node(arrestedSource), ordered{ev.g})
+	var out []investigation
+	for id, inf := range ev.info {
 		if ev.held[id] || inf.role != RoleDispatcher && inf.role != RoleOrganizer {
 			continue
 		}
@@ -220,8 +232,8 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 			continue // no longer in the role
 		}
 		nodes, length := sp.To(id)
-		if len(nodes) < 3 || found && length >= best.length {
-			continue // unreachable (the path holds the source, an arrested agent and the target)
+		if len(nodes) < 3 {
+			continue // unreachable (the path holds the source, an agent held and the target)
 		}
 		path := nodes[1:] // from the agent held to the target
 		links := make([]float64, len(path)-1)
@@ -229,11 +241,24 @@ func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
 			w, _ := ev.g.Weight(path[k].ID(), path[k+1].ID())
 			links[k] = math.Exp(-w)
 		}
-		best = investigation{from: path[0].ID(), to: id, shop: inf.shop, role: inf.role, length: length, links: links,
-			due: m.tick + m.linkTicks()}
-		found = true
+		out = append(out, investigation{from: path[0].ID(), to: id, shop: inf.shop, role: inf.role, length: length, links: links,
+			due: m.tick + m.linkTicks()})
 	}
-	return best, found
+	slices.SortFunc(out, func(a, b investigation) int {
+		if a.length != b.length {
+			return cmp.Compare(a.length, b.length)
+		}
+		return cmp.Compare(a.to, b.to)
+	})
+	return out[:min(n, len(out))]
+}
+
+// nearestTarget is the first of nearestTargets.
+func (m *Model) nearestTarget(ng *networkGroup) (investigation, bool) {
+	if t := m.nearestTargets(ng, 1); len(t) > 0 {
+		return t[0], true
+	}
+	return investigation{}, false
 }
 
 // linkTicks is how long an investigation takes to follow one link.
