@@ -125,8 +125,9 @@ func (z *Zones) MatchCells(reach, k int, stratum func(cell int) int) ([]int, Con
 }
 
 // WithControl returns a copy of z whose control area is the given cells
-// (any earlier control cells are elsewhere again).
-func (z *Zones) WithControl(cells []int, m ControlMatch, what string) *Zones {
+// (any earlier control cells are elsewhere again), described by what; m
+// says how they were matched, nil for cells not matched.
+func (z *Zones) WithControl(cells []int, m *ControlMatch, what string) *Zones {
 	c := *z
 	c.label = make([]Zone, len(z.label))
 	for i, l := range z.label {
@@ -141,7 +142,7 @@ func (z *Zones) WithControl(cells []int, m ControlMatch, what string) *Zones {
 	for _, l := range c.label {
 		c.Cells[l]++
 	}
-	c.Match, c.Control, c.ControlPending = &m, what, false
+	c.Match, c.Control, c.ControlPending = m, what, false
 	return &c
 }
 
@@ -160,45 +161,15 @@ func (z *Zones) matchLandUse(land []grid.Class, zp *ZoneParams) *Zones {
 		if m.Mismatch > 0 {
 			what += fmt.Sprintf("; %.0f%% of the treatment's cells found no match", 100*m.Mismatch)
 		}
-		return z.WithControl(cells, m, what)
+		return z.WithControl(cells, &m, what)
 	}
-	c := *z
-	c.label = make([]Zone, len(z.label))
-	copy(c.label, z.label)
 	gap := zp.BufferWidth + zp.ControlGap
-	dist := chebyshevFrom(c.label, z.W, z.H, gap)
-	c.Cells = [NumZones]int{}
-	for i, l := range c.label {
+	dist := chebyshevFrom(z.label, z.W, z.H, gap)
+	var rest []int
+	for i, l := range z.label {
 		if l == ZoneElsewhere && dist(i) > gap {
-			c.label[i] = ZoneControl
+			rest = append(rest, i)
 		}
-		c.Cells[c.label[i]]++
 	}
-	c.Control = fmt.Sprintf("every cell more than %d cells from the treatment area (buffer_width + control_gap): no cell of the treatment's land uses lies farther than the rings (%d cells) for a matched control", gap, reach)
-	c.ControlPending = false
-	return &c
-}
-
-// OffsetText says where a move of dx cells east and dy cells south goes,
-// as "12 cells west and 30 cells north".
-func OffsetText(dx, dy int) string {
-	part := func(n int, pos, neg string) string {
-		dir := pos
-		if n < 0 {
-			n, dir = -n, neg
-		}
-		if n == 1 {
-			return "1 cell " + dir
-		}
-		return fmt.Sprintf("%d cells %s", n, dir)
-	}
-	switch {
-	case dx == 0 && dy == 0:
-		return "nowhere"
-	case dy == 0:
-		return part(dx, "east", "west")
-	case dx == 0:
-		return part(dy, "south", "north")
-	}
-	return part(dx, "east", "west") + " and " + part(dy, "south", "north")
+	return z.WithControl(rest, nil, fmt.Sprintf("every cell more than %d cells from the treatment area (buffer_width + control_gap): no cell of the treatment's land uses lies farther than the rings (%d cells) for a matched control", gap, reach))
 }

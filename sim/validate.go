@@ -299,12 +299,8 @@ func (p *Params) Validate() error {
 			v.numIn(k+".target_days", g.TargetDays, 0, float64(p.Days))
 		} else {
 			const only = `only with tactic = "test_purchase"`
-			if g.PurchasesPerDay != 0 && g.PurchasesPerDay != defaultPurchases {
-				v.bad(k+".purchases_per_day", g.PurchasesPerDay, only)
-			}
-			if g.TargetDays != 0 && g.TargetDays != defaultTargetDays {
-				v.bad(k+".target_days", g.TargetDays, only)
-			}
+			unused(&v, k+".purchases_per_day", g.PurchasesPerDay, defaultPurchases, only)
+			unused(&v, k+".target_days", g.TargetDays, defaultTargetDays, only)
 		}
 	}
 	if units > MaxUnits {
@@ -409,14 +405,9 @@ func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
 	// Elsewhere the keys do nothing: a value other than the default is a
 	// mistake to point out (a resolved scenario leaves them out).
 	const only = `only with strategy = "hotspot", or "cctv" with cameras = "hotspots"`
-	switch {
-	case g.ZoneSize != 0 && g.ZoneSize != defaultZoneSize:
-		v.bad(k+".zone_size", g.ZoneSize, only)
-	case g.Zones != 0 && g.Zones != defaultZones:
-		v.bad(k+".zones", g.Zones, only)
-	case g.MemoryDays != 0 && g.MemoryDays != defaultMemoryDays:
-		v.bad(k+".memory_days", g.MemoryDays, only)
-	}
+	unused(v, k+".zone_size", g.ZoneSize, defaultZoneSize, only)
+	unused(v, k+".zones", g.Zones, defaultZones, only)
+	unused(v, k+".memory_days", g.MemoryDays, defaultMemoryDays, only)
 }
 
 // groupCheckpoints checks an interdiction group's checkpoints: given as
@@ -424,9 +415,7 @@ func (v *validator) groupCameras(k string, g GroupParams, W, H int) {
 // intercept_prob, a key no other group uses.
 func (v *validator) groupCheckpoints(k string, g GroupParams, W, H int) {
 	if g.Strategy != "interdiction" {
-		if g.InterceptProb != 0 && g.InterceptProb != defaultIntercept {
-			v.bad(k+".intercept_prob", g.InterceptProb, `only with strategy = "interdiction"`)
-		}
+		unused(v, k+".intercept_prob", g.InterceptProb, defaultIntercept, `only with strategy = "interdiction"`)
 		return
 	}
 	v.prob(k+".intercept_prob", g.InterceptProb)
@@ -440,14 +429,9 @@ func (v *validator) groupCheckpoints(k string, g GroupParams, W, H int) {
 func (v *validator) groupTakedown(k string, g GroupParams, markets, days int) {
 	if g.Strategy != "takedown" {
 		const only = `only with strategy = "takedown"`
-		switch {
-		case g.Marketplace != 0 && g.Marketplace != 1:
-			v.bad(k+".marketplace", g.Marketplace, only)
-		case g.BuyerLoss != 0 && g.BuyerLoss != defaultBuyerLoss:
-			v.bad(k+".buyer_loss", g.BuyerLoss, only)
-		case g.MigrateDays != 0 && g.MigrateDays != defaultMigrate:
-			v.bad(k+".migrate_days", g.MigrateDays, only)
-		}
+		unused(v, k+".marketplace", g.Marketplace, 1, only)
+		unused(v, k+".buyer_loss", g.BuyerLoss, defaultBuyerLoss, only)
+		unused(v, k+".migrate_days", g.MigrateDays, defaultMigrate, only)
 		return
 	}
 	if g.Marketplace < 1 || g.Marketplace > markets {
@@ -455,4 +439,13 @@ func (v *validator) groupTakedown(k string, g GroupParams, markets, days int) {
 	}
 	v.prob(k+".buyer_loss", g.BuyerLoss)
 	v.numIn(k+".migrate_days", g.MigrateDays, 0, float64(days))
+}
+
+// unused refuses a value other than its default (or 0, not given) for a
+// key the group's strategy or tactic does not use; a resolved scenario
+// leaves such keys out (GroupParams.WithoutUnused).
+func unused[T int | float64](v *validator, key string, x, def T, only string) {
+	if x != 0 && x != def {
+		v.bad(key, x, only)
+	}
 }

@@ -724,7 +724,7 @@ func (st *pointsStudy) control(z *sim.Zones, rect []float64) (*sim.Zones, error)
 		// Cells picked for their counts before are picked partly for their
 		// noise: their counts after fall back towards their mean.
 		what += ". The control's cells are chosen by their counts before, so its count after regresses towards its mean (a cell with an incident by chance seldom has one again; Daw & Hatfield 2018): compare with -control rest or a rectangle"
-		z = z.WithControl(cells, match, what)
+		z = z.WithControl(cells, &match, what)
 	}
 	return z, nil
 }
