@@ -814,3 +814,26 @@ func TestNetworkDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestBuyersTurnToTheLargestMarketplace: a buyer whose shop is offline
+// turns to the best shop of the marketplace with the most shops online,
+// not to the best shop anywhere. By hand: six shops on three marketplaces
+// (shop i on i mod 3); shops 0 and 4 closed leave marketplace 2 (shops 2
+// and 5) the largest; the best shop overall is shop 1, the best of
+// marketplace 2 is shop 5.
+func TestBuyersTurnToTheLargestMarketplace(t *testing.T) {
+	p := strategyCity(10)
+	p.Market.Shops, p.Organization.Stashers, p.Market.Marketplaces = 6, 12, 3
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, rep := range []float64{1, 0.99, 0.8, 0.7, 0.95, 0.9} {
+		m.shops[i].reputation = rep
+	}
+	m.shops[0].open, m.shops[4].open = false, false
+	bu := &Buyer{shop: 0}
+	if got := m.chooseShop(bu); got == nil || got.id != 5 {
+		t.Errorf("chose shop %v, want 5 (the best of the largest marketplace)", got)
+	}
+}
