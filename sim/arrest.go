@@ -8,17 +8,15 @@ package sim
 // (MODEL.md 4.3). On arrest the drop is seized and the stasher taken.
 func (m *Model) caught(sh *Shop, s *Stasher, drop int32, t int) bool {
 	po := &m.P.Police
-	c := m.drops[drop].cell
+	c := m.street.drops[drop].cell
 	x, y := m.G.XY(c)
 	cause := ""
-	if m.onDuty > 0 {
-		p := DetectProb(po.DetectProb, float64(m.G.Traffic[c]), po.CCTVBoost, m.G.CCTV[c])
-		m.policeIx.Within(x, y, po.DetectRadius, func(id int32, _ int) {
-			if cause == "" && m.unitRNG(&m.units[id]).Float64() < p {
-				cause = CauseSeen
-			}
-		})
-	}
+	p := DetectProb(po.DetectProb, float64(m.G.Traffic[c]), po.CCTVBoost, m.G.CCTV[c])
+	m.police.unitsNear(x, y, po.DetectRadius, func(_ int32, u *Unit) {
+		if cause == "" && m.unitRNG(u).Float64() < p {
+			cause = CauseSeen
+		}
+	})
 	// The camera's draw is the stasher's: cameras are no police unit, and
 	// a draw on a shared stream would tie every placement under a camera
 	// to everything else the police do.
@@ -46,7 +44,7 @@ func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
 	m.emitArrest(RoleStasher, sh.id, s.id, s.x, s.y, cause, s.minor)
 	m.leave(sh, s)
 	for _, d := range s.drops {
-		if m.drops[d].state == dropOnMap && m.rngPolice.Float64() < m.P.Police.PhoneDropProb {
+		if m.street.drops[d].state == dropOnMap && m.police.rng.Float64() < m.P.Police.PhoneDropProb {
 			m.seize(d, CausePhone)
 		}
 	}
@@ -56,11 +54,11 @@ func (m *Model) arrestStasher(sh *Shop, s *Stasher, cause string, t int) {
 }
 
 func (m *Model) arrestBuyer(b, drop int32, t int) {
-	bu := &m.buyers[b]
-	x, y := m.G.XY(m.drops[drop].cell)
+	bu := &m.market.buyers[b]
+	x, y := m.G.XY(m.street.drops[drop].cell)
 	m.totals.Arrests[RoleBuyer]++
-	m.emitArrest(RoleBuyer, m.drops[drop].shop, b, x, y, CauseStakeout, false)
-	m.recordStatement(m.shops[m.drops[drop].shop], b)
+	m.emitArrest(RoleBuyer, m.street.drops[drop].shop, b, x, y, CauseStakeout, false)
+	m.recordStatement(m.orgs.shops[m.street.drops[drop].shop], b)
 	bu.fails = 0
 	m.leaveMarket(b, t)
 }
@@ -95,14 +93,14 @@ func (m *Model) arrestMember(sh *Shop, role Role, mb *member, cause string, t in
 // link: evidence from an arrest points to the next member up the chain,
 // with probability link_prob; an investigation follows after a delay.
 func (m *Model) link(sh *Shop, role Role, t int) {
-	if m.rngPolice.Float64() >= m.P.Police.LinkProb {
+	if m.police.rng.Float64() >= m.P.Police.LinkProb {
 		return
 	}
 	target := m.memberOf(sh, role)
 	if target == nil || !target.present {
 		return
 	}
-	m.sched.add(t+max(1, m.daysToTicks(m.P.Police.InvestigationDays)), schedInvestigate+uint8(role), sh.id, target.id)
+	m.orgs.sched.add(t+max(1, m.daysToTicks(m.P.Police.InvestigationDays)), schedInvestigate+uint8(role), sh.id, target.id)
 }
 
 // investigate: the investigation reaches its target, who is arrested with
@@ -112,7 +110,7 @@ func (m *Model) investigate(sh *Shop, role Role, agent int32) {
 	if mb == nil || !mb.present || mb.id != agent {
 		return
 	}
-	if m.rngPolice.Float64() < m.P.Police.InvestigationProb {
+	if m.police.rng.Float64() < m.P.Police.InvestigationProb {
 		m.arrestMember(sh, role, mb, CauseInvestigation, m.tick)
 	}
 }

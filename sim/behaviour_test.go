@@ -103,8 +103,8 @@ func riskRepels(t *testing.T, shopRisk bool) {
 	p.Buyers.Count = 0
 	m := mustNew(t, p, 3)
 	m.sink = Discard
-	s := m.stashers[0]
-	sh := m.shops[s.shop]
+	s := m.street.stashers[0]
+	sh := m.orgs.shops[s.shop]
 	sp := &m.P.Stasher
 	r := int(sp.Speed)
 
@@ -225,15 +225,15 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 		s.ax, s.ay, s.x, s.y = x, y, x, y
 		s.risk = newRiskMap(sp.RiskHalfLifeDays * 24)
 		s.areaRisk = decayed{}
-		m.units[0].X, m.units[0].Y = x+3, y   // at distance 3: within sight
-		m.units[1].X, m.units[1].Y = x+3, y+1 // at sqrt(10) > 3: beyond
-		m.indexUnits()
+		m.police.units[0].X, m.police.units[0].Y = x+3, y   // at distance 3: within sight
+		m.police.units[1].X, m.police.units[1].Y = x+3, y+1 // at sqrt(10) > 3: beyond
+		m.police.indexUnits()
 		return m.G.ID(x+3, y), m.G.ID(x+3, y+1)
 	}
 
 	// Direct: a risk already at the near unit's cell decays; the sighting
 	// renews it to risk_seen (0.5).
-	s := m.stashers[0]
+	s := m.street.stashers[0]
 	near, far := place(s, 20, 10)
 	const t0, t1 = 10, 34
 	s.risk.add(near, 0.3, t0)
@@ -246,12 +246,12 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 	if got := s.risk.get(far, t1); got != 0 {
 		t.Errorf("risk at the cell of a unit sqrt(10) cells away (sight 3) = %g, want 0", got)
 	}
-	if got := s.areaRisk.get(m.decay, t1); math.Abs(got-want) > 1e-6 { // the map keeps float32
+	if got := s.areaRisk.get(m.street.decay, t1); math.Abs(got-want) > 1e-6 { // the map keeps float32
 		t.Errorf("area risk after one unit seen in the area = %.9f, want %.9f", got, want)
 	}
 	// Seeing the same unit again renews nothing: the risk stays risk_seen.
 	m.see(s, s.x, s.y, t1)
-	if got, area := s.risk.get(near, t1), s.areaRisk.get(m.decay, t1); math.Abs(got-want) > 1e-6 || math.Abs(area-want) > 1e-6 {
+	if got, area := s.risk.get(near, t1), s.areaRisk.get(m.street.decay, t1); math.Abs(got-want) > 1e-6 || math.Abs(area-want) > 1e-6 {
 		t.Errorf("after a second sighting the cell's risk is %.7f and the area's %.9f, want both risk_seen = %g (a sighting renews, it does not add)", got, area, want)
 	}
 	for id := range m.G.Class {
@@ -264,7 +264,7 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 
 	// Stepped: on shift, a stasher waiting for bulk sees the units where
 	// they stood at the end of the previous tick.
-	s = m.stashers[1]
+	s = m.street.stashers[1]
 	near, far = place(s, 20, 30)
 	s.inventory, s.hasWholesale, s.awaitingBulk = 0, false, true
 	m.tick = 24 + sp.ShiftStart
@@ -282,7 +282,7 @@ func TestBehaviourSeeingPoliceRaisesRisk(t *testing.T) {
 // force over the disk of radius r around (x, y).
 func diskRisk(m *Model, s *Stasher, x, y int, r float64, tick int) float64 {
 	sum := 0.0
-	sh := m.shops[s.shop]
+	sh := m.orgs.shops[s.shop]
 	for id := range m.G.Class {
 		cx, cy := m.G.XY(int32(id))
 		if grid.Dist(cx, cy, x, y) <= r {
@@ -325,7 +325,7 @@ func TestBehaviourRelocation(t *testing.T) {
 		}
 		s.areaRisk = decayed{v: v * float64(len(cells)), t: 0}
 	}
-	hot, cool := m.stashers[0], m.stashers[1] // of shops 0 and 1: no shared shop risk
+	hot, cool := m.street.stashers[0], m.street.stashers[1] // of shops 0 and 1: no shared shop risk
 	fill(hot, 10)
 	fill(cool, 0.5*sp.RelocateThreshold)
 	hx, hy, cx, cy := hot.ax, hot.ay, cool.ax, cool.ay
@@ -382,7 +382,7 @@ func TestBehaviourDropsInWorkingArea(t *testing.T) {
 	p.Police.Groups = []GroupParams{{Strategy: "random", Count: 8, StartDay: 0, EndDay: p.Days}}
 	m := mustNew(t, p, 6)
 	centre := map[int32][2]int{}
-	for _, s := range m.stashers {
+	for _, s := range m.street.stashers {
 		centre[s.id] = [2]int{s.ax, s.ay}
 	}
 	placed, relocations, outside := 0, 0, 0
@@ -391,7 +391,7 @@ func TestBehaviourDropsInWorkingArea(t *testing.T) {
 		switch e.Kind {
 		case EvRecruit:
 			if e.Role == RoleStasher {
-				s := m.stashers[e.Agent]
+				s := m.street.stashers[e.Agent]
 				centre[e.Agent] = [2]int{s.ax, s.ay}
 			}
 		case EvRelocate:
@@ -445,8 +445,8 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 	m.sink = log
 	sp := &m.P.Stasher
 	k := sp.RiskKernel
-	s0 := m.stashers[0]
-	sh := m.shops[s0.shop]
+	s0 := m.street.stashers[0]
+	sh := m.orgs.shops[s0.shop]
 	// a cell near the edge of stasher 0's area, with the kernel inside the grid
 	cell := int32(-1)
 	for id := range m.G.Class {
@@ -463,11 +463,11 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 	const tk = 30
 	m.tick = tk
 	d := putDrop(m, cell)
-	m.drops[d].shop, m.drops[d].stasher = sh.id, s0.id
+	m.street.drops[d].shop, m.street.drops[d].stasher = sh.id, s0.id
 	m.seize(d, CauseSearch)
 	const b = 0
-	m.buyers[b].state, m.buyers[b].drop = buyerTravel, d
-	m.drops[d].buyer = b
+	m.market.buyers[b].state, m.market.buyers[b].drop = buyerTravel, d
+	m.street.drops[d].buyer = b
 
 	x0, y0 := m.G.XY(cell)
 	before := map[int32]float64{}
@@ -480,11 +480,11 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 		}
 	}
 	areaBefore := map[int32]float64{}
-	for _, s := range m.stashers {
-		areaBefore[s.id] = s.areaRisk.get(m.decay, tk)
+	for _, s := range m.street.stashers {
+		areaBefore[s.id] = s.areaRisk.get(m.street.decay, tk)
 	}
 
-	m.arrivals.add(tk, 0, b, d)
+	m.market.arrivals.add(tk, 0, b, d)
 	m.pickups(tk)
 
 	if nf := log.of(EvNotFound); len(nf) != 1 || nf[0].X != int32(x0) || nf[0].Y != int32(y0) {
@@ -505,7 +505,7 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 			}
 		}
 		for _, sid := range sh.stashers {
-			s := m.stashers[sid]
+			s := m.street.stashers[sid]
 			if grid.Dist(x, y, s.ax, s.ay) <= sp.AreaRadius {
 				wantArea[sid] += dv
 			}
@@ -517,8 +517,8 @@ func TestBehaviourComplaintRaisesRisk(t *testing.T) {
 	if wantArea[s0.id] <= 0 {
 		t.Fatalf("degenerate test: no kernel cell in stasher 0's area")
 	}
-	for _, s := range m.stashers {
-		got := s.areaRisk.get(m.decay, tk) - areaBefore[s.id]
+	for _, s := range m.street.stashers {
+		got := s.areaRisk.get(m.street.decay, tk) - areaBefore[s.id]
 		if math.Abs(got-wantArea[s.id]) > 1e-9 {
 			t.Errorf("stasher %d (shop %d): area risk rose by %.6f, want %.6f", s.id, s.shop, got, wantArea[s.id])
 		}
@@ -549,12 +549,12 @@ func redropRun(t *testing.T, prob float64, seed uint64) (complaints, redrops, of
 			pending = nil
 		}
 		if e.Kind == EvNotFound {
-			if m.shops[e.Shop].online() {
+			if m.orgs.shops[e.Shop].online() {
 				complaints++
 				pend = *e
 				pending = &pend
 			}
-		} else if e.Kind == EvRedrop && !m.shops[e.Shop].online() {
+		} else if e.Kind == EvRedrop && !m.orgs.shops[e.Shop].online() {
 			offline++
 		}
 	})
@@ -627,9 +627,9 @@ func TestBehaviourRecruitment(t *testing.T) {
 	})
 	m.sink = sink
 	for k := 0; k < n; k++ {
-		sh := m.shops[k%len(m.shops)]
+		sh := m.orgs.shops[k%len(m.orgs.shops)]
 		before := len(sh.stashers)
-		s := m.stashers[sh.stashers[0]]
+		s := m.street.stashers[sh.stashers[0]]
 		t0 := m.tick
 		recruits = recruits[:0]
 		m.arrestStasher(sh, s, CauseSeen, t0)
@@ -644,7 +644,7 @@ func TestBehaviourRecruitment(t *testing.T) {
 				k, t0, len(recruits), int(40*mu), p.Organization.RecruitDays)
 		}
 		e := recruits[0]
-		if e.Role != RoleStasher || e.Shop != sh.id || len(sh.stashers) != before || !m.stashers[e.Agent].employed {
+		if e.Role != RoleStasher || e.Shop != sh.id || len(sh.stashers) != before || !m.street.stashers[e.Agent].employed {
 			t.Fatalf("recruit %+v: want an employed stasher of shop %d, back to %d stashers (have %d)", e, sh.id, before, len(sh.stashers))
 		}
 		delays = append(delays, int(e.Tick)-t0)
@@ -694,8 +694,8 @@ func TestBehaviourDropExpiry(t *testing.T) {
 	stale := 0
 	for !m.Done() {
 		m.Step(sink)
-		for i := range m.drops {
-			if d := &m.drops[i]; d.state == dropOnMap && d.buyer < 0 && m.tick-1-int(d.placed) >= ttl {
+		for i := range m.street.drops {
+			if d := &m.street.drops[i]; d.state == dropOnMap && d.buyer < 0 && m.tick-1-int(d.placed) >= ttl {
 				stale++
 			}
 		}
@@ -711,7 +711,7 @@ func TestBehaviourDropExpiry(t *testing.T) {
 	// A reserved drop does not expire.
 	m = mustNew(t, p, 11)
 	m.sink = Discard
-	s := m.stashers[0]
+	s := m.street.stashers[0]
 	s.inventory = 1
 	id := m.place(s, m.G.ID(s.ax, s.ay), 0)
 	m.reserveDrop(id, 0)
@@ -719,7 +719,7 @@ func TestBehaviourDropExpiry(t *testing.T) {
 		m.tick = tk
 		m.expireDrops(tk)
 	}
-	if m.drops[id].state != dropOnMap {
+	if m.street.drops[id].state != dropOnMap {
 		t.Errorf("a reserved drop left the map")
 	}
 }
@@ -866,7 +866,7 @@ func TestBehaviourShopClosesOnOrganizerArrest(t *testing.T) {
 		for !m.Done() {
 			if m.tick == closeAt {
 				m.sink = sink
-				sh := m.shops[0]
+				sh := m.orgs.shops[0]
 				m.arrestMember(sh, RoleOrganizer, &sh.organizer, CauseInvestigation, m.tick)
 				if sh.online() {
 					t.Errorf("successor_prob %g: shop online after its organizer's arrest", succ)
@@ -889,7 +889,7 @@ func TestBehaviourShopClosesOnOrganizerArrest(t *testing.T) {
 				t.Errorf("successor_prob 1: no drop placed after reopening")
 			}
 		case 0:
-			if len(reopened) != 0 || m.shops[0].open {
+			if len(reopened) != 0 || m.orgs.shops[0].open {
 				t.Errorf("successor_prob 0: reopened at %v", reopened)
 			}
 		}
@@ -904,8 +904,8 @@ func TestBehaviourTrafficDetersPlacements(t *testing.T) {
 	p.Buyers.Count = 0
 	p.Stasher.BTraffic = 1.7
 	m := mustNew(t, p, 3)
-	s := m.stashers[0]
-	sh := m.shops[s.shop]
+	s := m.street.stashers[0]
+	sh := m.orgs.shops[s.shop]
 	c := m.G.ID(s.x, s.y)
 	m.G.Traffic[c] = 0.1
 	quiet := m.utility(sh, s, c, 0)
@@ -942,14 +942,14 @@ func TestBehaviourMuleInterceptionOnTheRoute(t *testing.T) {
 	m := mustNew(t, p, 7)
 	m.sink = Discard
 	m.policeSchedule(0)
-	s := m.stashers[0]
+	s := m.street.stashers[0]
 	s.ax, s.ay = 12, 20 // the nearest edge is the west one: the route is row 20, x 0 to 12
 	if ex, ey := m.cityEdge(s.ax, s.ay); ex != 0 || ey != 20 {
 		t.Fatalf("city edge of (12, 20) in a 40 x 40 city = (%d, %d), want (0, 20)", ex, ey)
 	}
 	put := func(x0, y0, x1, y1 int) {
-		m.units[0].X, m.units[0].Y, m.units[1].X, m.units[1].Y = x0, y0, x1, y1
-		m.indexUnits()
+		m.police.units[0].X, m.police.units[0].Y, m.police.units[1].X, m.police.units[1].Y = x0, y0, x1, y1
+		m.police.indexUnits()
 	}
 	share := func(n int) float64 {
 		k := 0
@@ -975,7 +975,7 @@ func TestBehaviourMuleInterceptionOnTheRoute(t *testing.T) {
 	}
 	// Through a delivery: a shop sending bulk to s loses its mule only
 	// when a unit is near the route.
-	sh := m.shops[s.shop]
+	sh := m.orgs.shops[s.shop]
 	send := func() bool {
 		sh.stock, sh.open = 1000, true
 		sh.mules[0].present = true
@@ -1019,14 +1019,14 @@ func TestBehaviourReplacementKeepsTheArea(t *testing.T) {
 	p.Organization.RecruitDays = 0.5
 	m := mustNew(t, p, 9)
 	m.sink = Discard
-	for k, s := range slices.Clone(m.stashers) {
+	for k, s := range slices.Clone(m.street.stashers) {
 		s.ax, s.ay = 5+3*k, 30-k // as if it had relocated there
-		sh := m.shops[s.shop]
+		sh := m.orgs.shops[s.shop]
 		m.arrestStasher(sh, s, CauseSeen, m.tick)
-		for n := len(m.stashers); len(m.stashers) == n; {
+		for n := len(m.street.stashers); len(m.street.stashers) == n; {
 			m.Step(Discard)
 		}
-		r := m.stashers[len(m.stashers)-1]
+		r := m.street.stashers[len(m.street.stashers)-1]
 		if r.post != s.post || r.shop != s.shop || r.ax != s.ax || r.ay != s.ay {
 			t.Errorf("stasher %d (post %d, shop %d, area (%d, %d)) was replaced by %d (post %d, shop %d, area (%d, %d)): want the same post, shop and area",
 				s.id, s.post, s.shop, s.ax, s.ay, r.id, r.post, r.shop, r.ax, r.ay)
@@ -1043,16 +1043,16 @@ func TestBehaviourQuitReplacedAtOnce(t *testing.T) {
 	p.Organization.RecruitDays = 30
 	m := mustNew(t, p, 9)
 	m.sink = Discard
-	for _, s := range slices.Clone(m.stashers) {
-		n, at := len(m.stashers), m.tick
+	for _, s := range slices.Clone(m.street.stashers) {
+		n, at := len(m.street.stashers), m.tick
 		m.quit(s)
 		for m.tick <= at+1 { // play the tick of the quit and the next
 			m.Step(Discard)
 		}
-		if len(m.stashers) != n+1 {
-			t.Fatalf("stasher %d quit at tick %d: %d recruits by the next tick, want 1 (recruit_days 30 is for arrests)", s.id, at, len(m.stashers)-n)
+		if len(m.street.stashers) != n+1 {
+			t.Fatalf("stasher %d quit at tick %d: %d recruits by the next tick, want 1 (recruit_days 30 is for arrests)", s.id, at, len(m.street.stashers)-n)
 		}
-		if r := m.stashers[n]; r.post != s.post || r.ax != s.ax || r.ay != s.ay {
+		if r := m.street.stashers[n]; r.post != s.post || r.ax != s.ax || r.ay != s.ay {
 			t.Errorf("stasher %d quit; its replacement has post %d area (%d, %d), want post %d area (%d, %d)", s.id, r.post, r.ax, r.ay, s.post, s.ax, s.ay)
 		}
 	}
@@ -1065,11 +1065,11 @@ func TestBehaviourArrestMarksMinors(t *testing.T) {
 	m := mustNew(t, p, 9)
 	log := &eventLog{}
 	m.sink = log
-	a, b := m.stashers[0], m.stashers[1]
+	a, b := m.street.stashers[0], m.street.stashers[1]
 	a.minor, b.minor = true, false
-	m.arrestStasher(m.shops[a.shop], a, CauseSeen, 0)
-	m.arrestStasher(m.shops[b.shop], b, CauseSeen, 0)
-	sh := m.shops[0]
+	m.arrestStasher(m.orgs.shops[a.shop], a, CauseSeen, 0)
+	m.arrestStasher(m.orgs.shops[b.shop], b, CauseSeen, 0)
+	sh := m.orgs.shops[0]
 	sh.mules[0].minor = true
 	m.arrestMember(sh, RoleMule, &sh.mules[0], CauseInterception, 0)
 	var got []bool

@@ -8,6 +8,26 @@ import (
 	"sort"
 )
 
+// market is the demand side: the buyers, their orders and waits, and the
+// marketplaces the shops list on (marketplace.go).
+type market struct {
+	buyerRand agentStreams // one stream per buyer
+
+	buyers     []Buyer
+	orders     agenda         // buyers' next orders (a = buyer)
+	arrivals   agenda         // buyers reaching their drop (a = buyer, b = drop)
+	backlogQ   []backlogEntry // waiting orders in deadline order
+	backlogQH  int
+	waiting    int // orders in backlogs
+	churned    int // buyers out of the market
+	takedowns  []*takedown
+	homeCum    []float64 // cumulative demand over cells, for drawing homes
+	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
+	reputation int       // days in the reputation window
+	patience   int       // ticks an order waits in a backlog
+	alt        []*Shop   // scratch for orderFrom
+}
+
 // Buyer orders at exponential intervals shaped by a diurnal profile, is
 // given the coordinates of a drop, travels there and picks it up, or finds
 // nothing and complains; after churn_after failures in a row it leaves the
@@ -35,14 +55,14 @@ const (
 )
 
 func (m *Model) buildBuyers() {
-	m.buyers = make([]Buyer, m.P.Buyers.Count)
-	for i := range m.buyers {
-		b := &m.buyers[i]
+	m.market.buyers = make([]Buyer, m.P.Buyers.Count)
+	for i := range m.market.buyers {
+		b := &m.market.buyers[i]
 		b.rng, b.drop = agentPCG(m.Seed, streamBuyer, uint64(i)), -1
 		rng := m.buyerRNG(int32(i))
 		b.home = m.drawHome(rng)
-		b.shop = int32(rng.IntN(len(m.shops)))
-		m.orders.add(m.nextOrder(-1, rng), 0, int32(i), 0)
+		b.shop = int32(rng.IntN(len(m.orgs.shops)))
+		m.market.orders.add(m.nextOrder(-1, rng), 0, int32(i), 0)
 	}
 }
 
@@ -76,19 +96,19 @@ func (m *Model) nextOrder(t int, rng *rand.Rand) int {
 	days := math.Floor(need / 24)
 	need -= days * 24
 	base += int(days) * m.tpd
-	i := sort.SearchFloat64s(m.diurnalCum, m.diurnalCum[d0]+need)
+	i := sort.SearchFloat64s(m.market.diurnalCum, m.market.diurnalCum[d0]+need)
 	return base + max(i-1, d0)
 }
 
 // takeOrders: phase 2, buyers whose next order is due.
 func (m *Model) takeOrders(t int) {
 	for {
-		it, ok := m.orders.due(t)
+		it, ok := m.market.orders.due(t)
 		if !ok {
 			return
 		}
 		b := it.a
-		bu := &m.buyers[b]
+		bu := &m.market.buyers[b]
 		if bu.lost {
 			bu.lost = false
 			if bu.state == buyerIdle {
@@ -97,7 +117,7 @@ func (m *Model) takeOrders(t int) {
 			}
 		}
 		if bu.state == buyerOut {
-			m.churned--
+			m.market.churned--
 			bu.state = buyerIdle
 		}
 		bu.seq++
@@ -116,7 +136,7 @@ func (m *Model) takeOrders(t int) {
 // that serves. With no drop anywhere the order waits in the preferred
 // (or best) shop's backlog.
 func (m *Model) orderFrom(b int32, t int) {
-	bu := &m.buyers[b]
+	bu := &m.market.buyers[b]
 	x, y := m.G.XY(bu.home)
 	r := m.P.Buyers.MaxTravel
 	minRep := m.P.Market.MinReputation
@@ -130,14 +150,14 @@ func (m *Model) orderFrom(b int32, t int) {
 		m.assign(first, b, id, t)
 		return
 	}
-	m.alt = m.alt[:0]
-	for _, sh := range m.shops {
+	m.market.alt = m.market.alt[:0]
+	for _, sh := range m.orgs.shops {
 		if sh != first && sh.online() && sh.reputation >= minRep {
-			m.alt = append(m.alt, sh)
+			m.market.alt = append(m.market.alt, sh)
 		}
 	}
-	slices.SortStableFunc(m.alt, func(a, b *Shop) int { return cmp.Compare(b.reputation, a.reputation) })
-	for _, sh := range m.alt {
+	slices.SortStableFunc(m.market.alt, func(a, b *Shop) int { return cmp.Compare(b.reputation, a.reputation) })
+	for _, sh := range m.market.alt {
 		if id, ok := sh.avail.Nearest(x, y, r, nil); ok {
 			bu.shop = sh.id
 			m.assign(sh, b, id, t)
@@ -151,7 +171,7 @@ func (m *Model) orderFrom(b int32, t int) {
 // chooseShop: the preferred shop if online and its reputation acceptable,
 // else the online shop with the best reputation (the lowest id on ties).
 func (m *Model) chooseShop(bu *Buyer) *Shop {
-	if pref := m.shops[bu.shop]; pref.online() && pref.reputation >= m.P.Market.MinReputation {
+	if pref := m.orgs.shops[bu.shop]; pref.online() && pref.reputation >= m.P.Market.MinReputation {
 		return pref
 	}
 	// With several marketplaces, the best shop of the largest.
@@ -160,7 +180,7 @@ func (m *Model) chooseShop(bu *Buyer) *Shop {
 		mk = m.largestMarket()
 	}
 	var best *Shop
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.online() && (mk < 0 || sh.market == mk) && (best == nil || sh.reputation > best.reputation) {
 			best = sh
 		}
@@ -171,22 +191,22 @@ func (m *Model) chooseShop(bu *Buyer) *Shop {
 // pickups: phase 4, buyers reach their drops.
 func (m *Model) pickups(t int) {
 	for {
-		it, ok := m.arrivals.due(t)
+		it, ok := m.market.arrivals.due(t)
 		if !ok {
 			return
 		}
 		b, id := it.a, it.b
-		d := &m.drops[id]
-		sh := m.shops[d.shop]
+		d := &m.street.drops[id]
+		sh := m.orgs.shops[d.shop]
 		d.listed = false
 		if d.state == dropOnMap && d.watcher < 0 {
 			m.end(id, OutcomePicked, "")
-			sh.logPickup(t/m.tpd, m.reputation, true)
+			sh.logPickup(t/m.tpd, m.market.reputation, true)
 			m.succeed(b, t)
 			continue
 		}
 		if d.state == dropOnMap { // police are watching it
-			arrested := m.unitRNG(&m.units[d.watcher]).Float64() < m.P.Police.StakeoutArrestProb
+			arrested := m.unitRNG(&m.police.units[d.watcher]).Float64() < m.P.Police.StakeoutArrestProb
 			m.seize(id, CauseStakeout)
 			if arrested {
 				m.arrestBuyer(b, id, t)
@@ -200,13 +220,13 @@ func (m *Model) pickups(t int) {
 // notFound: the buyer complains; the dispatcher relays the complaint as
 // risk and may answer it with a re-drop.
 func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
-	bu := &m.buyers[b]
+	bu := &m.market.buyers[b]
 	m.totals.NotFound++
-	c := m.drops[drop].cell
+	c := m.street.drops[drop].cell
 	x, y := m.G.XY(c)
 	m.emit(EvNotFound, RoleBuyer, sh.id, b, x, y, "", 0)
-	m.hotspotSeen(x, y, t)
-	sh.logPickup(t/m.tpd, m.reputation, false)
+	m.police.hotspotSeen(x, y, t)
+	sh.logPickup(t/m.tpd, m.market.reputation, false)
 	m.report(sh, c, m.P.Stasher.RiskNotFound, t)
 	if sh.online() && m.buyerRNG(b).Float64() < m.P.Market.RedropProb {
 		m.totals.Redrops++
@@ -221,20 +241,20 @@ func (m *Model) notFound(sh *Shop, b, drop int32, t int) {
 
 func (m *Model) unmet(b int32, t int) {
 	m.totals.Unmet++
-	x, y := m.G.XY(m.buyers[b].home)
-	m.emit(EvUnmet, RoleBuyer, m.buyers[b].shop, b, x, y, "", 0)
+	x, y := m.G.XY(m.market.buyers[b].home)
+	m.emit(EvUnmet, RoleBuyer, m.market.buyers[b].shop, b, x, y, "", 0)
 	m.fail(b, t)
 }
 
 func (m *Model) succeed(b int32, t int) {
-	bu := &m.buyers[b]
+	bu := &m.market.buyers[b]
 	bu.fails, bu.state = 0, buyerIdle
-	m.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
+	m.market.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
 }
 
 // fail counts a failure; after churn_after in a row the buyer leaves.
 func (m *Model) fail(b int32, t int) {
-	bu := &m.buyers[b]
+	bu := &m.market.buyers[b]
 	bu.fails++
 	if int(bu.fails) >= m.P.Buyers.ChurnAfter {
 		bu.fails = 0
@@ -242,12 +262,12 @@ func (m *Model) fail(b int32, t int) {
 		return
 	}
 	bu.state = buyerIdle
-	m.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
+	m.market.orders.add(m.nextOrder(t, m.buyerRNG(b)), 0, b, 0)
 }
 
 // leaveMarket: the buyer is out for churn_days, then orders again.
 func (m *Model) leaveMarket(b int32, t int) {
-	m.buyers[b].state = buyerOut
-	m.churned++
-	m.orders.add(m.nextOrder(t+m.daysToTicks(m.P.Buyers.ChurnDays), m.buyerRNG(b)), 0, b, 0)
+	m.market.buyers[b].state = buyerOut
+	m.market.churned++
+	m.market.orders.add(m.nextOrder(t+m.daysToTicks(m.P.Buyers.ChurnDays), m.buyerRNG(b)), 0, b, 0)
 }

@@ -23,8 +23,8 @@ type cameraSet struct {
 }
 
 func (m *Model) buildCameras() {
-	m.camAt = make([]uint8, len(m.G.Class))
-	m.cameraIx = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.G.XY(m.camCells[id]) }, func(int32) bool { return true })
+	m.police.camAt = make([]uint8, len(m.G.Class))
+	m.police.cameraIx = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.G.XY(m.police.camCells[id]) }, func(int32) bool { return true })
 	for _, g := range m.P.Police.Groups {
 		if g.Strategy != "cctv" {
 			continue
@@ -49,8 +49,8 @@ func (m *Model) buildCameras() {
 		case "hotspots":
 			cs.mem = m.newHotspotMap(g)
 		}
-		m.scheduleWindow(g, polCamerasUp, polCamerasDown, len(m.cameras))
-		m.cameras = append(m.cameras, cs)
+		m.scheduleWindow(g, polCamerasUp, polCamerasDown, len(m.police.cameras))
+		m.police.cameras = append(m.police.cameras, cs)
 	}
 }
 
@@ -89,18 +89,18 @@ func (m *Model) setCameras(cs *cameraSet, up bool, t int) {
 	}
 	for _, c := range cs.cells {
 		if up {
-			m.camAt[c]++
+			m.police.camAt[c]++
 		} else {
-			m.camAt[c]--
+			m.police.camAt[c]--
 		}
-		m.G.CCTV[c] = m.camAt[c] > 0
+		m.G.CCTV[c] = m.police.camAt[c] > 0
 	}
-	m.camCells = m.camCells[:0]
-	m.cameraIx.Reset()
-	for c, n := range m.camAt {
+	m.police.camCells = m.police.camCells[:0]
+	m.police.cameraIx.Reset()
+	for c, n := range m.police.camAt {
 		if n > 0 {
-			m.cameraIx.Insert(int32(len(m.camCells)), c%m.G.W, c/m.G.W)
-			m.camCells = append(m.camCells, int32(c))
+			m.police.cameraIx.Insert(int32(len(m.police.camCells)), c%m.G.W, c/m.G.W)
+			m.police.camCells = append(m.police.camCells, int32(c))
 		}
 	}
 }
@@ -108,15 +108,15 @@ func (m *Model) setCameras(cs *cameraSet, up bool, t int) {
 // seeCameras: the stasher at (x, y) marks the cells of the cameras in
 // sight with risk_seen, as it marks a unit's (see).
 func (m *Model) seeCameras(s *Stasher, x, y, t int) {
-	if len(m.camCells) == 0 {
+	if len(m.police.camCells) == 0 {
 		return
 	}
 	sp := &m.P.Stasher
-	m.cameraIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
-		c := m.camCells[id]
+	m.police.cameraIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
+		c := m.police.camCells[id]
 		cx, cy := m.G.XY(c)
 		if dv := s.risk.raise(c, sp.RiskSeen, t); dv > 0 && s.inArea(cx, cy, sp.AreaRadius) {
-			s.areaRisk.add(m.decay, dv, t)
+			s.areaRisk.add(m.street.decay, dv, t)
 		}
 	})
 }

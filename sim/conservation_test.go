@@ -280,10 +280,10 @@ func runWithInvariants(t *testing.T, name string, p Params, seed uint64) Totals 
 	check := func() {
 		day := m.Day() - 1
 		onMap, waiting, travel, out, onDuty := 0, 0, 0, 0, 0
-		listed := make([]int, len(m.shops))
-		sListed := make([]int, len(m.stashers))
-		for i := range m.drops {
-			d := &m.drops[i]
+		listed := make([]int, len(m.orgs.shops))
+		sListed := make([]int, len(m.street.stashers))
+		for i := range m.street.drops {
+			d := &m.street.drops[i]
 			if d.state == dropOnMap {
 				onMap++
 			}
@@ -292,8 +292,8 @@ func runWithInvariants(t *testing.T, name string, p Params, seed uint64) Totals 
 				sListed[d.stasher]++
 			}
 		}
-		for i := range m.buyers {
-			switch m.buyers[i].state {
+		for i := range m.market.buyers {
+			switch m.market.buyers[i].state {
 			case buyerWaiting:
 				waiting++
 			case buyerTravel:
@@ -302,21 +302,21 @@ func runWithInvariants(t *testing.T, name string, p Params, seed uint64) Totals 
 				out++
 			}
 		}
-		for i := range m.units {
-			if m.units[i].onDuty {
+		for i := range m.police.units {
+			if m.police.units[i].onDuty {
 				onDuty++
 			}
 		}
-		if onMap != m.onMap || waiting != m.waiting || out != m.churned || onDuty != m.onDuty {
+		if onMap != m.street.onMap || waiting != m.market.waiting || out != m.market.churned || onDuty != m.police.onDuty {
 			t.Fatalf("%s, day %d: on map %d (counter %d), waiting %d (%d), out %d (%d), on duty %d (%d)",
-				name, day, onMap, m.onMap, waiting, m.waiting, out, m.churned, onDuty, m.onDuty)
+				name, day, onMap, m.street.onMap, waiting, m.market.waiting, out, m.market.churned, onDuty, m.police.onDuty)
 		}
-		for i, sh := range m.shops {
+		for i, sh := range m.orgs.shops {
 			if sh.listed != listed[i] {
 				t.Fatalf("%s, day %d: shop %d lists %d drops, recount %d", name, day, i, sh.listed, listed[i])
 			}
 		}
-		for i, s := range m.stashers {
+		for i, s := range m.street.stashers {
 			if s.listed != sListed[i] {
 				t.Fatalf("%s, day %d: stasher %d lists %d drops, recount %d", name, day, i, s.listed, sListed[i])
 			}
@@ -327,8 +327,8 @@ func runWithInvariants(t *testing.T, name string, p Params, seed uint64) Totals 
 			t.Fatalf("%s, day %d: orders %d + redrops %d != picked %d + not found %d + buyers arrested %d + unmet %d + pending %d",
 				name, day, tot.Orders, tot.Redrops, tot.Outcomes[OutcomePicked], tot.NotFound, tot.Arrests[RoleBuyer], tot.Unmet, pending)
 		}
-		if m.arrivals.len() != travel {
-			t.Fatalf("%s, day %d: %d arrivals scheduled, %d buyers travelling", name, day, m.arrivals.len(), travel)
+		if m.market.arrivals.len() != travel {
+			t.Fatalf("%s, day %d: %d arrivals scheduled, %d buyers travelling", name, day, m.market.arrivals.len(), travel)
 		}
 	}
 	for !m.Done() {

@@ -69,20 +69,20 @@ func TestCommonRandomNumbers(t *testing.T) {
 		if !slices.Equal(a.G.Cover, b.G.Cover) || !slices.Equal(a.G.Demand, b.G.Demand) {
 			t.Errorf("seed %d: the land-use layers differ between policies", seed)
 		}
-		if !slices.Equal(a.buyers, b.buyers) {
+		if !slices.Equal(a.market.buyers, b.market.buyers) {
 			t.Errorf("seed %d: the buyers differ between policies", seed)
 		}
-		if !slices.Equal(a.orders.h.items, b.orders.h.items) {
+		if !slices.Equal(a.market.orders.h.items, b.market.orders.h.items) {
 			t.Errorf("seed %d: the buyers' first orders differ between policies", seed)
 		}
-		for i := range a.stashers {
-			if a.stashers[i].ax != b.stashers[i].ax || a.stashers[i].ay != b.stashers[i].ay {
+		for i := range a.street.stashers {
+			if a.street.stashers[i].ax != b.street.stashers[i].ax || a.street.stashers[i].ay != b.street.stashers[i].ay {
 				t.Errorf("seed %d: stasher %d works at (%d, %d) under one policy, (%d, %d) under the other",
-					seed, i, a.stashers[i].ax, a.stashers[i].ay, b.stashers[i].ax, b.stashers[i].ay)
+					seed, i, a.street.stashers[i].ax, a.street.stashers[i].ay, b.street.stashers[i].ax, b.street.stashers[i].ay)
 			}
 		}
-		if len(b.units) != 72 || len(a.units) != 0 {
-			t.Fatalf("seed %d: %d and %d units", seed, len(a.units), len(b.units))
+		if len(b.police.units) != 72 || len(a.police.units) != 0 {
+			t.Fatalf("seed %d: %d and %d units", seed, len(a.police.units), len(b.police.units))
 		}
 	}
 	// and a different seed gives a different city

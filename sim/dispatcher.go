@@ -13,7 +13,7 @@ import (
 // dispatch is the dispatcher's job: reserve the nearest drop for sale
 // within the buyer's reach, else put the order in the backlog.
 func (m *Model) dispatch(sh *Shop, b int32, t int) {
-	x, y := m.G.XY(m.buyers[b].home)
+	x, y := m.G.XY(m.market.buyers[b].home)
 	if id, ok := sh.avail.Nearest(x, y, m.P.Buyers.MaxTravel, nil); ok {
 		m.assign(sh, b, id, t)
 		return
@@ -23,24 +23,24 @@ func (m *Model) dispatch(sh *Shop, b int32, t int) {
 
 // wait puts the order in the shop's backlog for up to the buyer's patience.
 func (m *Model) wait(sh *Shop, b int32, t int) {
-	bu := &m.buyers[b]
-	if m.patience == 0 {
+	bu := &m.market.buyers[b]
+	if m.market.patience == 0 {
 		m.unmet(b, t)
 		return
 	}
 	x, y := m.G.XY(bu.home)
 	bu.state = buyerWaiting
-	m.waiting++
+	m.market.waiting++
 	sh.backlog.Insert(b, x, y)
-	m.backlogQ = append(m.backlogQ, backlogEntry{buyer: b, seq: bu.seq, deadline: int32(t + m.patience)})
+	m.market.backlogQ = append(m.market.backlogQ, backlogEntry{buyer: b, seq: bu.seq, deadline: int32(t + m.market.patience)})
 }
 
 // serveBacklog: a new drop goes to the longest-waiting buyer within reach.
 func (m *Model) serveBacklog(sh *Shop, drop int32, x, y, t int) {
 	best := int32(-1)
 	sh.backlog.Within(x, y, m.P.Buyers.MaxTravel, func(id int32, _ int) {
-		if best < 0 || m.buyers[id].orderTick < m.buyers[best].orderTick ||
-			(m.buyers[id].orderTick == m.buyers[best].orderTick && id < best) {
+		if best < 0 || m.market.buyers[id].orderTick < m.market.buyers[best].orderTick ||
+			(m.market.buyers[id].orderTick == m.market.buyers[best].orderTick && id < best) {
 			best = id
 		}
 	})
@@ -51,9 +51,9 @@ func (m *Model) serveBacklog(sh *Shop, drop int32, x, y, t int) {
 
 // assign gives drop to buyer b, who pays (unless it is a re-drop) and sets off.
 func (m *Model) assign(sh *Shop, b, drop int32, t int) {
-	bu := &m.buyers[b]
+	bu := &m.market.buyers[b]
 	if bu.state == buyerWaiting {
-		m.waiting--
+		m.market.waiting--
 	}
 	m.reserveDrop(drop, b)
 	bu.state, bu.drop = buyerTravel, drop
@@ -61,25 +61,25 @@ func (m *Model) assign(sh *Shop, b, drop int32, t int) {
 		m.pay(sh, m.P.Market.Price, CauseRevenue)
 	}
 	hx, hy := m.G.XY(bu.home)
-	dx, dy := m.G.XY(m.drops[drop].cell)
+	dx, dy := m.G.XY(m.street.drops[drop].cell)
 	travel := int(math.Ceil(grid.Dist(hx, hy, dx, dy)/m.P.Buyers.Speed)) + m.P.Buyers.PickupDelay
-	m.arrivals.add(t+travel, 0, b, drop)
+	m.market.arrivals.add(t+travel, 0, b, drop)
 }
 
 // expireBacklog: orders that waited longer than the buyer's patience are
 // unmet demand.
 func (m *Model) expireBacklog(t int) {
-	for m.backlogQH < len(m.backlogQ) && int(m.backlogQ[m.backlogQH].deadline) <= t {
-		e := m.backlogQ[m.backlogQH]
-		m.backlogQH++
-		if bu := &m.buyers[e.buyer]; bu.state == buyerWaiting && bu.seq == e.seq {
-			m.waiting--
+	for m.market.backlogQH < len(m.market.backlogQ) && int(m.market.backlogQ[m.market.backlogQH].deadline) <= t {
+		e := m.market.backlogQ[m.market.backlogQH]
+		m.market.backlogQH++
+		if bu := &m.market.buyers[e.buyer]; bu.state == buyerWaiting && bu.seq == e.seq {
+			m.market.waiting--
 			m.unmet(e.buyer, t)
 		}
 	}
-	if m.backlogQH > 1<<16 && m.backlogQH > len(m.backlogQ)/2 {
-		m.backlogQ = append(m.backlogQ[:0], m.backlogQ[m.backlogQH:]...)
-		m.backlogQH = 0
+	if m.market.backlogQH > 1<<16 && m.market.backlogQH > len(m.market.backlogQ)/2 {
+		m.market.backlogQ = append(m.market.backlogQ[:0], m.market.backlogQ[m.market.backlogQH:]...)
+		m.market.backlogQH = 0
 	}
 }
 
@@ -93,7 +93,7 @@ func (m *Model) report(sh *Shop, cell int32, risk float64, t int) {
 		return
 	}
 	x, y := m.G.XY(cell)
-	for _, k := range m.kernel {
+	for _, k := range m.street.kernel {
 		cx, cy := x+k.dx, y+k.dy
 		if !m.G.In(cx, cy) {
 			continue
@@ -101,8 +101,8 @@ func (m *Model) report(sh *Shop, cell int32, risk float64, t int) {
 		dv := risk * k.w
 		sh.risk.add(m.G.ID(cx, cy), dv, t)
 		for _, sid := range sh.stashers {
-			if s := m.stashers[sid]; s.inArea(cx, cy, m.P.Stasher.AreaRadius) {
-				s.areaRisk.add(m.decay, dv, t)
+			if s := m.street.stashers[sid]; s.inArea(cx, cy, m.P.Stasher.AreaRadius) {
+				s.areaRisk.add(m.street.decay, dv, t)
 			}
 		}
 	}

@@ -20,19 +20,19 @@ const (
 	dropEnded
 )
 
-func (m *Model) dropPos(id int32) (int, int) { return m.G.XY(m.drops[id].cell) }
+func (m *Model) dropPos(id int32) (int, int) { return m.G.XY(m.street.drops[id].cell) }
 
 // availableForSale is the shop's view: listed and not yet promised.
 func (d *Drop) availableForSale() bool { return d.listed && d.buyer < 0 }
 
 // place puts a new drop on cell by stasher s and offers it for sale.
 func (m *Model) place(s *Stasher, cell int32, t int) int32 {
-	sh := m.shops[s.shop]
-	id := int32(len(m.drops))
-	m.drops = append(m.drops, Drop{shop: sh.id, stasher: s.id, cell: cell, placed: int32(t), buyer: -1, watcher: -1, listed: true})
+	sh := m.orgs.shops[s.shop]
+	id := int32(len(m.street.drops))
+	m.street.drops = append(m.street.drops, Drop{shop: sh.id, stasher: s.id, cell: cell, placed: int32(t), buyer: -1, watcher: -1, listed: true})
 	x, y := m.G.XY(cell)
-	m.present.Insert(id, x, y)
-	m.onMap++
+	m.street.present.Insert(id, x, y)
+	m.street.onMap++
 	m.totals.Placed++
 	s.inventory--
 	s.placedToday++
@@ -42,21 +42,21 @@ func (m *Model) place(s *Stasher, cell int32, t int) int32 {
 	if len(s.drops) > 4*m.P.Stasher.MaxActive+64 { // forget drops that are gone
 		k := 0
 		for _, d := range s.drops {
-			if m.drops[d].state == dropOnMap {
+			if m.street.drops[d].state == dropOnMap {
 				s.drops[k] = d
 				k++
 			}
 		}
 		s.drops = s.drops[:k]
 	}
-	m.expiry = append(m.expiry, id)
-	if m.lossPerTick > 0 {
+	m.street.expiry = append(m.street.expiry, id)
+	if m.street.lossPerTick > 0 {
 		// Time to loss is exponential; draws past the drop's useful life
 		// are not scheduled.
 		// The draw is the placing stasher's, so that a drop's fate does
 		// not depend on how many drops others placed before it.
-		if dt := int(m.stasherRNG(s).ExpFloat64() / m.lossPerTick); dt < 2*m.ttlTicks+m.tpd {
-			m.losses.add(t+dt+1, 0, id, 0)
+		if dt := int(m.stasherRNG(s).ExpFloat64() / m.street.lossPerTick); dt < 2*m.street.ttlTicks+m.tpd {
+			m.street.losses.add(t+dt+1, 0, id, 0)
 		}
 	}
 	m.ev = Event{Tick: int32(t), Kind: EvDropPlaced, Role: RoleStasher, Shop: sh.id, Agent: s.id,
@@ -69,7 +69,7 @@ func (m *Model) place(s *Stasher, cell int32, t int) int32 {
 }
 
 func (m *Model) record(id, end int32, o Outcome, cause string) DropRecord {
-	d := &m.drops[id]
+	d := &m.street.drops[id]
 	x, y := m.G.XY(d.cell)
 	return DropRecord{ID: id, Shop: d.shop, Stasher: d.stasher, X: int32(x), Y: int32(y),
 		Placed: d.placed, End: end, Outcome: o, Cause: cause}
@@ -83,19 +83,19 @@ func (m *Model) emitDropEnded(id, end int32, o Outcome, cause string) {
 
 // end takes a drop off the map with outcome o.
 func (m *Model) end(id int32, o Outcome, cause string) {
-	d := &m.drops[id]
+	d := &m.street.drops[id]
 	if d.state != dropOnMap {
 		return
 	}
 	d.state = dropEnded
-	m.onMap--
+	m.street.onMap--
 	m.totals.Outcomes[o]++
-	if o == OutcomeSeized && len(m.hotMaps) > 0 {
+	if o == OutcomeSeized && len(m.police.hotMaps) > 0 {
 		x, y := m.G.XY(d.cell)
-		m.hotspotSeen(x, y, m.tick)
+		m.police.hotspotSeen(x, y, m.tick)
 	}
 	if d.watcher >= 0 {
-		m.units[d.watcher].stake = -1
+		m.police.dropGone(d.watcher)
 		d.watcher = -1
 	}
 	m.emitDropEnded(id, int32(m.tick), o, cause)
@@ -103,23 +103,23 @@ func (m *Model) end(id int32, o Outcome, cause string) {
 
 // unlist withdraws a drop from sale (the shop knows it is gone or stale).
 func (m *Model) unlist(id int32) {
-	d := &m.drops[id]
+	d := &m.street.drops[id]
 	if !d.listed {
 		return
 	}
 	d.listed = false
 	if d.buyer < 0 {
-		m.stashers[d.stasher].listed--
-		m.shops[d.shop].listed--
+		m.street.stashers[d.stasher].listed--
+		m.orgs.shops[d.shop].listed--
 	}
 }
 
 // reserveDrop promises drop id to buyer b: it leaves the shop's offer.
 func (m *Model) reserveDrop(id, b int32) {
-	d := &m.drops[id]
+	d := &m.street.drops[id]
 	d.buyer = b
-	m.stashers[d.stasher].listed--
-	m.shops[d.shop].listed--
+	m.street.stashers[d.stasher].listed--
+	m.orgs.shops[d.shop].listed--
 }
 
 // seize: police take the drop.
@@ -129,7 +129,7 @@ func (m *Model) seize(id int32, cause string) { m.end(id, OutcomeSeized, cause) 
 // weather) at hazard loss_rate per day.
 func (m *Model) loseDrops(t int) {
 	for {
-		it, ok := m.losses.due(t)
+		it, ok := m.street.losses.due(t)
 		if !ok {
 			return
 		}
@@ -140,21 +140,21 @@ func (m *Model) loseDrops(t int) {
 // expireDrops: drops older than drop_ttl are withdrawn; those still lying
 // unclaimed expire. A reserved drop stays for its buyer.
 func (m *Model) expireDrops(t int) {
-	for m.expiryHead < len(m.expiry) {
-		id := m.expiry[m.expiryHead]
-		d := &m.drops[id]
-		if int(d.placed)+m.ttlTicks > t {
+	for m.street.expiryHead < len(m.street.expiry) {
+		id := m.street.expiry[m.street.expiryHead]
+		d := &m.street.drops[id]
+		if int(d.placed)+m.street.ttlTicks > t {
 			break
 		}
-		m.expiryHead++
+		m.street.expiryHead++
 		if d.buyer >= 0 {
 			continue
 		}
 		m.unlist(id)
 		m.end(id, OutcomeExpired, "")
 	}
-	if m.expiryHead > 1<<16 && m.expiryHead > len(m.expiry)/2 {
-		m.expiry = append(m.expiry[:0], m.expiry[m.expiryHead:]...)
-		m.expiryHead = 0
+	if m.street.expiryHead > 1<<16 && m.street.expiryHead > len(m.street.expiry)/2 {
+		m.street.expiry = append(m.street.expiry[:0], m.street.expiry[m.street.expiryHead:]...)
+		m.street.expiryHead = 0
 	}
 }

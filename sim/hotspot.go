@@ -33,7 +33,7 @@ func (m *Model) newHotspotMap(g GroupParams) *hotspotMap {
 		x, y := m.G.XY(c)
 		h.prior[h.zoneOf(x, y)] += float64(m.G.Traffic[c])
 	}
-	m.hotMaps = append(m.hotMaps, h)
+	m.police.hotMaps = append(m.police.hotMaps, h)
 	return h
 }
 
@@ -93,8 +93,8 @@ func (h *hotspotMap) bounds(z, W, H int) (x0, y0, x1, y1 int) {
 }
 
 // hotspotSeen tells every hot-spot memory of an event at (x, y).
-func (m *Model) hotspotSeen(x, y, t int) {
-	for _, h := range m.hotMaps {
+func (p *policeForce) hotspotSeen(x, y, t int) {
+	for _, h := range p.hotMaps {
 		h.add(x, y, t)
 	}
 }

@@ -24,8 +24,8 @@ type takedown struct {
 func (m *Model) buildTakedowns() {
 	for _, g := range m.P.Police.Groups {
 		if g.Strategy == "takedown" {
-			m.scheduleWindow(g, polMarketDown, polMarketBack, len(m.takedowns))
-			m.takedowns = append(m.takedowns, &takedown{g: g, index: len(m.takedowns)})
+			m.scheduleWindow(g, polMarketDown, polMarketBack, len(m.market.takedowns))
+			m.market.takedowns = append(m.market.takedowns, &takedown{g: g, index: len(m.market.takedowns)})
 		}
 	}
 }
@@ -36,24 +36,24 @@ func (m *Model) buildTakedowns() {
 func (m *Model) marketDown(td *takedown, t int) {
 	mk := td.g.Marketplace - 1
 	td.down, td.from = true, t
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.market == mk {
 			sh.offline = true
 		}
 	}
-	for b := range m.buyers {
-		bu := &m.buyers[b]
-		if m.shops[bu.shop].market == mk && bu.state != buyerOut && m.buyerRNG(int32(b)).Float64() < td.g.BuyerLoss {
+	for b := range m.market.buyers {
+		bu := &m.market.buyers[b]
+		if m.orgs.shops[bu.shop].market == mk && bu.state != buyerOut && m.buyerRNG(int32(b)).Float64() < td.g.BuyerLoss {
 			bu.lost = true
 		}
 	}
-	m.police.add(t+int(td.g.MigrateDays*float64(m.tpd)), polMigrate, int32(td.index), 0)
+	m.police.agenda.add(t+int(td.g.MigrateDays*float64(m.tpd)), polMigrate, int32(td.index), 0)
 }
 
 // marketBack: the marketplace comes back; the shops that stayed reopen.
 func (m *Model) marketBack(td *takedown) {
 	td.down = false
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.market == td.g.Marketplace-1 {
 			sh.offline = false
 		}
@@ -67,7 +67,7 @@ func (m *Model) migrate(td *takedown) {
 	if !td.down || to < 0 {
 		return
 	}
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.market == td.g.Marketplace-1 {
 			sh.market, sh.offline = to, false
 		}
@@ -78,7 +78,7 @@ func (m *Model) migrate(td *takedown) {
 // of equals), or -1 when none is.
 func (m *Model) largestMarket() int {
 	n := make([]int, m.P.Market.Marketplaces)
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.online() {
 			n[sh.market]++
 		}

@@ -22,76 +22,24 @@ type Model struct {
 	sink Sink
 	ev   Event // reused for every emit
 
-	// One random stream per subsystem (MODEL.md 4.5), so that two policies
-	// run with the same seed see the same map, and one per agent (buyers,
-	// stashers, units; streams.go), drawn through the Rand of its kind, so
-	// that a policy perturbs only the agents it touches.
-	rngMap, rngPolice, rngOrgs       *rand.Rand
-	buyerRand, stasherRand, unitRand agentStreams
-
+	// The city's derived layers, read by every role.
+	rngMap     *rand.Rand   // stream 1: the map
 	reach      []float32    // D(c): demand within buyer reach, scaled to [0,1]
 	reachSAT   *grid.Summed // for area scores when relocating
 	coverSAT   *grid.Summed
 	trafficSAT *grid.Summed
-	routeMark  uint32        // numbers the mule routes checked for police
-	posts      []stasherPost // by post (Stasher.post)
-	homeCum    []float64     // cumulative demand over cells, for drawing homes
-	diurnalCum []float64     // buyers' activity accumulated over two days of ticks
 
-	shops    []*Shop
-	stashers []*Stasher
-	buyers   []Buyer
-	drops    []Drop
-	groups   []*Group
-	units    []Unit
-
-	present  *grid.Index // drops physically on the map
-	policeIx *grid.Index // units on duty, rebuilt each tick
-
-	hotMaps     []*hotspotMap // police memories of hot spots (hotspot.go)
-	cameras     []*cameraSet  // cctv groups (camera.go)
-	camAt       []uint8       // cameras up on each cell
-	camCells    []int32       // cells with a camera up, indexed by cameraIx
-	cameraIx    *grid.Index
-	checkpoints bool        // some group is on interdiction
-	takedowns   []*takedown // marketplace.go
-	networks    []*networkGroup
-	intel       *evidence // the police's evidence graph, with a network group (network.go)
-
-	orders   agenda // buyers' next orders (a = buyer)
-	arrivals agenda // buyers reaching their drop (a = buyer, b = drop)
-	sched    agenda // recruitment, deliveries, supply, investigations, quits
-	police   agenda // window edges and daily rounds of the police (police.go)
-	losses   agenda // drops taken by others (a = drop)
-
-	expiry     []int32 // drop ids in placement order, for the TTL
-	expiryHead int
-	backlogQ   []backlogEntry // waiting orders in deadline order
-	backlogQH  int
+	// The four subsystems of MODEL.md section 2, each with its random
+	// streams (MODEL.md 4.5): one per subsystem, so that two policies run
+	// with the same seed see the same map, and one per agent (streams.go),
+	// so that a policy perturbs only the agents it touches.
+	market market        // buyers, their orders, the marketplaces (buyer.go, marketplace.go)
+	orgs   organisations // shops and their schedules (shop.go)
+	street streetLevel   // stashers and their drops (stasher.go, drop.go)
+	police policeForce   // groups, units and what they deploy (police.go)
 
 	nextAgent int32
-	dayUnits  []UnitPos // reused by endOfDay
-	onDuty    int       // police units on duty
-	waiting   int       // orders in backlogs
-	churned   int       // buyers out of the market
-	onMap     int       // drops physically on the map
-
-	// Derived constants.
-	perTick     int     // drops a stasher may place in one tick
-	shiftTicks  int     // ticks in a shift
-	ttlTicks    int     // drop lifetime
-	patience    int     // ticks an order waits in a backlog
-	decay       float64 // risk decay per tick
-	lossPerTick float64 // hazard of loss per tick
-	areaCells   int     // cells in a full working-area disk
-	kernel      []kernelCell
-	bulkDoses   int
-	totals      Totals
-	reputation  int       // days in the reputation window
-	alt         []*Shop   // scratch for orderFrom
-	centres     [][2]int  // scratch for maybeRelocate
-	cand        []int32   // scratch for chooseCell
-	util        []float64 // scratch for chooseCell
+	totals    Totals
 }
 
 type kernelCell struct {
@@ -158,29 +106,29 @@ func New(p Params, seed uint64) (*Model, error) {
 	// agents of a kind before each agent had its own; their numbers are
 	// not reused.
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*n)) }
-	m.rngMap, m.rngPolice, m.rngOrgs = stream(1), stream(4), stream(5)
-	m.buyerRand.init()
-	m.stasherRand.init()
-	m.unitRand.init()
+	m.rngMap, m.police.rng, m.orgs.rng = stream(1), stream(4), stream(5)
+	m.market.buyerRand.init()
+	m.street.stasherRand.init()
+	m.police.unitRand.init()
 
 	if err := m.buildCity(); err != nil {
 		return nil, err
 	}
 	m.derive()
-	m.present = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.drops[id].state == dropOnMap })
-	m.policeIx = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.units[id].X, m.units[id].Y }, func(int32) bool { return true })
+	m.street.present = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.street.drops[id].state == dropOnMap })
+	m.police.ix = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.police.units[id].X, m.police.units[id].Y }, func(int32) bool { return true })
 	m.buildShops()
 	m.buildBuyers()
 	m.buildPolice()
 	m.buildCameras()
 	m.buildTakedowns()
-	for _, g := range m.groups {
+	for _, g := range m.police.groups {
 		if g.P.Strategy == "network" {
 			if g.P.EndDay > g.P.StartDay {
-				m.police.add(g.P.StartDay*m.tpd, polNetworkDay, int32(len(m.networks)), 0)
+				m.police.agenda.add(g.P.StartDay*m.tpd, polNetworkDay, int32(len(m.police.networks)), 0)
 			}
-			m.networks = append(m.networks, &networkGroup{g: g})
-			m.intel = newEvidence()
+			m.police.networks = append(m.police.networks, &networkGroup{g: g})
+			m.police.intel = newEvidence()
 		}
 	}
 	return m, nil
@@ -219,10 +167,10 @@ func (m *Model) buildCity() error {
 		return &ParamError{Key: "city", Value: "no usable cell", Allowed: "a city with at least one cell that is not water"}
 	}
 	total := 0.0
-	m.homeCum = make([]float64, len(m.G.Demand))
+	m.market.homeCum = make([]float64, len(m.G.Demand))
 	for i, d := range m.G.Demand {
 		total += float64(d)
-		m.homeCum[i] = total
+		m.market.homeCum[i] = total
 	}
 	if total <= 0 {
 		return &ParamError{Key: "city.landuse", Value: "no demand on any usable cell", Allowed: "demand > 0 on some land-use class present on the map"}
@@ -251,19 +199,19 @@ func (m *Model) buildCity() error {
 
 func (m *Model) derive() {
 	p := &m.P
-	m.shiftTicks = (p.Stasher.ShiftEnd - p.Stasher.ShiftStart) * 60 / p.TickMinutes
-	m.perTick = (p.Stasher.Quota + m.shiftTicks - 1) / m.shiftTicks
-	m.ttlTicks = max(1, int(math.Round(p.Market.DropTTLDays*float64(m.tpd))))
-	m.patience = int(math.Round(p.Buyers.PatienceHours * 60 / float64(p.TickMinutes)))
-	m.decay = math.Ln2 / (p.Stasher.RiskHalfLifeDays * float64(m.tpd))
+	m.street.shiftTicks = (p.Stasher.ShiftEnd - p.Stasher.ShiftStart) * 60 / p.TickMinutes
+	m.street.perTick = (p.Stasher.Quota + m.street.shiftTicks - 1) / m.street.shiftTicks
+	m.street.ttlTicks = max(1, int(math.Round(p.Market.DropTTLDays*float64(m.tpd))))
+	m.market.patience = int(math.Round(p.Buyers.PatienceHours * 60 / float64(p.TickMinutes)))
+	m.street.decay = math.Ln2 / (p.Stasher.RiskHalfLifeDays * float64(m.tpd))
 	if p.Market.LossRate > 0 {
-		m.lossPerTick = -math.Log(1-p.Market.LossRate) / float64(m.tpd)
+		m.street.lossPerTick = -math.Log(1-p.Market.LossRate) / float64(m.tpd)
 	}
 	r := p.Stasher.AreaRadius
 	for dy := -int(r); dy <= int(r); dy++ {
 		for dx := -int(r); dx <= int(r); dx++ {
 			if float64(dx*dx+dy*dy) <= r*r {
-				m.areaCells++
+				m.street.areaCells++
 			}
 		}
 	}
@@ -272,13 +220,13 @@ func (m *Model) derive() {
 		for dx := -k; dx <= k; dx++ {
 			if d := math.Hypot(float64(dx), float64(dy)); d <= float64(k) {
 				// a cone: full weight at the drop, falling linearly to the edge
-				m.kernel = append(m.kernel, kernelCell{dx, dy, 1 - d/float64(k+1)})
+				m.street.kernel = append(m.street.kernel, kernelCell{dx, dy, 1 - d/float64(k+1)})
 			}
 		}
 	}
-	m.bulkDoses = max(1, int(math.Ceil(p.Stasher.BulkDays*float64(p.Stasher.Quota))))
-	m.reputation = p.Market.ReputationDays
-	m.diurnalCum = diurnalTable(p.Buyers.Diurnal, p.TickMinutes)
+	m.orgs.bulkDoses = max(1, int(math.Ceil(p.Stasher.BulkDays*float64(p.Stasher.Quota))))
+	m.market.reputation = p.Market.ReputationDays
+	m.market.diurnalCum = diurnalTable(p.Buyers.Diurnal, p.TickMinutes)
 }
 
 // Tick is the number of ticks played so far.
@@ -326,8 +274,8 @@ func (m *Model) Step(sink Sink) {
 func (m *Model) Finish(sink Sink) {
 	m.sink = sink
 	end := int32(m.tick - 1)
-	for i := range m.drops {
-		if d := &m.drops[i]; d.state == dropOnMap {
+	for i := range m.street.drops {
+		if d := &m.street.drops[i]; d.state == dropOnMap {
 			m.totals.Outcomes[OutcomeActive]++
 			m.emitDropEnded(int32(i), end, OutcomeActive, "")
 		}
@@ -339,12 +287,12 @@ func (m *Model) Totals() Totals {
 	t := m.totals
 	t.Ticks = m.tick
 	t.DosesInStock, t.DosesInTransit, t.DosesWholesale, t.DosesInventory, t.CashOnHand = 0, 0, 0, 0, 0
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		t.DosesInStock += sh.stock
 		t.DosesInTransit += sh.inTransit
 		t.CashOnHand += sh.cash
 	}
-	for _, s := range m.stashers {
+	for _, s := range m.street.stashers {
 		t.DosesInventory += s.inventory
 		if s.hasWholesale {
 			t.DosesWholesale += s.wholesaleDoses
@@ -368,36 +316,36 @@ func Run(p Params, seed uint64, sink Sink) (Totals, error) {
 
 func (m *Model) runScheduled(t int) {
 	for {
-		it, ok := m.sched.due(t)
+		it, ok := m.orgs.sched.due(t)
 		if !ok {
 			return
 		}
 		switch it.kind {
 		case schedRecruit:
-			m.recruit(m.shops[it.a], Role(it.b))
+			m.recruit(m.orgs.shops[it.a], Role(it.b))
 		case schedDelivery:
-			m.deliver(m.stashers[it.a], int(it.b))
+			m.deliver(m.street.stashers[it.a], int(it.b))
 		case schedSupply:
-			m.supplyArrives(m.shops[it.a], int(it.b))
+			m.supplyArrives(m.orgs.shops[it.a], int(it.b))
 		case schedReopen:
-			m.reopen(m.shops[it.a])
+			m.reopen(m.orgs.shops[it.a])
 		case schedQuit:
-			m.quit(m.stashers[it.a])
+			m.quit(m.street.stashers[it.a])
 		case schedRecruitStasher:
-			sh := m.shops[it.a]
+			sh := m.orgs.shops[it.a]
 			s := m.newStasher(sh, m.tick, true, it.b)
 			m.emitRecruit(sh, RoleStasher, s.id, s.minor)
 		default:
-			m.investigate(m.shops[it.a], Role(it.kind-schedInvestigate), it.b)
+			m.investigate(m.orgs.shops[it.a], Role(it.kind-schedInvestigate), it.b)
 		}
 	}
 }
 
 func (m *Model) endOfDay(t int) {
 	day := t / m.tpd
-	st := DayState{Day: day, PoliceActive: m.onDuty, Backlog: m.waiting, Churned: m.churned}
-	for _, sh := range m.shops {
-		sh.closeDay(day, m.reputation)
+	st := DayState{Day: day, PoliceActive: m.police.onDuty, Backlog: m.market.waiting, Churned: m.market.churned}
+	for _, sh := range m.orgs.shops {
+		sh.closeDay(day, m.market.reputation)
 		m.reorder(sh, t)
 		m.serveBulkQueue(sh, t)
 		if sh.online() {
@@ -409,13 +357,13 @@ func (m *Model) endOfDay(t int) {
 		st.Cash += sh.cash
 		st.AvailableDrops += sh.listed
 	}
-	m.dayUnits = m.dayUnits[:0]
-	for i := range m.units {
-		if u := &m.units[i]; u.onDuty {
-			m.dayUnits = append(m.dayUnits, UnitPos{Unit: int32(i), Group: int32(u.group), X: int32(u.X), Y: int32(u.Y)})
+	m.police.dayUnits = m.police.dayUnits[:0]
+	for i := range m.police.units {
+		if u := &m.police.units[i]; u.onDuty {
+			m.police.dayUnits = append(m.police.dayUnits, UnitPos{Unit: int32(i), Group: int32(u.group), X: int32(u.X), Y: int32(u.Y)})
 		}
 	}
-	st.Units = m.dayUnits
+	st.Units = m.police.dayUnits
 	m.ev = Event{Tick: int32(t), Kind: EvDayEnd, X: -1, Y: -1, Day: &st}
 	m.sink.Event(&m.ev)
 }
@@ -424,7 +372,7 @@ func (m *Model) endOfDay(t int) {
 // emitArrest emits the arrest of agent, who is a minor or not.
 func (m *Model) emitArrest(role Role, shop, agent int32, x, y int, cause string, minor bool) {
 	if x >= 0 {
-		m.hotspotSeen(x, y, m.tick)
+		m.police.hotspotSeen(x, y, m.tick)
 	}
 	m.ev = Event{Tick: int32(m.tick), Kind: EvArrest, Role: role, Shop: shop, Agent: agent,
 		X: int32(x), Y: int32(y), Cause: cause, Minor: minor}
@@ -474,9 +422,9 @@ func walkToward(x, y, tx, ty int, speed float64) (int, int) {
 
 // drawHome draws a cell with probability proportional to its demand.
 func (m *Model) drawHome(rng *rand.Rand) int32 {
-	total := m.homeCum[len(m.homeCum)-1]
-	i := sort.SearchFloat64s(m.homeCum, rng.Float64()*total)
-	for i < len(m.homeCum)-1 && m.G.Demand[i] == 0 { // never land on a zero cell at a boundary
+	total := m.market.homeCum[len(m.market.homeCum)-1]
+	i := sort.SearchFloat64s(m.market.homeCum, rng.Float64()*total)
+	for i < len(m.market.homeCum)-1 && m.G.Demand[i] == 0 { // never land on a zero cell at a boundary
 		i++
 	}
 	return int32(i)

@@ -16,7 +16,7 @@ import (
 func (m *Model) serveBulkQueue(sh *Shop, t int) {
 	k := 0
 	for i, sid := range sh.bulkQueue {
-		s := m.stashers[sid]
+		s := m.street.stashers[sid]
 		if !s.employed || s.shop != sh.id {
 			s.queued = false
 			continue
@@ -59,10 +59,10 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 	// run dry on the same days and the market places drops in a cycle of
 	// bulk_days + 1 days.
 	// The draw is the receiving stasher's, as is the wholesale drop's spot.
-	doses := min(sh.stock, max(1, int(float64(m.bulkDoses)*(0.5+m.stasherRNG(s).Float64()))))
+	doses := min(sh.stock, max(1, int(float64(m.orgs.bulkDoses)*(0.5+m.stasherRNG(s).Float64()))))
 	sh.stock -= doses
 	m.pay(sh, -m.P.Market.MulePay, CauseMulePay)
-	if m.onDuty > 0 && m.intercepted(s) {
+	if m.police.onDuty > 0 && m.intercepted(s) {
 		m.totals.DosesIntercepted += doses
 		m.emit(EvIntercept, RoleMule, sh.id, sh.mules[mule].id, -1, -1, CauseInterception, float64(doses))
 		m.arrestMember(sh, RoleMule, &sh.mules[mule], CauseInterception, t)
@@ -73,14 +73,14 @@ func (m *Model) sendMule(sh *Shop, s *Stasher, t int) bool {
 	ex, ey := m.cityEdge(s.ax, s.ay)
 	trip := int(math.Ceil(grid.Dist(ex, ey, s.ax, s.ay)/m.P.Organization.MuleSpeed)) + 1
 	s.awaitingBulk = true
-	m.sched.add(t+trip, schedDelivery, s.id, int32(doses))
+	m.orgs.sched.add(t+trip, schedDelivery, s.id, int32(doses))
 	return true
 }
 
 // deliver: the mule leaves the bulk in a wholesale drop near the stasher's
 // area. If the stasher is gone, the organizer takes the bulk back.
 func (m *Model) deliver(s *Stasher, doses int) {
-	sh := m.shops[s.shop]
+	sh := m.orgs.shops[s.shop]
 	sh.inTransit -= doses
 	s.awaitingBulk = false
 	if !s.employed {
@@ -114,11 +114,11 @@ func (m *Model) cityEdge(x, y int) (int, int) {
 // unit counts once, however many cells of the route it is near.
 func (m *Model) intercepted(s *Stasher) bool {
 	po := &m.P.Police
-	if po.MuleInterceptProb == 0 && !m.checkpoints {
+	if po.MuleInterceptProb == 0 && !m.police.checkpoints {
 		return false
 	}
 	ex, ey := m.cityEdge(s.ax, s.ay)
-	m.routeMark++
+	m.police.routeMark++
 	stopped := false
 	n := int(math.Ceil(grid.Dist(ex, ey, s.ax, s.ay)))
 	for i := 0; i <= n && !stopped; i++ {
@@ -128,16 +128,16 @@ func (m *Model) intercepted(s *Stasher) bool {
 		}
 		x := ex + int(math.Round(f*float64(s.ax-ex)))
 		y := ey + int(math.Round(f*float64(s.ay-ey)))
-		m.policeIx.Within(x, y, po.DetectRadius, func(id int32, _ int) {
-			if stopped || m.units[id].route == m.routeMark {
+		m.police.unitsNear(x, y, po.DetectRadius, func(_ int32, u *Unit) {
+			if stopped || u.route == m.police.routeMark {
 				return
 			}
-			m.units[id].route = m.routeMark
+			u.route = m.police.routeMark
 			p := po.MuleInterceptProb
-			if g := &m.groups[m.units[id].group].P; g.Strategy == "interdiction" {
+			if g := &m.police.groups[u.group].P; g.Strategy == "interdiction" {
 				p = g.InterceptProb
 			}
-			stopped = m.unitRNG(&m.units[id]).Float64() < p
+			stopped = m.unitRNG(u).Float64() < p
 		})
 	}
 	return stopped

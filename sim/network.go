@@ -126,7 +126,7 @@ func (e *evidence) hold(n graph.Node) {
 // recordStatement: a buyer arrested at a staked-out drop names the
 // dispatcher who sent it there.
 func (m *Model) recordStatement(sh *Shop, b int32) {
-	ev := m.intel
+	ev := m.police.intel
 	if ev == nil {
 		return
 	}
@@ -140,7 +140,7 @@ func (m *Model) recordStatement(sh *Shop, b int32) {
 // recordPurchase: a test purchase identifies the drop's stasher and the
 // dispatcher who sent the officer to it.
 func (m *Model) recordPurchase(sh *Shop, s *Stasher) {
-	ev := m.intel
+	ev := m.police.intel
 	if ev == nil {
 		return
 	}
@@ -154,7 +154,7 @@ func (m *Model) recordPurchase(sh *Shop, s *Stasher) {
 // recordArrest: phase of an arrest, when a network group exists; the
 // arrested member's link to the next one up its shop's chain.
 func (m *Model) recordArrest(sh *Shop, role Role, id int32) {
-	ev := m.intel
+	ev := m.police.intel
 	if ev == nil {
 		return
 	}
@@ -202,13 +202,13 @@ type networkGroup struct {
 // count, each of whose links is then due on the agenda.
 func (m *Model) networkDay(ng *networkGroup, index, t int) {
 	if t+m.tpd < ng.g.P.EndDay*m.tpd {
-		m.police.add(t+m.tpd, polNetworkDay, int32(index), 0)
+		m.police.agenda.add(t+m.tpd, polNetworkDay, int32(index), 0)
 	}
 	for _, iv := range m.nearestTargets(ng, ng.g.P.Count-len(ng.open)) {
 		iv.id = ng.nextID
 		ng.nextID++
 		ng.open = append(ng.open, &iv)
-		m.police.add(iv.due, polInvestigation, int32(index), iv.id)
+		m.police.agenda.add(iv.due, polInvestigation, int32(index), iv.id)
 	}
 }
 
@@ -217,7 +217,7 @@ func (m *Model) networkDay(ng *networkGroup, index, t int) {
 // number), each as an investigation to open: one search of the graph
 // serves a whole round.
 func (m *Model) nearestTargets(ng *networkGroup, n int) []investigation {
-	ev := m.intel
+	ev := m.police.intel
 	sp := path.DijkstraFrom(simple.Node(arrestedSource), ordered{ev.g})
 	var out []investigation
 	for id, inf := range ev.info {
@@ -227,7 +227,7 @@ func (m *Model) nearestTargets(ng *networkGroup, n int) []investigation {
 		if slices.ContainsFunc(ng.open, func(iv *investigation) bool { return iv.to == id }) {
 			continue
 		}
-		mb := m.memberOf(m.shops[inf.shop], inf.role)
+		mb := m.memberOf(m.orgs.shops[inf.shop], inf.role)
 		if !mb.present || int64(mb.id) != id {
 			continue // no longer in the role
 		}
@@ -276,13 +276,13 @@ func (m *Model) followLink(ng *networkGroup, index int, id int32) {
 		return
 	}
 	iv.due += m.linkTicks()
-	m.police.add(iv.due, polInvestigation, int32(index), id)
+	m.police.agenda.add(iv.due, polInvestigation, int32(index), id)
 }
 
 // stepInvestigation follows an investigation's next link, or makes its
 // arrest after the last, and reports whether it is closed.
 func (m *Model) stepInvestigation(ng *networkGroup, iv *investigation) bool {
-	rng := m.unitRand.of(&ng.g.rng)
+	rng := m.police.unitRand.of(&ng.g.rng)
 	if iv.done < len(iv.links) {
 		if rng.Float64() >= iv.links[iv.done] {
 			m.closeInvestigation(*iv, "failed")
@@ -293,7 +293,7 @@ func (m *Model) stepInvestigation(ng *networkGroup, iv *investigation) bool {
 			return false
 		}
 	}
-	sh := m.shops[iv.shop]
+	sh := m.orgs.shops[iv.shop]
 	mb := m.memberOf(sh, iv.role)
 	switch {
 	case !mb.present || int64(mb.id) != iv.to:
@@ -310,7 +310,7 @@ func (m *Model) stepInvestigation(ng *networkGroup, iv *investigation) bool {
 // closeInvestigation emits the investigation's end.
 func (m *Model) closeInvestigation(iv investigation, outcome string) {
 	m.ev = Event{Tick: int32(m.tick), Kind: EvInvestigation, Role: iv.role, Shop: iv.shop, Agent: agentOf(iv.to),
-		From: agentOf(iv.from), FromRole: m.intel.info[iv.from].role, X: -1, Y: -1, Amount: iv.length, Cause: outcome}
+		From: agentOf(iv.from), FromRole: m.police.intel.info[iv.from].role, X: -1, Y: -1, Amount: iv.length, Cause: outcome}
 	m.sink.Event(&m.ev)
 }
 
@@ -334,7 +334,7 @@ type EvidenceAgent struct {
 // network group (nil, nil without one): its agents by id and its links in
 // order of their ends.
 func (m *Model) Evidence() ([]EvidenceAgent, []EvidenceLink) {
-	ev := m.intel
+	ev := m.police.intel
 	if ev == nil {
 		return nil, nil
 	}

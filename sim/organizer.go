@@ -12,7 +12,7 @@ func (m *Model) reorder(sh *Shop, t int) {
 	}
 	sh.incoming += mk.ReorderQty
 	m.pay(sh, -float64(mk.ReorderQty)*mk.WholesalePrice, CauseWholesale)
-	m.sched.add(t+max(1, m.daysToTicks(mk.SupplyDays)), schedSupply, sh.id, int32(mk.ReorderQty))
+	m.orgs.sched.add(t+max(1, m.daysToTicks(mk.SupplyDays)), schedSupply, sh.id, int32(mk.ReorderQty))
 }
 
 func (m *Model) supplyArrives(sh *Shop, doses int) {
@@ -27,8 +27,8 @@ func (m *Model) supplyArrives(sh *Shop, doses int) {
 func (m *Model) closeShop(sh *Shop, t int) {
 	sh.open = false
 	m.emit(EvShopClosed, RoleOrganizer, sh.id, sh.organizer.id, -1, -1, "", 0)
-	if m.rngOrgs.Float64() < m.P.Organization.SuccessorProb {
-		m.sched.add(t+max(1, m.daysToTicks(m.P.Organization.SuccessorDays)), schedReopen, sh.id, 0)
+	if m.orgs.rng.Float64() < m.P.Organization.SuccessorProb {
+		m.orgs.sched.add(t+max(1, m.daysToTicks(m.P.Organization.SuccessorDays)), schedReopen, sh.id, 0)
 	}
 }
 

@@ -1,9 +1,35 @@
 package sim
 
 import (
+	"dropsim/sim/grid"
 	"math"
 	"math/rand/v2"
 )
+
+// policeForce is the police subsystem: its groups and units, what they
+// deploy (hot-spot memories, cameras, checkpoints, network investigations),
+// and one agenda of their windows and daily rounds.
+type policeForce struct {
+	rng      *rand.Rand   // stream 4
+	unitRand agentStreams // one stream per unit
+
+	groups   []*Group
+	units    []Unit
+	ix       *grid.Index // units on duty, rebuilt each tick
+	onDuty   int         // units on duty
+	dayUnits []UnitPos   // reused by endOfDay
+	agenda   agenda      // window edges and daily rounds
+
+	hotMaps     []*hotspotMap // memories of hot spots (hotspot.go)
+	cameras     []*cameraSet  // cctv groups (camera.go)
+	camAt       []uint8       // cameras up on each cell
+	camCells    []int32       // cells with a camera up, indexed by cameraIx
+	cameraIx    *grid.Index
+	checkpoints bool   // some group is on interdiction (interdiction.go)
+	routeMark   uint32 // numbers the mule routes checked for units
+	networks    []*networkGroup
+	intel       *evidence // the evidence graph, with a network group (network.go)
+}
 
 // Unit is a police unit: a place, a group, and, while staking out a drop,
 // the drop and the tick the stakeout ends.
@@ -33,14 +59,14 @@ type Group struct {
 func (m *Model) buildPolice() {
 	for gi, gp := range m.P.Police.Groups {
 		g := &Group{P: gp, strat: newStrategy(gp, m), rng: agentPCG(m.Seed, streamGroup, uint64(gi))}
-		m.checkpoints = m.checkpoints || gp.Strategy == "interdiction" && gp.Count > 0
+		m.police.checkpoints = m.police.checkpoints || gp.Strategy == "interdiction" && gp.Count > 0
 		if g.strat != nil {
 			for k := range gp.Units() {
-				g.units = append(g.units, int32(len(m.units)))
-				m.units = append(m.units, Unit{group: gi, slot: k, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
+				g.units = append(g.units, int32(len(m.police.units)))
+				m.police.units = append(m.police.units, Unit{group: gi, slot: k, stake: -1, rng: agentPCG(m.Seed, streamUnit, unitKey(gi, k))})
 			}
 		}
-		m.groups = append(m.groups, g)
+		m.police.groups = append(m.police.groups, g)
 		m.scheduleWindow(gp, polGroupOn, polGroupOff, gi)
 	}
 }
@@ -67,8 +93,8 @@ const (
 // of no days has none.
 func (m *Model) scheduleWindow(g GroupParams, on, off uint8, a int) {
 	if g.EndDay > g.StartDay {
-		m.police.add(g.StartDay*m.tpd, on, int32(a), 0)
-		m.police.add(g.EndDay*m.tpd, off, int32(a), 0)
+		m.police.agenda.add(g.StartDay*m.tpd, on, int32(a), 0)
+		m.police.agenda.add(g.EndDay*m.tpd, off, int32(a), 0)
 	}
 }
 
@@ -78,30 +104,30 @@ func (m *Model) scheduleWindow(g GroupParams, on, off uint8, a int) {
 func (m *Model) policeSchedule(t int) {
 	changed := false
 	for {
-		it, ok := m.police.due(t)
+		it, ok := m.police.agenda.due(t)
 		if !ok {
 			break
 		}
 		switch it.kind {
 		case polGroupOn, polGroupOff:
-			m.setOnDuty(m.groups[it.a], it.kind == polGroupOn)
+			m.setOnDuty(m.police.groups[it.a], it.kind == polGroupOn)
 			changed = true
 		case polCamerasUp, polCamerasDown:
-			m.setCameras(m.cameras[it.a], it.kind == polCamerasUp, t)
+			m.setCameras(m.police.cameras[it.a], it.kind == polCamerasUp, t)
 		case polMarketDown:
-			m.marketDown(m.takedowns[it.a], t)
+			m.marketDown(m.market.takedowns[it.a], t)
 		case polMarketBack:
-			m.marketBack(m.takedowns[it.a])
+			m.marketBack(m.market.takedowns[it.a])
 		case polMigrate:
-			m.migrate(m.takedowns[it.a])
+			m.migrate(m.market.takedowns[it.a])
 		case polNetworkDay:
-			m.networkDay(m.networks[it.a], int(it.a), t)
+			m.networkDay(m.police.networks[it.a], int(it.a), t)
 		case polInvestigation:
-			m.followLink(m.networks[it.a], int(it.a), it.b)
+			m.followLink(m.police.networks[it.a], int(it.a), it.b)
 		}
 	}
 	if changed {
-		m.indexUnits()
+		m.police.indexUnits()
 	}
 }
 
@@ -109,34 +135,50 @@ func (m *Model) policeSchedule(t int) {
 func (m *Model) setOnDuty(g *Group, active bool) {
 	g.active = active
 	for _, id := range g.units {
-		u := &m.units[id]
+		u := &m.police.units[id]
 		u.onDuty = active
 		if active {
-			m.onDuty++
+			m.police.onDuty++
 			g.strat.Start(u, m, m.unitRNG(u))
 		} else {
-			m.onDuty--
+			m.police.onDuty--
 			m.endStakeout(u, false)
 		}
 	}
 }
 
 // indexUnits rebuilds the spatial index of the units on duty.
-func (m *Model) indexUnits() {
-	m.policeIx.Reset()
-	for _, g := range m.groups {
+func (p *policeForce) indexUnits() {
+	p.ix.Reset()
+	for _, g := range p.groups {
 		if g.active {
 			for _, id := range g.units {
-				m.policeIx.Insert(id, m.units[id].X, m.units[id].Y)
+				p.ix.Insert(id, p.units[id].X, p.units[id].Y)
 			}
 		}
 	}
 }
 
+// The police's side of the other roles' steps: which units are near a
+// place (a placement seen, a mule's route, a stasher looking around), a
+// stakeout ended by the drop's end, and what the hot-spot memories hear
+// (hotspot.go).
+
+// unitsNear visits the units on duty within r cells of (x, y).
+func (p *policeForce) unitsNear(x, y int, r float64, visit func(id int32, u *Unit)) {
+	if p.onDuty == 0 {
+		return
+	}
+	p.ix.Within(x, y, r, func(id int32, _ int) { visit(id, &p.units[id]) })
+}
+
+// dropGone frees the unit that watched a drop which has ended.
+func (p *policeForce) dropGone(watcher int32) { p.units[watcher].stake = -1 }
+
 // policeWork: phase 5. Each unit on duty either keeps its stakeout or moves
 // by its strategy and searches the cells within its search radius.
 func (m *Model) policeWork(t int) {
-	for _, g := range m.groups {
+	for _, g := range m.police.groups {
 		if !g.active {
 			continue
 		}
@@ -144,7 +186,7 @@ func (m *Model) policeWork(t int) {
 			m.testPurchase(g, t)
 		}
 		for _, id := range g.units {
-			u := &m.units[id]
+			u := &m.police.units[id]
 			if u.stake >= 0 && t >= u.stakeUntil {
 				m.endStakeout(u, true)
 			}
@@ -158,7 +200,7 @@ func (m *Model) policeWork(t int) {
 			}
 		}
 	}
-	m.indexUnits()
+	m.police.indexUnits()
 }
 
 // Tactics: what a group's units do where their strategy puts them.
@@ -180,19 +222,19 @@ func TacticNames() []string { return []string{TacticStakeout, TacticSearch, Tact
 func (m *Model) search(id int32, u *Unit, t int) {
 	po := &m.P.Police
 	here := m.G.ID(u.X, u.Y)
-	tactic := m.groups[u.group].P.Tactic
+	tactic := m.police.groups[u.group].P.Tactic
 	stakeouts := po.StakeoutTicks > 0 && tactic != TacticSearch && tactic != TacticTestPurchase
-	m.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
-		if u.stake >= 0 || m.drops[d].watcher >= 0 {
+	m.street.present.Within(u.X, u.Y, po.SearchRadius, func(d int32, _ int) {
+		if u.stake >= 0 || m.street.drops[d].watcher >= 0 {
 			return
 		}
-		c := m.drops[d].cell
+		c := m.street.drops[d].cell
 		if m.unitRNG(u).Float64() >= FindProb(po.FindProb, float64(m.G.Cover[c])) {
 			return
 		}
 		if c == here && stakeouts && m.unitRNG(u).Float64() < po.StakeoutProb {
 			u.stake, u.stakeUntil = d, t+po.StakeoutTicks
-			m.drops[d].watcher = id
+			m.street.drops[d].watcher = id
 			return
 		}
 		m.seize(d, CauseSearch)
@@ -206,7 +248,7 @@ func (m *Model) endStakeout(u *Unit, seize bool) {
 		return
 	}
 	u.stake = -1
-	m.drops[d].watcher = -1
+	m.street.drops[d].watcher = -1
 	if seize {
 		m.seize(d, CauseStakeout)
 	}

@@ -10,11 +10,11 @@ import (
 // putDrop lays a bare drop on cell, as if placed by stasher 0 of shop 0,
 // without the ledger and the market around it.
 func putDrop(m *Model, cell int32) int32 {
-	id := int32(len(m.drops))
-	m.drops = append(m.drops, Drop{cell: cell, placed: int32(m.tick), buyer: -1, watcher: -1})
+	id := int32(len(m.street.drops))
+	m.street.drops = append(m.street.drops, Drop{cell: cell, placed: int32(m.tick), buyer: -1, watcher: -1})
 	x, y := m.G.XY(cell)
-	m.present.Insert(id, x, y)
-	m.onMap++
+	m.street.present.Insert(id, x, y)
+	m.street.onMap++
 	return id
 }
 
@@ -47,8 +47,8 @@ func TestUniformSearchFindRate(t *testing.T) {
 			m := mustNew(t, p, 2)
 			m.sink = Discard
 			m.policeSchedule(0)
-			u := &m.units[0]
-			if !u.onDuty || m.onDuty != 1 {
+			u := &m.police.units[0]
+			if !u.onDuty || m.police.onDuty != 1 {
 				t.Fatalf("unit not on duty")
 			}
 			table := p.City.LandUse.Array()
@@ -57,7 +57,7 @@ func TestUniformSearchFindRate(t *testing.T) {
 				dropAt[i] = -1
 			}
 			refill := func(cell int32) {
-				if d := dropAt[cell]; m.G.Usable(cell) && (d < 0 || m.drops[d].state != dropOnMap) {
+				if d := dropAt[cell]; m.G.Usable(cell) && (d < 0 || m.street.drops[d].state != dropOnMap) {
 					dropAt[cell] = putDrop(m, cell)
 				}
 			}
@@ -90,7 +90,7 @@ func TestUniformSearchFindRate(t *testing.T) {
 						}
 						cl := m.G.Class[cell]
 						trials[cl]++
-						if m.drops[d].state != dropOnMap || u.stake == d {
+						if m.street.drops[d].state != dropOnMap || u.stake == d {
 							found[cl]++
 							foundAll++
 						}
@@ -101,7 +101,7 @@ func TestUniformSearchFindRate(t *testing.T) {
 					}
 				}
 				if prev >= 0 {
-					touched = append(touched, m.drops[prev].cell)
+					touched = append(touched, m.street.drops[prev].cell)
 				}
 				for _, cell := range touched {
 					refill(cell)

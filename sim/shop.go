@@ -2,9 +2,20 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"dropsim/sim/grid"
 )
+
+// organisations are the shops with their members' schedules:
+// recruitment, deliveries, supply, reopening, quits and chain
+// investigations.
+type organisations struct {
+	rng       *rand.Rand // stream 5
+	shops     []*Shop
+	sched     agenda
+	bulkDoses int // doses in one bulk purchase
+}
 
 // Shop is an e-shop on the marketplace with its members: an organizer, a
 // dispatcher, a cash keeper, mules and stashers (the roles of the seed
@@ -52,12 +63,12 @@ func (m *Model) buildShops() {
 	for i := 0; i < p.Market.Shops; i++ {
 		sh := &Shop{id: int32(i), market: i % p.Market.Marketplaces, open: true, stock: p.Market.StartStock, cash: p.Market.StartCash,
 			risk: newRiskMap(p.Stasher.RiskHalfLifeDays * float64(m.tpd)), reputation: 1,
-			pickedDay: make([]int, m.reputation), failedDay: make([]int, m.reputation)}
-		sh.avail = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.drops[id].availableForSale() })
+			pickedDay: make([]int, m.market.reputation), failedDay: make([]int, m.market.reputation)}
+		sh.avail = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.street.drops[id].availableForSale() })
 		shopID := sh.id
 		sh.backlog = grid.NewIndex(m.G.W, m.G.H, 8,
-			func(id int32) (int, int) { return m.G.XY(m.buyers[id].home) },
-			func(id int32) bool { b := &m.buyers[id]; return b.state == buyerWaiting && b.shop == shopID })
+			func(id int32) (int, int) { return m.G.XY(m.market.buyers[id].home) },
+			func(id int32) bool { b := &m.market.buyers[id]; return b.state == buyerWaiting && b.shop == shopID })
 		sh.organizer = m.hire(false)
 		sh.dispatcher = m.hire(false)
 		sh.cashKeeper = m.hire(false)
@@ -66,11 +77,11 @@ func (m *Model) buildShops() {
 		}
 		m.totals.CashStart += sh.cash
 		m.totals.DosesAcquired += sh.stock
-		m.shops = append(m.shops, sh)
+		m.orgs.shops = append(m.orgs.shops, sh)
 	}
 	// Stashers are shared out evenly, the first shops taking one more.
 	for i := 0; i < p.Organization.Stashers; i++ {
-		m.newStasher(m.shops[i%len(m.shops)], 0, false, int32(i))
+		m.newStasher(m.orgs.shops[i%len(m.orgs.shops)], 0, false, int32(i))
 	}
 }
 
@@ -78,7 +89,7 @@ func (m *Model) buildShops() {
 func (m *Model) hire(draw bool) member {
 	mb := member{id: m.newAgent(), present: true}
 	if draw {
-		mb.minor = m.rngOrgs.Float64() < m.P.Organization.MinorShare
+		mb.minor = m.orgs.rng.Float64() < m.P.Organization.MinorShare
 	}
 	return mb
 }
@@ -123,7 +134,7 @@ func (m *Model) memberOf(sh *Shop, role Role) *member {
 
 // recruitLater schedules a replacement after an exponential delay.
 func (m *Model) recruitLater(sh *Shop, role Role, t int) {
-	m.sched.add(t+max(1, m.expDays(m.rngOrgs, m.P.Organization.RecruitDays)), schedRecruit, sh.id, int32(role))
+	m.orgs.sched.add(t+max(1, m.expDays(m.orgs.rng, m.P.Organization.RecruitDays)), schedRecruit, sh.id, int32(role))
 }
 
 // recruit fills a vacancy of role in sh.

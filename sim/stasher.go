@@ -8,6 +8,34 @@ import (
 	"dropsim/sim/grid"
 )
 
+// streetLevel is the stashers and the drops they place: the posts of the
+// organisations they fill, the drops on the map, their expiry and losses.
+type streetLevel struct {
+	stasherRand agentStreams // one stream per stasher
+
+	stashers   []*Stasher
+	posts      []stasherPost // by post (Stasher.post)
+	drops      []Drop
+	present    *grid.Index // drops physically on the map
+	onMap      int
+	expiry     []int32 // drop ids in placement order, for the TTL
+	expiryHead int
+	losses     agenda // drops taken by others (a = drop)
+
+	// Derived constants.
+	perTick     int     // drops a stasher may place in one tick
+	shiftTicks  int     // ticks in a shift
+	ttlTicks    int     // drop lifetime
+	decay       float64 // risk decay per tick
+	lossPerTick float64 // hazard of loss per tick
+	areaCells   int     // cells in a full working-area disk
+	kernel      []kernelCell
+
+	centres [][2]int  // scratch for maybeRelocate
+	cand    []int32   // scratch for chooseCell
+	util    []float64 // scratch for chooseCell
+}
+
 // Stasher (kladmen) places drops in its working area (MODEL.md 4.1): it
 // samples candidate cells, scores them by demand, cover, perceived risk and
 // distance, picks one by softmax, and moves its whole area when the area
@@ -55,11 +83,11 @@ type stasherPost struct {
 // move the market (drawing new areas as at the start would, since the
 // gaps between the other stashers lie toward the outskirts).
 func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher {
-	id := int32(len(m.stashers))
-	for int(post) >= len(m.posts) {
-		m.posts = append(m.posts, stasherPost{})
+	id := int32(len(m.street.stashers))
+	for int(post) >= len(m.street.posts) {
+		m.street.posts = append(m.street.posts, stasherPost{})
 	}
-	ps := &m.posts[post]
+	ps := &m.street.posts[post]
 	s := &Stasher{id: id, shop: sh.id, post: post, employed: true, day: -1,
 		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd)),
 		rng:  agentPCG(m.Seed, streamStasher, uint64(post)<<32|uint64(ps.held))}
@@ -74,10 +102,10 @@ func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher
 	}
 	s.x, s.y = s.ax, s.ay
 	s.areaRisk = decayed{v: m.areaRiskSums(s, [][2]int{{s.ax, s.ay}}, t)[0], t: t}
-	m.stashers = append(m.stashers, s)
+	m.street.stashers = append(m.street.stashers, s)
 	sh.stashers = append(sh.stashers, s.id)
 	if m.P.Organization.TenureDays > 0 {
-		m.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.TenureDays)), schedQuit, s.id, 0)
+		m.orgs.sched.add(t+max(1, m.expDays(m.stasherRNG(s), m.P.Organization.TenureDays)), schedQuit, s.id, 0)
 	}
 	return s
 }
@@ -94,7 +122,7 @@ func (m *Model) assignArea(sh *Shop, s *Stasher) (int, int) {
 		x, y := m.G.XY(m.drawHome(m.stasherRNG(s)))
 		d := math.Inf(1)
 		for _, id := range sh.stashers {
-			o := m.stashers[id]
+			o := m.street.stashers[id]
 			d = math.Min(d, grid.Dist(x, y, o.ax, o.ay))
 		}
 		if d > bestD {
@@ -111,12 +139,12 @@ func (s *Stasher) inArea(x, y int, r float64) bool {
 
 // stashersWork: phase 3, every employed stasher of an open shop.
 func (m *Model) stashersWork(t int) {
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if !sh.open {
 			continue
 		}
 		for i := 0; i < len(sh.stashers); i++ {
-			m.stasherStep(sh, m.stashers[sh.stashers[i]], t)
+			m.stasherStep(sh, m.street.stashers[sh.stashers[i]], t)
 		}
 	}
 }
@@ -148,7 +176,7 @@ func (m *Model) stasherStep(sh *Shop, s *Stasher, t int) {
 		s.x, s.y = walkToward(s.x, s.y, s.ax, s.ay, sp.Speed)
 		return
 	}
-	for k := 0; k < m.perTick && s.inventory > 0 && s.placedToday < sp.Quota && s.listed < sp.MaxActive; k++ {
+	for k := 0; k < m.street.perTick && s.inventory > 0 && s.placedToday < sp.Quota && s.listed < sp.MaxActive; k++ {
 		c, ok := m.chooseCell(sh, s, t)
 		if !ok {
 			s.x, s.y = walkToward(s.x, s.y, s.ax, s.ay, sp.Speed)
@@ -168,7 +196,7 @@ func (m *Model) stasherStep(sh *Shop, s *Stasher, t int) {
 func (m *Model) chooseCell(sh *Shop, s *Stasher, t int) (int32, bool) {
 	sp := &m.P.Stasher
 	r := int(sp.Speed)
-	cand, util := m.cand[:0], m.util[:0]
+	cand, util := m.street.cand[:0], m.street.util[:0]
 	rng := m.stasherRNG(s)
 	for try := 0; try < 4*sp.Candidates && len(cand) < sp.Candidates; try++ {
 		dx, dy := rng.IntN(2*r+1)-r, rng.IntN(2*r+1)-r
@@ -183,7 +211,7 @@ func (m *Model) chooseCell(sh *Shop, s *Stasher, t int) (int32, bool) {
 		cand = append(cand, c)
 		util = append(util, m.utility(sh, s, c, t))
 	}
-	m.cand, m.util = cand, util
+	m.street.cand, m.street.util = cand, util
 	if len(cand) == 0 {
 		return 0, false
 	}
@@ -231,14 +259,10 @@ func (m *Model) see(s *Stasher, x, y int, t int) {
 		return
 	}
 	m.seeCameras(s, x, y, t)
-	if m.onDuty == 0 {
-		return
-	}
-	m.policeIx.Within(x, y, sp.SightRadius, func(id int32, _ int) {
-		u := &m.units[id]
+	m.police.unitsNear(x, y, sp.SightRadius, func(_ int32, u *Unit) {
 		dv := s.risk.raise(m.G.ID(u.X, u.Y), sp.RiskSeen, t)
 		if dv > 0 && s.inArea(u.X, u.Y, sp.AreaRadius) {
-			s.areaRisk.add(m.decay, dv, t)
+			s.areaRisk.add(m.street.decay, dv, t)
 		}
 	})
 }
@@ -249,7 +273,7 @@ func (m *Model) leave(sh *Shop, s *Stasher) {
 	s.employed = false
 	sh.stashers = slices.DeleteFunc(sh.stashers, func(id int32) bool { return id == s.id })
 	for _, d := range s.drops {
-		if m.drops[d].buyer < 0 {
+		if m.street.drops[d].buyer < 0 {
 			m.unlist(d)
 		}
 	}
@@ -268,9 +292,9 @@ func (m *Model) replaceLater(sh *Shop, s *Stasher, t int) {
 
 // replaceAfter fills s's post, with its working area, delay ticks after t.
 func (m *Model) replaceAfter(sh *Shop, s *Stasher, t, delay int) {
-	ps := &m.posts[s.post]
+	ps := &m.street.posts[s.post]
 	ps.vacated, ps.ax, ps.ay = true, s.ax, s.ay
-	m.sched.add(t+delay, schedRecruitStasher, sh.id, s.post)
+	m.orgs.sched.add(t+delay, schedRecruitStasher, sh.id, s.post)
 }
 
 // quit: the stasher's tenure ends; the inventory goes back to the shop.
@@ -278,7 +302,7 @@ func (m *Model) quit(s *Stasher) {
 	if !s.employed {
 		return
 	}
-	sh := m.shops[s.shop]
+	sh := m.orgs.shops[s.shop]
 	sh.stock += s.inventory
 	s.inventory = 0
 	m.totals.Quits++
@@ -301,10 +325,10 @@ func (m *Model) quit(s *Stasher) {
 // days rather than in one jump.
 func (m *Model) maybeRelocate(s *Stasher, t int) {
 	sp := &m.P.Stasher
-	if sp.RelocateRange == 0 || s.areaRisk.get(m.decay, t)/float64(m.areaCells) <= sp.RelocateThreshold {
+	if sp.RelocateRange == 0 || s.areaRisk.get(m.street.decay, t)/float64(m.street.areaCells) <= sp.RelocateThreshold {
 		return
 	}
-	cands := append(m.centres[:0], [2]int{s.ax, s.ay})
+	cands := append(m.street.centres[:0], [2]int{s.ax, s.ay})
 	rng := m.stasherRNG(s)
 	for k := 0; k < 12; k++ {
 		d := min(3*sp.RelocateRange, sp.RelocateRange*rng.ExpFloat64())
@@ -314,7 +338,7 @@ func (m *Model) maybeRelocate(s *Stasher, t int) {
 			cands = append(cands, [2]int{x, y})
 		}
 	}
-	m.centres = cands
+	m.street.centres = cands
 	risk := m.areaRiskSums(s, cands, t)
 	best, bestScore := 0, 0.0
 	for i, c := range cands {
@@ -341,7 +365,7 @@ func (m *Model) areaScore(x, y int, risk float64) float64 {
 	d, n := m.reachSAT.Box(x-r, y-r, x+r, y+r)
 	c, _ := m.coverSAT.Box(x-r, y-r, x+r, y+r)
 	tr, _ := m.trafficSAT.Box(x-r, y-r, x+r, y+r)
-	return (sp.BDemand*d+sp.BCover*c-sp.BTraffic*tr)/float64(n) - sp.BRisk*risk/float64(m.areaCells)
+	return (sp.BDemand*d+sp.BCover*c-sp.BTraffic*tr)/float64(n) - sp.BRisk*risk/float64(m.street.areaCells)
 }
 
 // areaRiskSums is the stasher's own and its shop's risk summed over the
@@ -349,7 +373,7 @@ func (m *Model) areaScore(x, y int, risk float64) float64 {
 func (m *Model) areaRiskSums(s *Stasher, centres [][2]int, t int) []float64 {
 	sums := make([]int64, len(centres))
 	s.risk.addWithin(t, m.G.W, centres, m.P.Stasher.AreaRadius, sums)
-	m.shops[s.shop].risk.addWithin(t, m.G.W, centres, m.P.Stasher.AreaRadius, sums)
+	m.orgs.shops[s.shop].risk.addWithin(t, m.G.W, centres, m.P.Stasher.AreaRadius, sums)
 	out := make([]float64, len(sums))
 	for i, v := range sums {
 		out[i] = float64(v) * riskUnit

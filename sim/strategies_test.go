@@ -132,7 +132,7 @@ func TestHotspotUnitsWorkTheTopZones(t *testing.T) {
 	}
 	// The memory holds every seizure, complaint and arrest with a place,
 	// decayed: each zone's value equals the replay's.
-	h := m.groups[1].strat.(*hotspotPatrol).mem
+	h := m.police.groups[1].strat.(*hotspotPatrol).mem
 	end := m.tick
 	for z := range h.v {
 		want := 0.0
@@ -375,7 +375,7 @@ func TestInterdictionOnlyAtCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	var routes [][2][2]float64
-	for _, s := range m.stashers {
+	for _, s := range m.street.stashers {
 		x, y := float64(s.ax), float64(s.ay)
 		// The nearest point of the edge, by hand: west, north, east, south,
 		// the first of the nearest.
@@ -600,8 +600,8 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := m.shops[0]
-	ev := m.intel
+	sh := m.orgs.shops[0]
+	ev := m.police.intel
 	a := ev.node(1000, sh.id, RoleStasher)
 	x := ev.node(1001, sh.id, RoleMule)
 	d := ev.node(sh.dispatcher.id, sh.id, RoleDispatcher)
@@ -611,7 +611,7 @@ func TestNetworkShortestPathByHand(t *testing.T) {
 	ev.link(a, x, 0.9)
 	ev.link(x, o, 0.9)
 	ev.link(d, o, 0.2)
-	ng := m.networks[0]
+	ng := m.police.networks[0]
 	iv, ok := m.nearestTarget(ng)
 	want := -2 * math.Log(0.9)
 	if !ok || iv.to != int64(sh.organizer.id) || iv.from != 1000 || math.Abs(iv.length-want) > 1e-12 || !slices.Equal(iv.links, []float64{0.9, 0.9}) || iv.due != m.daysToTicks(p.Police.InvestigationDays) {
@@ -776,8 +776,8 @@ func TestNetworkOnTheAgenda(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := m.shops[0]
-	ev := m.intel
+	sh := m.orgs.shops[0]
+	ev := m.police.intel
 	a := ev.node(1000, sh.id, RoleStasher)
 	ev.arrest(a)
 	d := ev.node(sh.dispatcher.id, sh.id, RoleDispatcher)
@@ -829,9 +829,9 @@ func TestBuyersTurnToTheLargestMarketplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, rep := range []float64{1, 0.99, 0.8, 0.7, 0.95, 0.9} {
-		m.shops[i].reputation = rep
+		m.orgs.shops[i].reputation = rep
 	}
-	m.shops[0].open, m.shops[4].open = false, false
+	m.orgs.shops[0].open, m.orgs.shops[4].open = false, false
 	bu := &Buyer{shop: 0}
 	if got := m.chooseShop(bu); got == nil || got.id != 5 {
 		t.Errorf("chose shop %v, want 5 (the best of the largest marketplace)", got)

@@ -40,7 +40,7 @@ func TestAreaStrategy(t *testing.T) {
 				{Name: "crackdown", Strategy: "area", Count: 6, StartDay: c.start, EndDay: c.end, Area: c.area},
 			}
 			m := mustNew(t, p, 4)
-			g := m.groups[0]
+			g := m.police.groups[0]
 			x0, y0, x1, y1 := c.area[0], c.area[1], c.area[2], c.area[3]
 			water := 0
 			for y := y0; y <= y1; y++ {
@@ -83,11 +83,11 @@ func TestAreaStrategy(t *testing.T) {
 					wantDuty = len(g.units)
 					onTicks++
 				}
-				if m.onDuty != wantDuty {
-					t.Fatalf("tick %d: %d units on duty, want %d", tk, m.onDuty, wantDuty)
+				if m.police.onDuty != wantDuty {
+					t.Fatalf("tick %d: %d units on duty, want %d", tk, m.police.onDuty, wantDuty)
 				}
 				for k, id := range g.units {
-					u := &m.units[id]
+					u := &m.police.units[id]
 					if u.onDuty != active {
 						t.Fatalf("tick %d (day %d): unit %d on duty = %v, want %v", tk, day, id, u.onDuty, active)
 					}
@@ -95,7 +95,7 @@ func TestAreaStrategy(t *testing.T) {
 						if u.X < x0 || u.X > x1 || u.Y < y0 || u.Y > y1 {
 							t.Fatalf("tick %d (day %d): unit %d at (%d, %d), outside the area %v", tk, day, id, u.X, u.Y, c.area)
 						}
-						if u.stake >= 0 && m.drops[u.stake].cell != m.G.ID(u.X, u.Y) {
+						if u.stake >= 0 && m.street.drops[u.stake].cell != m.G.ID(u.X, u.Y) {
 							t.Fatalf("tick %d: unit %d staking out drop %d is at (%d, %d), not on the drop", tk, id, u.stake, u.X, u.Y)
 						}
 						if u.stake >= 0 {

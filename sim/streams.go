@@ -80,6 +80,6 @@ func (a *agentStreams) of(pcg *rand.PCG) *rand.Rand {
 
 // buyerRNG, stasherRNG and unitRNG are the streams of one buyer, stasher
 // or police unit.
-func (m *Model) buyerRNG(b int32) *rand.Rand      { return m.buyerRand.of(&m.buyers[b].rng) }
-func (m *Model) stasherRNG(s *Stasher) *rand.Rand { return m.stasherRand.of(&s.rng) }
-func (m *Model) unitRNG(u *Unit) *rand.Rand       { return m.unitRand.of(&u.rng) }
+func (m *Model) buyerRNG(b int32) *rand.Rand      { return m.market.buyerRand.of(&m.market.buyers[b].rng) }
+func (m *Model) stasherRNG(s *Stasher) *rand.Rand { return m.street.stasherRand.of(&s.rng) }
+func (m *Model) unitRNG(u *Unit) *rand.Rand       { return m.police.unitRand.of(&u.rng) }

@@ -21,14 +21,14 @@ type crnTrace struct {
 func traceRun(t *testing.T, p Params, seed uint64) crnTrace {
 	t.Helper()
 	m := mustNew(t, p, seed)
-	tr := crnTrace{orders: make([][]int32, len(m.buyers))}
+	tr := crnTrace{orders: make([][]int32, len(m.market.buyers))}
 	grow := func(id int32) {
 		for int(id) >= len(tr.placed) {
 			tr.placed = append(tr.placed, nil)
 			tr.centres = append(tr.centres, nil)
 		}
 	}
-	for _, s := range m.stashers {
+	for _, s := range m.street.stashers {
 		grow(s.id)
 		tr.centres[s.id] = append(tr.centres[s.id], [2]int{s.ax, s.ay})
 	}
@@ -251,7 +251,7 @@ func TestAgentStreamsDistinct(t *testing.T) {
 	}
 	m := mustNew(t, determinismParams(), 1)
 	if n := testing.AllocsPerRun(100, func() {
-		_ = m.buyerRNG(7).Float64() + m.stasherRNG(m.stashers[3]).Float64() + m.unitRNG(&m.units[2]).Float64()
+		_ = m.buyerRNG(7).Float64() + m.stasherRNG(m.street.stashers[3]).Float64() + m.unitRNG(&m.police.units[2]).Float64()
 	}); n != 0 {
 		t.Errorf("a draw from an agent's stream allocates %.0f times", n)
 	}
@@ -264,10 +264,10 @@ func TestAgentStreamsDistinct(t *testing.T) {
 func TestStasherStreamsByPost(t *testing.T) {
 	p := smallParams()
 	a, b := mustNew(t, p, 11), mustNew(t, p, 11)
-	sh := a.shops[0]
-	a.newStasher(a.shops[1], 0, true, 1) // a hires into post 1 first
+	sh := a.orgs.shops[0]
+	a.newStasher(a.orgs.shops[1], 0, true, 1) // a hires into post 1 first
 	sa := a.newStasher(sh, 0, true, 3)
-	sb := b.newStasher(b.shops[0], 0, true, 3)
+	sb := b.newStasher(b.orgs.shops[0], 0, true, 3)
 	if sa.id == sb.id {
 		t.Fatalf("degenerate test: both recruits got id %d", sa.id)
 	}

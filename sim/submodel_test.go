@@ -223,20 +223,20 @@ func TestModelRiskHalfLife(t *testing.T) {
 		if m.tpd != 24*60/tm {
 			t.Fatalf("tick_minutes %d: %d ticks a day", tm, m.tpd)
 		}
-		s := m.stashers[0]
+		s := m.street.stashers[0]
 		s.risk.add(5, 0.8, 10)
 		s.areaRisk = decayed{}
-		s.areaRisk.add(m.decay, 0.8, 10)
-		m.shops[0].risk.add(5, 0.4, 10)
+		s.areaRisk.add(m.street.decay, 0.8, 10)
+		m.orgs.shops[0].risk.add(5, 0.4, 10)
 		for k, want := range []float64{0.8, 0.4, 0.2} {
 			tk := 10 + k*hl
 			if got := s.risk.get(5, tk); math.Abs(got-want) > 1e-6 {
 				t.Errorf("tick_minutes %d: stasher risk after %d half-lives = %.9f, want %.9f", tm, k, got, want)
 			}
-			if got := s.areaRisk.get(m.decay, tk); math.Abs(got-want) > 1e-12 {
+			if got := s.areaRisk.get(m.street.decay, tk); math.Abs(got-want) > 1e-12 {
 				t.Errorf("tick_minutes %d: area risk after %d half-lives = %.12f, want %.12f", tm, k, got, want)
 			}
-			if got := m.shops[0].risk.get(5, tk); math.Abs(got-want/2) > 1e-6 {
+			if got := m.orgs.shops[0].risk.get(5, tk); math.Abs(got-want/2) > 1e-6 {
 				t.Errorf("tick_minutes %d: shop risk after %d half-lives = %.9f, want %.9f", tm, k, got, want/2)
 			}
 		}
@@ -390,8 +390,8 @@ func TestRiskMapAddWithin(t *testing.T) {
 func TestAreaRiskSums(t *testing.T) {
 	p := smallParams()
 	m := mustNew(t, p, 5)
-	s := m.stashers[1]
-	sh := m.shops[s.shop]
+	s := m.street.stashers[1]
+	sh := m.orgs.shops[s.shop]
 	rng := rand.New(rand.NewPCG(9, 9))
 	for k := 0; k < 200; k++ {
 		s.risk.add(int32(rng.IntN(len(m.G.Class))), rng.Float64(), k)

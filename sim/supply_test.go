@@ -28,10 +28,10 @@ func TestBulkVaries(t *testing.T) {
 	awaiting, has, dry := map[int32]bool{}, map[int32]bool{}, map[int32]bool{}
 	var lo, hi, short int
 	playNoPolice(t, 1, 20, func(m *Model) {
-		lo, hi = m.bulkDoses/2, m.bulkDoses*3/2
-		for _, s := range m.stashers {
+		lo, hi = m.orgs.bulkDoses/2, m.orgs.bulkDoses*3/2
+		for _, s := range m.street.stashers {
 			if s.awaitingBulk && !awaiting[s.id] {
-				dry[s.id] = m.shops[s.shop].stock == 0
+				dry[s.id] = m.orgs.shops[s.shop].stock == 0
 			}
 			if s.hasWholesale && !has[s.id] {
 				d := s.wholesaleDoses
@@ -64,7 +64,7 @@ func TestStashersAskForBulkAhead(t *testing.T) {
 		if m.Day() < 5 {
 			return
 		}
-		for _, s := range m.stashers {
+		for _, s := range m.street.stashers {
 			if !s.employed {
 				continue
 			}

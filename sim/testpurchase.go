@@ -18,12 +18,12 @@ type target struct {
 
 // testPurchase: a group's undercover order of this tick, if any.
 func (m *Model) testPurchase(g *Group, t int) {
-	rng := m.unitRand.of(&g.rng)
+	rng := m.police.unitRand.of(&g.rng)
 	if rng.Float64() >= g.P.PurchasesPerDay/float64(m.tpd) {
 		return
 	}
 	var online []*Shop
-	for _, sh := range m.shops {
+	for _, sh := range m.orgs.shops {
 		if sh.online() {
 			online = append(online, sh)
 		}
@@ -32,7 +32,7 @@ func (m *Model) testPurchase(g *Group, t int) {
 		return
 	}
 	sh := online[rng.IntN(len(online))]
-	u := &m.units[g.units[rng.IntN(len(g.units))]]
+	u := &m.police.units[g.units[rng.IntN(len(g.units))]]
 	d, ok := sh.avail.Nearest(u.X, u.Y, m.P.Buyers.MaxTravel, nil)
 	if !ok {
 		return
@@ -40,7 +40,7 @@ func (m *Model) testPurchase(g *Group, t int) {
 	m.pay(sh, m.P.Market.Price, CauseRevenue)
 	m.unlist(d)
 	m.seize(d, CauseTestPurchase)
-	s := m.stashers[m.drops[d].stasher]
+	s := m.street.stashers[m.street.drops[d].stasher]
 	m.recordPurchase(sh, s)
 	g.target = target{x: s.ax, y: s.ay, until: t + int(g.P.TargetDays*float64(m.tpd))}
 }
