@@ -4,6 +4,8 @@
 //
 //	dropsim run SCENARIO [-set KEY=VALUE]... [-seed N] [-out DIR] [-force] [-no-plots] [-formats png,svg,pdf]
 //	dropsim sweep SWEEP [-workers N] [-out DIR] [-resume] [-set KEY=VALUE]... [-explain RUN_ID]
+//	dropsim merge OUT [-partial]
+//	dropsim slurm SWEEP -shards N [-out DIR] [-partition P] [-time T] [-mem M] [-cpus C]
 //	dropsim plot OUTDIR [-formats png,svg,pdf]
 //	dropsim displacement -rb N -ra N -bb N -ba N -cb N -ca N [-dcb N -dca N] [-json]
 //	dropsim displacement -points FILE -treatment x0,y0,x1,y1 -split YYYY-MM-DD -out DIR
@@ -61,6 +63,13 @@ Usage:
   dropsim sweep SWEEP [-workers N] [-out DIR]          compare policies over replicates paired by
            [-resume] [-set KEY=VALUE]... [-q]          seed: runs.csv, summary.csv, contrasts.csv,
            [-format csv|parquet] [-explain RUN_ID]     calibration.csv, figures and report.html
+  dropsim sweep SWEEP -shard I/N [-out DIR]            play only shard I of N (runs whose run_id
+           [-resume]                                   is I mod N) into DIR/shards/I-of-N
+  dropsim merge DIR [-partial]                         merge the shards in DIR/shards into one
+                                                       sweep output in DIR, as one machine writes it
+  dropsim slurm SWEEP -shards N [-out DIR]             write Slurm job scripts (an array of N
+           [-partition P] [-time T] [-mem M]           shards, then a merge job) and print the
+           [-cpus C]                                   sbatch line that submits them
   dropsim plot OUTDIR [-formats png,svg,pdf]           rebuild measures, figures and report
                                                        from a finished run's tables
   dropsim displacement -rb N -ra N -bb N -ba N         WDQ, TNE and WDD with its SE and z
@@ -113,6 +122,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdValidate(args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout, stderr)
+	case "slurm":
+		err = cmdSlurm(args[1:], stdout, stderr)
 	case "plot":
 		err = cmdPlot(args[1:], stdout, stderr)
 	case "displacement":
@@ -124,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "dropsim %s (%s %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	default:
-		err = usagef("unknown command %q: the commands are run, sweep, plot, displacement, validate, version and help (see dropsim help)", args[0])
+		err = usagef("unknown command %q: the commands are run, sweep, merge, slurm, plot, displacement, validate, version and help (see dropsim help)", args[0])
 	}
 	if err == nil {
 		return exitOK

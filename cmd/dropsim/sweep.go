@@ -45,6 +45,12 @@ type sweepManifest struct {
 	Started     time.Time `json:"started"`
 	WallSeconds float64   `json:"wall_seconds"`
 	Files       []string  `json:"files"`
+	// Shard is set in a shard's folder (dropsim sweep -shard): its runs are
+	// those of the sweep's that fall to it. MergedFrom is set by dropsim
+	// merge: the shard folders it read, under shards/.
+	Shard      *shardSpec `json:"shard,omitempty"`
+	MergedFrom []string   `json:"merged_from,omitempty"`
+	Missing    []string   `json:"missing_shards,omitempty"`
 }
 
 // The tables a sweep streams, row by row, as its runs finish.
@@ -190,7 +196,7 @@ func describePoint(s *sweepSetup, point, arm int) string {
 	return strings.Join(parts, ", ")
 }
 
-const sweepUsage = "SWEEP [-workers N] [-out DIR] [-resume] [-force] [-set key=value ...] [-format csv|parquet] [-no-plots] [-formats png,svg,pdf] [-q] [-explain RUN_ID]"
+const sweepUsage = "SWEEP [-workers N] [-out DIR] [-resume] [-force] [-shard I/N] [-set key=value ...] [-format csv|parquet] [-no-plots] [-formats png,svg,pdf] [-q] [-explain RUN_ID]"
 
 func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep", sweepUsage, "dropsim sweep scenarios/sweep-patrols.toml -workers 8", stderr)
@@ -207,6 +213,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		}
 		explain = n
 		return nil
+	})
+	var shard *shardSpec
+	fs.Func("shard", "play only shard `I/N` of the sweep (the runs whose run_id is I modulo N) into OUT/shards/I-of-N, to be merged by dropsim merge OUT; with -resume it goes on with what the shard's folder holds, or starts it", func(v string) error {
+		sh, err := parseShard(v)
+		shard = &sh
+		return err
 	})
 	format := fs.String("format", "csv", "table format: csv, or parquet to write runs and daily as Parquet too")
 	noPlots := fs.Bool("no-plots", false, "tables only: no figures or report")
@@ -241,8 +253,15 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if dir == "" {
 		dir = filepath.Join("outputs", s.sw.Name)
 	}
-	return s.execute(dir, sweepOptions{workers: *workers, resume: *resume, force: *force, quiet: *quiet,
-		parquet: *format == "parquet", plots: !*noPlots, formats: formats}, stdout, stderr)
+	opt := sweepOptions{workers: *workers, resume: *resume, force: *force, quiet: *quiet,
+		parquet: *format == "parquet", plots: !*noPlots, formats: formats, shard: shard}
+	if shard != nil {
+		if shard.Count > s.plan.Len() {
+			return usagef("-shard %s: the sweep has %d runs, so %d shards would leave some empty; give at most %d shards", shard, s.plan.Len(), shard.Count, s.plan.Len())
+		}
+		opt.out, dir = dir, shardDir(dir, *shard)
+	}
+	return s.execute(dir, opt, stdout, stderr)
 }
 
 type sweepOptions struct {
@@ -250,6 +269,8 @@ type sweepOptions struct {
 	resume, force, quiet, plots bool
 	parquet                     bool
 	formats                     []string
+	shard                       *shardSpec // play one shard (its folder is the dir given to execute)
+	out                         string     // with a shard: the sweep's output directory
 }
 
 // explain is the dropsim run command that plays run id alone.
@@ -306,7 +327,7 @@ func zoneSets(z sim.ZoneParams) []string {
 // done reads which runs an earlier, interrupted sweep finished, from its
 // runs.csv and failures.csv, checking that each row is the run of this
 // plan it says it is.
-func (s *sweepSetup) done(dir string) (map[int]bool, int, error) {
+func (s *sweepSetup) done(dir string, shard *shardSpec) (map[int]bool, int, error) {
 	done := map[int]bool{}
 	failed := 0
 	for _, t := range []struct {
@@ -318,8 +339,8 @@ func (s *sweepSetup) done(dir string) (map[int]bool, int, error) {
 		}
 		err := output.ReadStream(dir, t.name, t.header, func(line int, rec []string) error {
 			id, err := strconv.Atoi(rec[0])
-			if err != nil || id < 0 || id >= s.plan.Len() || done[id] {
-				return usagef("%s line %d: run_id %q is not a run of this sweep, or appears twice; the table was changed after the sweep wrote it", filepath.Join(dir, t.name), line, rec[0])
+			if err != nil || id < 0 || id >= s.plan.Len() || done[id] || !shard.has(id) {
+				return usagef("%s line %d: run_id %q is not a run of this sweep%s, or appears twice; the table was changed after the sweep wrote it", filepath.Join(dir, t.name), line, rec[0], shard.of())
 			}
 			if want := s.runCells(s.plan.Run(id)); !slices.Equal(rec[:len(want)], want) {
 				return usagef("%s line %d: run %d is recorded as %s, but this sweep's run %d is %s; the table was changed after the sweep wrote it", filepath.Join(dir, t.name), line, id, strings.Join(rec[:len(want)], ","), id, strings.Join(want, ","))

@@ -60,6 +60,7 @@ type copies struct {
 	// copied[arm][point]: some later point repeats this one.
 	copied [][]bool
 	rows   map[int]*playedRows // by run id, for the runs that have copies
+	shard  *shardSpec          // in a shard, a run is copied only from a run of the shard
 }
 
 // playedRows are where a played run's rows are: its row in runs.csv (or
@@ -71,8 +72,8 @@ type playedRows struct {
 	err                string
 }
 
-func (s *sweepSetup) newCopies() *copies {
-	c := &copies{s: s, rows: map[int]*playedRows{}}
+func (s *sweepSetup) newCopies(shard *shardSpec) *copies {
+	c := &copies{s: s, rows: map[int]*playedRows{}, shard: shard}
 	if !reuseRuns || s.sw.KeepRuns {
 		return c
 	}
@@ -95,7 +96,11 @@ func (c *copies) of(r sweep.Run) int {
 		return -1
 	}
 	a := len(c.s.plan.Arms)
-	return (c.first[r.Arm][r.Point]*c.s.plan.Replicates+r.Replicate)*a + r.Arm
+	of := (c.first[r.Arm][r.Point]*c.s.plan.Replicates+r.Replicate)*a + r.Arm
+	if !c.shard.has(of) {
+		return -1 // played in another shard: played here again, to the same rows
+	}
+	return of
 }
 
 // keeps says whether run r's rows are wanted by a later copy.

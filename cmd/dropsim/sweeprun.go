@@ -43,7 +43,7 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	cp := s.newCopies()
+	cp := s.newCopies(opt.shard)
 	if len(done) > 0 {
 		if err := cp.index(dir); err != nil {
 			return err
@@ -71,18 +71,18 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 
 	var todo []int
 	for id := range s.plan.Len() {
-		if !done[id] {
+		if !done[id] && opt.shard.has(id) {
 			todo = append(todo, id)
 		}
 	}
 	if len(done) > 0 {
-		fmt.Fprintf(stderr, "dropsim: resuming %s: %d of %d runs done, %d to play\n", dir, len(done), s.plan.Len(), len(todo))
+		fmt.Fprintf(stderr, "dropsim: resuming %s: %d of %d runs done, %d to play\n", dir, len(done), man.Runs, len(todo))
 	}
 	keep := map[string]bool{}
 	for _, m := range s.dailyMetrics() {
 		keep[m] = true
 	}
-	prog := newProgress(s.plan.Len(), len(done), s.sw.Name, stderr, opt.quiet)
+	prog := newProgress(man.Runs, len(done), s.sw.Name, stderr, opt.quiet)
 	play := func(id int) runResult {
 		r := s.plan.Run(id)
 		if of := cp.of(r); of >= 0 {
@@ -175,6 +175,9 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 			return err
 		}
 	}
+	if opt.shard != nil {
+		return s.finishShard(dir, man, failed, opt, stdout)
+	}
 	files, err := s.summarise(dir, opt)
 	man.Files = slices.Concat([]string{runsFile, failuresFile, dailyFile}, files, []string{SweepManifestFile})
 	if err != nil {
@@ -204,7 +207,10 @@ func (s *sweepSetup) execute(dir string, opt sweepOptions, stdout, stderr io.Wri
 // It returns the manifest to write and the runs already done.
 func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, map[int]bool, int, error) {
 	man := &sweepManifest{Program: "dropsim", Version: s.version, Sweep: s.sw.Name, SweepFile: s.sw.File, Overrides: s.sw.Sets,
-		Fingerprint: s.fingerprint, Runs: s.plan.Len(), Started: time.Now().UTC()}
+		Fingerprint: s.fingerprint, Runs: s.plan.Len(), Started: time.Now().UTC(), Shard: opt.shard}
+	if opt.shard != nil {
+		man.Runs = len(s.plan.ShardRuns(opt.shard.Index, opt.shard.Count))
+	}
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
 		return nil, nil, 0, usagef("%s holds the results of a dropsim run (manifest.json); a sweep needs a directory of its own: give another -out", dir)
 	}
@@ -216,7 +222,7 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 				return nil, nil, 0, usagef("%s already has a %s that no sweep.json describes; dropsim leaves it alone: give another -out", dir, f)
 			}
 		}
-		if opt.resume {
+		if opt.resume && opt.shard == nil {
 			return nil, nil, 0, usagef("-resume: %s holds no sweep to resume (no %s); leave out -resume to start it", dir, SweepManifestFile)
 		}
 		return man, map[int]bool{}, 0, nil
@@ -228,7 +234,10 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 		if earlier.Fingerprint != s.fingerprint {
 			return nil, nil, 0, usagef("-resume: the sweep in %s was made by %s %s from a different sweep file, scenario or program (fingerprint %s, now %s); its runs cannot be combined with this sweep's: give another -out, or -force to replace it", dir, earlier.Program, earlier.Version, earlier.Fingerprint, s.fingerprint)
 		}
-		done, failed, err := s.done(dir)
+		if earlier.Shard == nil && opt.shard != nil || earlier.Shard != nil && (opt.shard == nil || *earlier.Shard != *opt.shard) {
+			return nil, nil, 0, usagef("-resume: %s holds %s, not %s; give the -shard it was played with, or another -out", dir, shardName(earlier.Shard), shardName(opt.shard))
+		}
+		done, failed, err := s.done(dir, opt.shard)
 		if err != nil {
 			return nil, nil, 0, err
 		}

@@ -111,3 +111,23 @@ func Execute[R any](ctx context.Context, ids []int, workers int, play func(id in
 	}
 	return ctx.Err()
 }
+
+// Shards: a sweep split over N machines (a cluster's job array) plays in
+// shard i only the runs whose id is i modulo N. Run ids go through the arms
+// of a replicate, then the replicates, then the design points, so shard i
+// gets every N-th run: the shards differ by at most one run, and each
+// holds runs of every design point and arm when N is smaller than both
+// the replicates and the runs of one design point.
+
+// InShard says whether run id falls to shard i of n.
+func InShard(id, i, n int) bool { return id%n == i }
+
+// ShardRuns lists, in increasing order, the runs of the plan that fall to
+// shard i of n.
+func (p *Plan) ShardRuns(i, n int) []int {
+	var ids []int
+	for id := i; id < p.Len(); id += n {
+		ids = append(ids, id)
+	}
+	return ids
+}

@@ -161,3 +161,36 @@ func TestExecuteStopsOnEmitError(t *testing.T) {
 		t.Fatalf("err = %v after %d emits, want disk full after 11", err, n)
 	}
 }
+
+// Every run falls to exactly one shard, shards differ by at most one run,
+// and ShardRuns agrees with InShard, for N = 1..7 (and a plan whose run
+// count is not a multiple of N).
+func TestShardsCoverEveryRunOnce(t *testing.T) {
+	p := &Plan{Arms: []string{"a", "b", "c"}, Points: make([]Point, 2), Replicates: 5}
+	for n := 1; n <= 7; n++ {
+		seen := make([]int, p.Len())
+		lo, hi := p.Len(), 0
+		for i := range n {
+			ids := p.ShardRuns(i, n)
+			lo, hi = min(lo, len(ids)), max(hi, len(ids))
+			for k, id := range ids {
+				seen[id]++
+				if !InShard(id, i, n) {
+					t.Errorf("N=%d: run %d listed in shard %d, but InShard says no", n, id, i)
+				}
+				if k > 0 && ids[k-1] >= id {
+					t.Errorf("N=%d shard %d: runs not in increasing order: %v", n, i, ids)
+				}
+			}
+		}
+		for id, c := range seen {
+			if c != 1 {
+				t.Errorf("N=%d: run %d falls to %d shards, want 1", n, id, c)
+			}
+		}
+		// 30 runs: shards of 30/n, rounded down or up
+		if lo != p.Len()/n || hi != (p.Len()+n-1)/n {
+			t.Errorf("N=%d: shards of %d to %d runs, want %d to %d", n, lo, hi, p.Len()/n, (p.Len()+n-1)/n)
+		}
+	}
+}
