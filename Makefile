@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/dropsim
 SCENARIO ?= scenarios/default.toml
 
-.PHONY: run test bench fuzz patterns build check-pure clean
+.PHONY: run test bench fuzz patterns slurm-test build check-pure clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dropsim
@@ -42,6 +42,12 @@ FUZZTIME ?= 20s
 FUZZ_TARGETS := FuzzParse:./cmd/internal/scenario/ FuzzParseSet:./cmd/internal/scenario/ FuzzReadASC:./cmd/internal/gis/ FuzzReadASCII:./cmd/internal/citymap/ FuzzReadASCMap:./cmd/internal/citymap/
 fuzz:
 	FUZZTIME=$(FUZZTIME) sh scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# The real Slurm test (needs root: it installs slurm-wlm and munge when
+# missing and starts a one-node cluster, stopped again at the end): a sweep
+# in 4 shards through sbatch, merged, equals the sweep on one machine.
+slurm-test:
+	bash scripts/slurm-test.sh
 
 # The pattern checks of docs/CALIBRATION.md over 20 replicates (about a
 # minute on 2 cores): plays scenarios/sweep-patterns.toml into

@@ -115,9 +115,13 @@ func cmdSlurm(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	shardsPath, mergePath := filepath.Join(slurmDir, slurmShardsScript), filepath.Join(slurmDir, slurmMergeScript)
-	per := (s.plan.Len() + *shards - 1) / *shards
-	fmt.Fprintf(stdout, "%s: %d runs in %d shards of %d or %d runs, %d at once on each task's %d %s; scripts in %s.\n",
-		s.sw.Name, s.plan.Len(), *shards, s.plan.Len() / *shards, per, *cpus, *cpus, plural(*cpus, "CPU", "CPUs"), slurmDir)
+	lo, hi := s.plan.Len() / *shards, (s.plan.Len()+*shards-1) / *shards
+	size := fmt.Sprintf("%d or %d", lo, hi)
+	if lo == hi {
+		size = fmt.Sprint(lo)
+	}
+	fmt.Fprintf(stdout, "%s: %d runs in %d shards of %s runs, %d at once on each task's %d %s; scripts in %s.\n",
+		s.sw.Name, s.plan.Len(), *shards, size, *cpus, *cpus, plural(*cpus, "CPU", "CPUs"), slurmDir)
 	fmt.Fprintf(stdout, "Submit the array and the merge that waits for it:\n")
 	fmt.Fprintln(stdout, jobs.submitLine(shardsPath, mergePath))
 	fmt.Fprintf(stdout, "A shard that failed can be played again alone (here shard 3), and the merge after it:\n")
