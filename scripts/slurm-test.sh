@@ -6,8 +6,10 @@
 # merged runs.csv and summary.csv are byte for byte those of the same sweep
 # played by `dropsim sweep` on this machine. Then lose one shard's output,
 # play that shard again through Slurm with the printed rerun line, merge
-# again and check again. The daemons started are stopped by their PIDs at
-# the end, also on failure. Needs root (apt-get, the daemons).
+# again and check again; then make one task fail, see the merge cancelled,
+# play the task again alone and check again. The daemons started are
+# stopped by their PIDs at the end, also on failure. Needs root (apt-get,
+# the daemons).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/slurm-cluster.sh
@@ -72,22 +74,29 @@ submitted() {
 	sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' <<<"$out" | tail -n 1
 }
 
-# Wait until job $1 has ended (bounded); fail unless it completed. A job
-# leaves squeue MinJobAge (5 s) after its end, so an empty answer after
-# it was seen is the end too; the merge's log says how it went.
+# Wait until job $1 has ended (bounded) and print how: its state, or
+# GONE when it left squeue (MinJobAge, 5 s, after its end) between two
+# looks; the merge's log then says how it went.
 wait_job() {
 	local id=$1 st="" seen=0 i
 	for ((i = 0; i < 240; i++)); do
 		st=$(timeout 5 squeue -h -j "$id" -t all -o %T 2>/dev/null | head -n 1 || true)
 		case $st in
-		COMPLETED) return 0 ;;
-		FAILED | CANCELLED* | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE | PREEMPTED) fail "job $id ended $st" ;;
-		"") [ "$seen" = 1 ] && return 0 ;;
-		*) seen=1 ;;
+		PENDING | CONFIGURING | RUNNING | COMPLETING | SUSPENDED | REQUEUED | RESIZING) seen=1 ;;
+		"") if [ "$seen" = 1 ]; then echo GONE && return 0; fi ;;
+		*) echo "$st" && return 0 ;;
 		esac
 		sleep 0.5
 	done
 	fail "job $id did not end within 120 s (state ${st:-gone})"
+}
+
+# The merge job $1 completed, merging 4 shards.
+merged() {
+	local st
+	st=$(wait_job "$1")
+	case $st in COMPLETED | GONE) ;; *) fail "merge job $1 ended $st" ;; esac
+	grep -q "merged 4 shards" "$work/cl/slurm/logs/merge-$1.out" 2>/dev/null || fail "the log of merge job $1 says no merge of 4 shards"
 }
 
 same() {
@@ -99,8 +108,7 @@ same() {
 
 job=$(submitted "$submit")
 [ -n "$job" ] || fail "no job id from: $submit"
-wait_job "$job"
-grep -q "merged 4 shards" "$work"/cl/slurm/logs/merge-"$job".out || fail "the merge job's log says no merge of 4 shards"
+merged "$job"
 same "after the array and the merge"
 step "4-task array and merge done; runs.csv and summary.csv equal the local sweep's"
 
@@ -109,9 +117,21 @@ step "4-task array and merge done; runs.csv and summary.csv equal the local swee
 rm -rf "$work/cl/shards/2-of-4"
 if "$work/dropsim" merge "$work/cl" -no-plots 2>"$work/refused.txt"; then fail "merge did not refuse a missing shard"; fi
 grep -q "shard 2 of 4 is missing" "$work/refused.txt" || fail "merge's refusal does not name shard 2: $(cat "$work/refused.txt")"
-job=$(submitted "${rerun/--array=3/--array=2}")
-wait_job "$job"
-grep -q "merged 4 shards" "$work"/cl/slurm/logs/merge-"$job".out || fail "the second merge job's log says no merge of 4 shards"
+merged "$(submitted "${rerun/--array=3/--array=2}")"
 same "after shard 2 was lost and played again"
 step "shard 2 lost, played again through Slurm and merged; the files still equal"
+
+# A failed task: shard 3's folder cannot be made (a file is in the way),
+# so its task exits non-zero, and the merge waiting on the array is
+# cancelled, not left pending. The printed rerun line then plays shard 3
+# alone and merges.
+rm -rf "$work/cl/shards/3-of-4" && : >"$work/cl/shards/3-of-4"
+job=$(submitted "$submit")
+st=$(wait_job "$job")
+case $st in CANCELLED* | GONE) ;; *) fail "the merge after a failed task ended $st, not cancelled" ;; esac
+[ ! -e "$work/cl/slurm/logs/merge-$job.out" ] || fail "the merge ran although a task failed"
+rm "$work/cl/shards/3-of-4"
+merged "$(submitted "$rerun")"
+same "after a failed task was played again"
+step "a failed task cancelled the merge; played again alone, the merge succeeded and the files still equal"
 echo "slurm-test: ok in $SECONDS s"

@@ -95,13 +95,20 @@ func (m *Model) setCameras(cs *cameraSet, up bool, t int) {
 		}
 		m.G.CCTV[c] = m.police.camAt[c] > 0
 	}
-	m.police.camCells = m.police.camCells[:0]
-	m.police.cameraIx.Reset()
-	for c, n := range m.police.camAt {
-		if n > 0 {
-			m.police.cameraIx.Insert(int32(len(m.police.camCells)), c%m.G.W, c/m.G.W)
-			m.police.camCells = append(m.police.camCells, int32(c))
+	// The cells with a camera up, in cell order, from the sets that are
+	// up: the cost grows with the cameras, not with the city.
+	p := &m.police
+	p.camCells = p.camCells[:0]
+	for _, o := range p.cameras {
+		if o.up {
+			p.camCells = append(p.camCells, o.cells...)
 		}
+	}
+	slices.Sort(p.camCells)
+	p.camCells = slices.Compact(p.camCells)
+	p.cameraIx.Reset()
+	for i, c := range p.camCells {
+		p.cameraIx.Insert(int32(i), int(c)%m.G.W, int(c)/m.G.W)
 	}
 }
 

@@ -837,3 +837,37 @@ func TestBuyersTurnToTheLargestMarketplace(t *testing.T) {
 		t.Errorf("chose shop %v, want 5 (the best of the largest marketplace)", got)
 	}
 }
+
+// TestCameraIndexFollowsTheLayer: the cells whose cameras stashers see
+// (camCells, rebuilt from the sets that are up) are at every tick those
+// of a scan of the whole layer, also where two groups' cameras share a
+// cell and one group's window ends before the other's.
+func TestCameraIndexFollowsTheLayer(t *testing.T) {
+	p := strategyCity(12)
+	p.Police.Groups = []GroupParams{
+		{Name: "a", Strategy: "cctv", Cameras: "list", Cells: [][]int{{3, 4}, {30, 31}}, StartDay: 2, EndDay: 6},
+		{Name: "b", Strategy: "cctv", Cameras: "list", Cells: [][]int{{10, 10}, {3, 4}}, StartDay: 4, EndDay: 8},
+	}
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !m.Done() {
+		m.Step(SinkFunc(func(*Event) {}))
+		var scan []int32
+		for c, up := range m.G.CCTV {
+			if up != (m.police.camAt[c] > 0) {
+				t.Fatalf("tick %d: cell %d has %d cameras but CCTV %v", m.tick, c, m.police.camAt[c], up)
+			}
+			if up {
+				scan = append(scan, int32(c))
+			}
+		}
+		if !slices.Equal(m.police.camCells, scan) {
+			t.Fatalf("tick %d: stashers see cameras on %v, the layer has them on %v", m.tick, m.police.camCells, scan)
+		}
+		if m.tick == 7*p.TicksPerDay() && !slices.Equal(scan, []int32{4*60 + 3, 10*60 + 10}) {
+			t.Errorf("day 7: cameras on %v, want group b's (3,4) and (10,10)", scan)
+		}
+	}
+}

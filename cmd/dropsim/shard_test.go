@@ -227,6 +227,9 @@ func TestSlurmScripts(t *testing.T) {
 			t.Errorf("%s lacks %q:\n%s", shards, want, script)
 		}
 	}
+	if m, _ := os.ReadFile(merge); !strings.Contains(string(m), "#SBATCH --kill-on-invalid-dep=yes\n") || !strings.Contains(string(m), " merge "+out+"\n") {
+		t.Errorf("%s does not merge %s, or waits for ever when a task fails:\n%s", merge, out, m)
+	}
 	if fi, err := os.Stat(filepath.Join(out, "slurm", "logs")); err != nil || !fi.IsDir() {
 		t.Errorf("no logs folder for -o: %v", err)
 	}

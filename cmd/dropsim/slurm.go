@@ -172,7 +172,9 @@ func (j slurmJobs) shardsScript() string {
 func (j slurmJobs) mergeScript() string {
 	var b strings.Builder
 	b.WriteString(j.header("the merge of its shards, after the array"))
-	fmt.Fprintf(&b, "#SBATCH --job-name=dropsim-%s-merge\n#SBATCH --cpus-per-task=1\n", j.name)
+	// If a task fails, the dependency can never be met: the merge is
+	// cancelled rather than left pending for ever.
+	fmt.Fprintf(&b, "#SBATCH --job-name=dropsim-%s-merge\n#SBATCH --cpus-per-task=1\n#SBATCH --kill-on-invalid-dep=yes\n", j.name)
 	if j.mem != "" {
 		fmt.Fprintf(&b, "#SBATCH --mem=%s\n", j.mem)
 	}
