@@ -22,7 +22,7 @@ import (
 // order, byte for byte as that sweep writes them, then the summaries,
 // figures and report computed from them.
 
-const mergeUsage = "OUT [-partial] [-sweep FILE] [-format csv|parquet] [-no-plots] [-formats png,svg,pdf] [-q]"
+const mergeUsage = "OUT [-partial] [-sweep FILE] [-format csv|parquet] [-no-plots] [-formats png,svg,pdf]"
 
 func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", mergeUsage, "dropsim merge outputs/sweep-patrols", stderr)
@@ -31,7 +31,6 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "csv", "table format: csv, or parquet to write runs and daily as Parquet too")
 	noPlots := fs.Bool("no-plots", false, "tables only: no figures or report")
 	formatList := fs.String("formats", "png,svg,pdf", "figure formats, a comma-separated list of png, svg, pdf")
-	fs.Bool("q", false, "no progress output (merge prints one line when done)")
 	dir, err := parse(fs, args, "sweep output directory")
 	if err != nil {
 		return err

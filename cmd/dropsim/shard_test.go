@@ -93,6 +93,24 @@ func TestMergedShardsEqualTheSweep(t *testing.T) {
 		}
 		dropsim("merge", out, "-no-plots")
 		sameTables(t, local, out)
+
+		// An interrupted shard (a task killed after its first run): the
+		// merge refuses it, -resume plays the rest, and the merge is whole.
+		sd := filepath.Join(out, "shards", "0-of-"+strconv.Itoa(n))
+		rows = readCSV(t, filepath.Join(sd, "runs.csv"))
+		cut := strings.Join(rows[0], ",") + "\n" + strings.Join(rows[1], ",") + "\n"
+		os.WriteFile(filepath.Join(sd, "runs.csv"), []byte(cut), 0o644)
+		man, _ := os.ReadFile(filepath.Join(sd, SweepManifestFile))
+		os.WriteFile(filepath.Join(sd, SweepManifestFile), bytes.Replace(man, []byte(`"complete": true`), []byte(`"complete": false`), 1), 0o644)
+		if code, _, stderr := dropsim("merge", out, "-no-plots"); code != exitUsage || !strings.Contains(stderr, "shard 0 did not finish") {
+			t.Fatalf("merge with shard 0 interrupted: exit %d: %s", code, stderr)
+		}
+		code, _, stderr = dropsim("sweep", sw, "-shard", "0/"+strconv.Itoa(n), "-out", out, "-q", "-resume")
+		if code != 0 || !strings.Contains(stderr, "resuming") {
+			t.Fatalf("resuming shard 0: exit %d: %s", code, stderr)
+		}
+		dropsim("merge", out, "-no-plots")
+		sameTables(t, local, out)
 	}
 }
 
