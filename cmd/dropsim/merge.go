@@ -213,6 +213,7 @@ func (s *sweepSetup) merge(dir string, shards []playedShard, missing, unfinished
 	if sig := intr.Signal(); sig != nil {
 		return interruptedError{sig: sig, what: "while merging; the shards are untouched: merge again"}
 	}
+	opt.missing = s.plan.Len() - runs - failed
 	files, err := s.summarise(dir, opt)
 	man.Files = slices.Concat([]string{runsFile, failuresFile, dailyFile}, files, []string{SweepManifestFile})
 	if err != nil {

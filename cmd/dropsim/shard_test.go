@@ -147,8 +147,12 @@ func TestMergeRefusesWhatDoesNotAddUp(t *testing.T) {
 	move(filepath.Join(shards, "3-of-4"), filepath.Join(base, "3-of-4"))
 	refuse("a missing shard", "shard 3 of 4 is missing; play them (dropsim sweep")
 	// -partial: the three there, and the manifest says what is missing
-	if code, stdout, stderr := dropsim("merge", out, "-no-plots", "-partial"); code != 0 || !strings.Contains(stdout, "partial: 6 of 8 runs") {
+	if code, stdout, stderr := dropsim("merge", out, "-formats", "png", "-partial"); code != 0 || !strings.Contains(stdout, "partial: 6 of 8 runs") {
 		t.Errorf("-partial: exit %d: %s%s", code, stdout, stderr)
+	}
+	// the report says the merge is partial, and counts no run as failed
+	if rep, _ := os.ReadFile(filepath.Join(out, "report.html")); !bytes.Contains(rep, []byte("8 runs, of which 2 not merged")) || !bytes.Contains(rep, []byte("A partial merge")) || bytes.Contains(rep, []byte("failed")) {
+		t.Errorf("the partial merge's report does not say that 2 runs are not merged, or counts them as failed")
 	}
 	var man sweepManifest
 	data, _ := os.ReadFile(filepath.Join(out, SweepManifestFile))

@@ -271,6 +271,7 @@ type sweepOptions struct {
 	formats                     []string
 	shard                       *shardSpec // play one shard (its folder is the dir given to execute)
 	out                         string     // with a shard: the sweep's output directory
+	missing                     int        // runs a partial merge does not have
 }
 
 // explain is the dropsim run command that plays run id alone.

@@ -147,7 +147,7 @@ func (s *sweepSetup) summarise(dir string, opt sweepOptions) ([]string, error) {
 	tables := slices.Concat([]string{runsFile, failuresFile, dailyFile}, files)
 	cs := &chart.Sweep{Name: s.sw.Name, Description: s.sw.Description, File: s.sw.File, Version: s.version,
 		Arms: s.plan.Arms, Parameters: s.sw.Parameters, Points: s.plan.Points,
-		Replicates: s.plan.Replicates, Runs: s.plan.Len(), Failed: s.plan.Len() - runs, Measures: s.figureMeasures(),
+		Replicates: s.plan.Replicates, Runs: s.plan.Len(), Failed: s.plan.Len() - runs - opt.missing, Missing: opt.missing, Measures: s.figureMeasures(),
 		Summary: summary, Contrasts: contrasts, Calibration: calibration, Sensitivity: sensitivity, Daily: bands.Rows(),
 		Tables: tables, Command: "dropsim sweep " + shellQuote(s.sw.File), RingWidth: s.ringWidth, CellM: s.cellM}
 	if s.baseline >= 0 {

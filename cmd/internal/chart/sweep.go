@@ -33,6 +33,7 @@ type Sweep struct {
 	// Replicates per arm and design point; Runs in all, of which Failed
 	// did not finish (the statistics are over the others).
 	Replicates, Runs, Failed int
+	Missing                  int // runs of shards a partial merge did not have
 	// Measures to draw, by their names in SummaryRow.Measure, in the order
 	// to draw them; empty for every measure of the rows, in their order.
 	Measures    []string

@@ -238,13 +238,23 @@ func (pl *sweepPlan) reportView(figs []Figure) *sweepReportView {
 		v.Brief = append(v.Brief, reportKV{"Replicates", fmt.Sprintf("%d per arm and design point, with the same seeds in every arm and point (common random numbers), so that arms are compared run by run", s.Replicates)})
 	}
 	runs := reportPlural(s.Runs, "run", "runs")
+	if s.Missing > 0 {
+		runs += fmt.Sprintf(", of which %d not merged", s.Missing)
+		v.FailedNote = fmt.Sprintf("A partial merge (dropsim merge -partial): %d of the %d runs are in shards that are missing or did not finish, and are left out. ", s.Missing, s.Runs)
+	}
 	if s.Failed > 0 {
-		runs += fmt.Sprintf(", of which %d failed", s.Failed)
-		v.FailedNote = fmt.Sprintf("%d of the %d runs failed. The statistics are over the runs that finished, so some arms and design points have fewer replicates than the others", s.Failed, s.Runs)
-		if slices.Contains(s.Tables, "runs.csv") {
-			v.FailedNote += " (runs.csv says which and why)"
+		if s.Missing > 0 {
+			runs += fmt.Sprintf(", %d failed", s.Failed)
+		} else {
+			runs += fmt.Sprintf(", of which %d failed", s.Failed)
 		}
-		v.FailedNote += "."
+		v.FailedNote += fmt.Sprintf("%d of the %d runs failed. ", s.Failed, s.Runs)
+		if slices.Contains(s.Tables, "failures.csv") {
+			v.FailedNote += "failures.csv says which and why. "
+		}
+	}
+	if v.FailedNote != "" {
+		v.FailedNote += "The statistics are over the runs that finished, so some arms and design points have fewer replicates than the others."
 	} else if s.Runs > 0 {
 		runs += ", all finished"
 	}
