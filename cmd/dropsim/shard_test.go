@@ -275,7 +275,7 @@ func TestSlurmScripts(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-shards", "0"}, "-shards 0: give the number of array tasks"},
+		{[]string{"-shards", "0"}, "-shards 0: give the number of array tasks, 1 or more; for tasks of about half an hour, its 8 runs x"},
 		{[]string{"-shards", "9"}, "the sweep has 8 runs"},
 		{[]string{"-shards", "1002"}, "MaxArraySize"},
 		{[]string{"-shards", "2", "-time", "1h"}, `-time "1h": give Slurm's form`},

@@ -54,7 +54,11 @@ func cmdSlurm(args []string, stdout, stderr io.Writer) error {
 	}
 	switch {
 	case *shards < 1:
-		return usagef("-shards %d: give the number of array tasks, 1 or more (README, Running on a cluster, says how to choose it)", *shards)
+		runs := "its runs"
+		if s, err := setUpSweep(path, *sets); err == nil {
+			runs = fmt.Sprintf("its %d runs", s.plan.Len())
+		}
+		return usagef("-shards %d: give the number of array tasks, 1 or more; for tasks of about half an hour, %s x the seconds one run takes / (the CPUs per task x 1800) (README, Running on a cluster)", *shards, runs)
 	case *shards > maxArraySize:
 		return usagef("-shards %d: Slurm's default MaxArraySize lets an array have at most %d tasks, and every task counts as a job against the cluster's limits; give fewer shards of more runs each", *shards, maxArraySize)
 	case *cpus < 1:
