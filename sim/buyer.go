@@ -25,7 +25,10 @@ type market struct {
 	diurnalCum []float64 // buyers' activity accumulated over two days of ticks
 	reputation int       // days in the reputation window
 	patience   int       // ticks an order waits in a backlog
-	alt        []*Shop   // scratch for orderFrom
+	// Every shop, the best reputation first and ties in shop order: the
+	// order a buyer tries other shops in, sorted when reputations change
+	// (rankShops, at the end of each day) rather than at every order.
+	byReputation []*Shop
 }
 
 // Buyer orders at exponential intervals shaped by a diurnal profile, is
@@ -150,14 +153,10 @@ func (m *Model) orderFrom(b int32, t int) {
 		m.assign(first, b, id, t)
 		return
 	}
-	m.market.alt = m.market.alt[:0]
-	for _, sh := range m.orgs.shops {
-		if sh != first && sh.online() && sh.reputation >= minRep {
-			m.market.alt = append(m.market.alt, sh)
+	for _, sh := range m.market.byReputation {
+		if sh == first || !sh.online() || sh.reputation < minRep {
+			continue
 		}
-	}
-	slices.SortStableFunc(m.market.alt, func(a, b *Shop) int { return cmp.Compare(b.reputation, a.reputation) })
-	for _, sh := range m.market.alt {
 		if id, ok := sh.avail.Nearest(x, y, r, nil); ok {
 			bu.shop = sh.id
 			m.assign(sh, b, id, t)
@@ -166,6 +165,12 @@ func (m *Model) orderFrom(b int32, t int) {
 	}
 	bu.shop = first.id
 	m.wait(first, b, t)
+}
+
+// rankShops sorts the shops by reputation, best first, ties in shop order.
+func (m *Model) rankShops() {
+	m.market.byReputation = append(m.market.byReputation[:0], m.orgs.shops...)
+	slices.SortStableFunc(m.market.byReputation, func(a, b *Shop) int { return cmp.Compare(b.reputation, a.reputation) })
 }
 
 // chooseShop: the preferred shop if online and its reputation acceptable,

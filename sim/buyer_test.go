@@ -328,3 +328,47 @@ func TestNextOrderTickDist(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderFromTriesShopsByReputation: a buyer whose preferred shop has no
+// drop within reach is served by the acceptable shop (reputation at least
+// min_reputation) with the best reputation that has one, ties to the lower
+// shop id; the order is the one rankShops fixed when reputations changed.
+func TestOrderFromTriesShopsByReputation(t *testing.T) {
+	p := DefaultParams()
+	p.Market.Shops = 4
+	p.Police.Groups = nil
+	m, err := New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.sink = SinkFunc(func(*Event) {})
+	offer := func(b int32, shops ...int) { // a drop of each shop on the buyer's home cell
+		for _, k := range shops {
+			s := m.street.stashers[m.orgs.shops[k].stashers[0]]
+			m.place(s, m.market.buyers[b].home, 0)
+		}
+	}
+	served := func(b int32) int32 {
+		bu := &m.market.buyers[b]
+		bu.shop = 0 // prefers shop 0, which offers nothing near
+		m.orderFrom(b, 0)
+		if bu.state != buyerTravel || m.street.drops[bu.drop].shop != bu.shop {
+			t.Fatalf("buyer %d: state %d, drop of shop %d, stays with shop %d", b, bu.state, m.street.drops[bu.drop].shop, bu.shop)
+		}
+		return bu.shop
+	}
+	for k, r := range []float64{0.9, 0.5, 0.8, 0.8} {
+		m.orgs.shops[k].reputation = r
+	}
+	m.rankShops()
+	offer(0, 1, 2, 3)
+	if got := served(0); got != 2 {
+		t.Errorf("served by shop %d; want 2: shop 1 is below min_reputation 0.6, and 2 and 3 tie at 0.8", got)
+	}
+	m.orgs.shops[3].reputation = 0.95
+	m.rankShops()
+	offer(1, 1, 2, 3)
+	if got := served(1); got != 3 {
+		t.Errorf("served by shop %d; want 3, now the best", got)
+	}
+}

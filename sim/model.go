@@ -118,6 +118,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.street.present = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.street.drops[id].state == dropOnMap })
 	m.police.ix = grid.NewIndex(m.G.W, m.G.H, 8, func(id int32) (int, int) { return m.police.units[id].X, m.police.units[id].Y }, func(int32) bool { return true })
 	m.buildShops()
+	m.rankShops()
 	m.buildBuyers()
 	m.buildPolice()
 	m.buildCameras()
@@ -357,6 +358,7 @@ func (m *Model) endOfDay(t int) {
 		st.Cash += sh.cash
 		st.AvailableDrops += sh.listed
 	}
+	m.rankShops()
 	m.police.dayUnits = m.police.dayUnits[:0]
 	for i := range m.police.units {
 		if u := &m.police.units[i]; u.onDuty {
