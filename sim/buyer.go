@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"dropsim/sim/grid"
+
 	"cmp"
 	"math"
 	"math/rand/v2"
@@ -29,6 +31,14 @@ type market struct {
 	// order a buyer tries other shops in, sorted when reputations change
 	// (rankShops, at the end of each day) rather than at every order.
 	byReputation []*Shop
+
+	// Every shop's drops for sale in one index, so that a buyer whose
+	// preferred shop cannot serve looks once for the nearest drop of each
+	// other shop rather than once per shop; nearest[k] is shop k's, valid
+	// when its stamp is the look's.
+	forSale *grid.Index
+	nearest []nearestDrop
+	look    int
 }
 
 // Buyer orders at exponential intervals shaped by a diurnal profile, is
@@ -153,18 +163,39 @@ func (m *Model) orderFrom(b int32, t int) {
 		m.assign(first, b, id, t)
 		return
 	}
+	m.nearestForSale(x, y, r)
 	for _, sh := range m.market.byReputation {
 		if sh == first || !sh.online() || sh.reputation < minRep {
 			continue
 		}
-		if id, ok := sh.avail.Nearest(x, y, r, nil); ok {
+		if nd := m.market.nearest[sh.id]; nd.look == m.market.look {
 			bu.shop = sh.id
-			m.assign(sh, b, id, t)
+			m.assign(sh, b, nd.drop, t)
 			return
 		}
 	}
 	bu.shop = first.id
 	m.wait(first, b, t)
+}
+
+// nearestDrop is a shop's drop for sale nearest a buyer, at the look.
+type nearestDrop struct {
+	drop     int32
+	look, d2 int
+}
+
+// nearestForSale finds, for every shop, its drop for sale nearest (x, y)
+// within r, ties to the smaller drop id: what each shop's avail.Nearest
+// gives, in one pass over the drops within reach.
+func (m *Model) nearestForSale(x, y int, r float64) {
+	m.market.look++
+	look := m.market.look
+	m.market.forSale.Within(x, y, r, func(id int32, d2 int) {
+		nd := &m.market.nearest[m.street.drops[id].shop]
+		if nd.look != look || d2 < nd.d2 || d2 == nd.d2 && id < nd.drop {
+			*nd = nearestDrop{drop: id, look: look, d2: d2}
+		}
+	})
 }
 
 // rankShops sorts the shops by reputation, best first, ties in shop order.

@@ -371,4 +371,26 @@ func TestOrderFromTriesShopsByReputation(t *testing.T) {
 	if got := served(1); got != 3 {
 		t.Errorf("served by shop %d; want 3, now the best", got)
 	}
+	// Within the shop, the nearest drop, ties to the smaller id: shop 3
+	// offers buyer 2 a drop one cell away, then two on its home cell.
+	b := int32(2)
+	home := m.market.buyers[b].home
+	hx, hy := m.G.XY(home)
+	near := int32(-1)
+	for _, c := range [][2]int{{hx + 1, hy}, {hx - 1, hy}, {hx, hy + 1}, {hx, hy - 1}} {
+		if m.G.In(c[0], c[1]) && m.G.Usable(m.G.ID(c[0], c[1])) {
+			near = m.G.ID(c[0], c[1])
+			break
+		}
+	}
+	if near < 0 {
+		t.Fatal("no usable cell next to buyer 2's home")
+	}
+	s3 := m.street.stashers[m.orgs.shops[3].stashers[0]]
+	m.place(s3, near, 0)
+	want := m.place(s3, home, 0)
+	m.place(s3, home, 0)
+	if got := served(b); got != 3 || m.market.buyers[b].drop != want {
+		t.Errorf("buyer 2 got drop %d of shop %d; want drop %d of shop 3, the first of the two on its cell", m.market.buyers[b].drop, got, want)
+	}
 }

@@ -64,6 +64,7 @@ func (m *Model) place(s *Stasher, cell int32, t int) int32 {
 	m.sink.Event(&m.ev)
 	m.pay(sh, -m.P.Market.PayPerDrop, CauseWage)
 	sh.avail.Insert(id, x, y)
+	m.market.forSale.Insert(id, x, y)
 	m.serveBacklog(sh, id, x, y, t)
 	return id
 }
