@@ -263,8 +263,8 @@ func TestRiskMapPrune(t *testing.T) {
 		r.add(c, v, 0)
 		vals[c] = v
 	}
-	if len(r.cells) != 63 {
-		t.Fatalf("no pruning expected before 64 cells: %d cells", len(r.cells))
+	if r.n != 63 {
+		t.Fatalf("no pruning expected before 64 cells: %d cells", r.n)
 	}
 	r.add(1000, 0.5, 100) // the 64th cell triggers the pruning
 	vals[1000] = 0.5 * 1024
@@ -274,7 +274,7 @@ func TestRiskMapPrune(t *testing.T) {
 		if at100 >= riskFloor {
 			wantLeft++
 		}
-		_, kept := r.cells[c]
+		kept := r.has(int32(c))
 		if wantKept := at100 >= riskFloor; kept != wantKept {
 			t.Errorf("cell %d with risk %.5f at tick 100: kept = %v, want %v", c, at100, kept, wantKept)
 		}
@@ -286,8 +286,8 @@ func TestRiskMapPrune(t *testing.T) {
 			t.Errorf("pruned cell %d still reads %g", c, got)
 		}
 	}
-	if len(r.cells) != wantLeft || wantLeft != 16+15+1 { // c%4 == 2: 16 cells, c%4 == 3: 15, and cell 1000
-		t.Errorf("%d cells left, want %d", len(r.cells), wantLeft)
+	if r.n != wantLeft || wantLeft != 16+15+1 { // c%4 == 2: 16 cells, c%4 == 3: 15, and cell 1000
+		t.Errorf("%d cells left, want %d", r.n, wantLeft)
 	}
 }
 
@@ -314,8 +314,8 @@ func TestRiskMapAddWithin(t *testing.T) {
 		r.add(a.cell, a.dv, a.tick)
 		adds = append(adds, a)
 	}
-	if len(r.cells) != 60 {
-		t.Fatalf("%d cells in the map, want 60", len(r.cells))
+	if r.n != 60 {
+		t.Fatalf("%d cells in the map, want 60", r.n)
 	}
 	now := tick + 17
 	decay := math.Ln2 / 50
@@ -356,8 +356,8 @@ func TestRiskMapAddWithin(t *testing.T) {
 		tick += rng.IntN(3)
 		r.add(int32(rng.IntN(bw*bh)), 0.05+rng.Float64(), tick)
 	}
-	if len(r.cells) >= 2000 {
-		t.Fatalf("expected pruning: %d cells kept", len(r.cells))
+	if r.n >= 2000 {
+		t.Fatalf("expected pruning: %d cells kept", r.n)
 	}
 	now = tick + 3
 	centres = centres[:0]
@@ -414,6 +414,57 @@ func TestAreaRiskSums(t *testing.T) {
 		}
 		if want <= 0 {
 			t.Errorf("degenerate test: no risk near %v", c)
+		}
+	}
+}
+
+// TestRiskMapAgreesWithAMap: the flat table against the plain Go map it
+// replaced (decay, add, raise and pruning re-done here on a map), over
+// random adds and reads of 3,000 cells, many of them colliding in the
+// table, through its growth and prunings.
+func TestRiskMapAgreesWithAMap(t *testing.T) {
+	r := newRiskMap(30)
+	ref := map[int32]riskCell{}
+	pruneAt := 64
+	at := func(c riskCell, tick int) float64 { return float64(c.v) * math.Exp(-r.decay*float64(tick-int(c.t))) }
+	refGet := func(cell int32, tick int) float64 {
+		if c, ok := ref[cell]; ok {
+			return at(c, tick)
+		}
+		return 0
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for tick := 0; tick < 3000; tick++ {
+		for k := 0; k < 5; k++ {
+			cell := int32(rng.IntN(3000)) * 64 // multiples of 64: many share low bits
+			dv := rng.Float64()
+			if rng.IntN(2) == 0 {
+				r.add(cell, dv, tick)
+			} else {
+				r.raise(cell, dv, tick)
+				if dv <= refGet(cell, tick) {
+					continue
+				}
+				dv -= refGet(cell, tick)
+			}
+			ref[cell] = riskCell{v: float32(refGet(cell, tick) + dv), t: int32(tick)}
+			if len(ref) >= pruneAt {
+				for c, v := range ref {
+					if at(v, tick) < riskFloor {
+						delete(ref, c)
+					}
+				}
+				pruneAt = max(64, 2*len(ref))
+			}
+		}
+		if r.n != len(ref) {
+			t.Fatalf("tick %d: %d cells held, the map holds %d", tick, r.n, len(ref))
+		}
+		for k := 0; k < 20; k++ {
+			cell := int32(rng.IntN(3000)) * 64
+			if got, want := r.get(cell, tick), refGet(cell, tick); got != want {
+				t.Fatalf("tick %d: cell %d reads %g, the map %g", tick, cell, got, want)
+			}
 		}
 	}
 }
