@@ -207,6 +207,7 @@ func (m *Model) derive() {
 	m.street.ttlTicks = max(1, int(math.Round(p.Market.DropTTLDays*float64(m.tpd))))
 	m.market.patience = int(math.Round(p.Buyers.PatienceHours * 60 / float64(p.TickMinutes)))
 	m.street.decay = math.Ln2 / (p.Stasher.RiskHalfLifeDays * float64(m.tpd))
+	m.street.riskFactor = decayTable(m.street.decay, p.Ticks())
 	if p.Market.LossRate > 0 {
 		m.street.lossPerTick = -math.Log(1-p.Market.LossRate) / float64(m.tpd)
 	}

@@ -19,6 +19,10 @@ type riskMap struct {
 	shift   uint8
 	decay   float64 // per tick: value(t) = v * exp(-decay * (t - t0))
 	pruneAt int
+	// factor[a] is exp(-decay * a), the same expression computed once for
+	// every age a of a run (decayTable), shared by the maps of a model;
+	// nil, or an age past its end, computes it.
+	factor []float64
 }
 
 type riskCell struct {
@@ -33,7 +37,19 @@ func newRiskMap(halfLifeTicks float64) riskMap {
 }
 
 func (r *riskMap) at(c riskCell, tick int) float64 {
+	if a := tick - int(c.t); uint(a) < uint(len(r.factor)) {
+		return float64(c.v) * r.factor[a]
+	}
 	return float64(c.v) * math.Exp(-r.decay*float64(tick-int(c.t)))
+}
+
+// decayTable is exp(-decay * a) for the ages a from 0 to ticks.
+func decayTable(decay float64, ticks int) []float64 {
+	f := make([]float64, ticks+1)
+	for a := range f {
+		f[a] = math.Exp(-decay * float64(a))
+	}
+	return f
 }
 
 // slot is where cell is, or the free slot where it would go.
@@ -149,4 +165,9 @@ func (d *decayed) get(decay float64, tick int) float64 {
 
 func (d *decayed) add(decay, dv float64, tick int) {
 	d.v, d.t = d.get(decay, tick)+dv, tick
+}
+
+// newRiskMap is a risk map with the run's decay and its table of factors.
+func (st *streetLevel) newRiskMap() riskMap {
+	return riskMap{decay: st.decay, pruneAt: 64, factor: st.riskFactor}
 }

@@ -62,7 +62,7 @@ func (m *Model) buildShops() {
 	p := &m.P
 	for i := 0; i < p.Market.Shops; i++ {
 		sh := &Shop{id: int32(i), market: i % p.Market.Marketplaces, open: true, stock: p.Market.StartStock, cash: p.Market.StartCash,
-			risk: newRiskMap(p.Stasher.RiskHalfLifeDays * float64(m.tpd)), reputation: 1,
+			risk: m.street.newRiskMap(), reputation: 1,
 			pickedDay: make([]int, m.market.reputation), failedDay: make([]int, m.market.reputation)}
 		sh.avail = grid.NewIndex(m.G.W, m.G.H, 8, m.dropPos, func(id int32) bool { return m.street.drops[id].availableForSale() })
 		shopID := sh.id

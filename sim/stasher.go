@@ -23,12 +23,13 @@ type streetLevel struct {
 	losses     agenda // drops taken by others (a = drop)
 
 	// Derived constants.
-	perTick     int     // drops a stasher may place in one tick
-	shiftTicks  int     // ticks in a shift
-	ttlTicks    int     // drop lifetime
-	decay       float64 // risk decay per tick
-	lossPerTick float64 // hazard of loss per tick
-	areaCells   int     // cells in a full working-area disk
+	perTick     int       // drops a stasher may place in one tick
+	shiftTicks  int       // ticks in a shift
+	ttlTicks    int       // drop lifetime
+	decay       float64   // risk decay per tick
+	riskFactor  []float64 // exp(-decay * age) for every age of the run (risk.go)
+	lossPerTick float64   // hazard of loss per tick
+	areaCells   int       // cells in a full working-area disk
 	kernel      []kernelCell
 
 	centres [][2]int  // scratch for maybeRelocate
@@ -89,7 +90,7 @@ func (m *Model) newStasher(sh *Shop, t int, recruited bool, post int32) *Stasher
 	}
 	ps := &m.street.posts[post]
 	s := &Stasher{id: id, shop: sh.id, post: post, employed: true, day: -1,
-		risk: newRiskMap(m.P.Stasher.RiskHalfLifeDays * float64(m.tpd)),
+		risk: m.street.newRiskMap(),
 		rng:  agentPCG(m.Seed, streamStasher, uint64(post)<<32|uint64(ps.held))}
 	ps.held++
 	if recruited {

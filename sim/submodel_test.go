@@ -468,3 +468,26 @@ func TestRiskMapAgreesWithAMap(t *testing.T) {
 		}
 	}
 }
+
+// TestRiskDecayTable: a map that reads decay factors from the table of a
+// run's ages gives exactly what one computing exp gives, within the table
+// (ages up to 100) and past it.
+func TestRiskDecayTable(t *testing.T) {
+	plain := newRiskMap(17)
+	tabled := newRiskMap(17)
+	tabled.factor = decayTable(tabled.decay, 100)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for tick := 0; tick < 400; tick++ {
+		cell := int32(rng.IntN(50))
+		if rng.IntN(3) == 0 {
+			dv := rng.Float64()
+			plain.add(cell, dv, tick)
+			tabled.add(cell, dv, tick)
+		}
+		for c := int32(0); c < 50; c++ {
+			if a, b := plain.get(c, tick), tabled.get(c, tick); a != b {
+				t.Fatalf("tick %d, cell %d: %g computed, %g from the table", tick, c, a, b)
+			}
+		}
+	}
+}
