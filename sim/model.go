@@ -207,7 +207,9 @@ func (m *Model) derive() {
 	m.street.ttlTicks = max(1, int(math.Round(p.Market.DropTTLDays*float64(m.tpd))))
 	m.market.patience = int(math.Round(p.Buyers.PatienceHours * 60 / float64(p.TickMinutes)))
 	m.street.decay = math.Ln2 / (p.Stasher.RiskHalfLifeDays * float64(m.tpd))
-	m.street.riskFactor = decayTable(m.street.decay, p.Ticks())
+	// at most 65,536 ages (512 KiB), whatever the run's length: older
+	// values are rare, and computed
+	m.street.riskFactor = decayTable(m.street.decay, min(p.Ticks(), 1<<16))
 	if p.Market.LossRate > 0 {
 		m.street.lossPerTick = -math.Log(1-p.Market.LossRate) / float64(m.tpd)
 	}
