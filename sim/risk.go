@@ -32,8 +32,11 @@ type riskCell struct {
 
 const riskFloor = 0.01
 
-func newRiskMap(halfLifeTicks float64) riskMap {
-	return riskMap{decay: math.Ln2 / halfLifeTicks, pruneAt: 64}
+func newRiskMap(halfLifeTicks float64) riskMap { return riskMapOf(math.Ln2/halfLifeTicks, nil) }
+
+// riskMapOf is an empty map with this decay per tick and table of factors.
+func riskMapOf(decay float64, factor []float64) riskMap {
+	return riskMap{decay: decay, pruneAt: 64, factor: factor}
 }
 
 func (r *riskMap) at(c riskCell, tick int) float64 {
@@ -168,6 +171,4 @@ func (d *decayed) add(decay, dv float64, tick int) {
 }
 
 // newRiskMap is a risk map with the run's decay and its table of factors.
-func (st *streetLevel) newRiskMap() riskMap {
-	return riskMap{decay: st.decay, pruneAt: 64, factor: st.riskFactor}
-}
+func (st *streetLevel) newRiskMap() riskMap { return riskMapOf(st.decay, st.riskFactor) }

@@ -173,7 +173,11 @@ func (s *sweepSetup) merge(dir string, shards []playedShard, missing, unfinished
 		return err
 	}
 	failed, runs := 0, 0
-	spans := map[string][]rowSpan{runsFile: make([]rowSpan, s.plan.Len()), failuresFile: make([]rowSpan, s.plan.Len()), dailyFile: make([]rowSpan, s.plan.Len())}
+	tables := s.streamTables()
+	spans := make([][]rowSpan, len(tables)) // by table, then run id
+	for i := range spans {
+		spans[i] = make([]rowSpan, s.plan.Len())
+	}
 	for k, sh := range shards {
 		done, f, err := s.done(sh.dir, sh.man.Shard) // every row is a run of this sweep and of this shard, once
 		if err != nil {
@@ -181,11 +185,8 @@ func (s *sweepSetup) merge(dir string, shards []playedShard, missing, unfinished
 		}
 		failed += f
 		runs += len(done) - f
-		for _, t := range []struct {
-			name   string
-			header []string
-		}{{runsFile, s.runsHeader()}, {failuresFile, s.failuresHeader()}, {dailyFile, s.dailyHeader()}} {
-			sp := spans[t.name]
+		for i, t := range tables {
+			sp := spans[i]
 			err := output.ReadStreamAt(sh.dir, t.name, t.header, func(_ int, rec []string, from, to int64) error {
 				id, _ := strconv.Atoi(rec[0]) // checked by done
 				if t.name == dailyFile && !done[id] {
@@ -202,11 +203,8 @@ func (s *sweepSetup) merge(dir string, shards []playedShard, missing, unfinished
 			}
 		}
 	}
-	for _, t := range []struct {
-		name   string
-		header []string
-	}{{runsFile, s.runsHeader()}, {failuresFile, s.failuresHeader()}, {dailyFile, s.dailyHeader()}} {
-		if err := copySpans(dir, t.name, t.header, shards, spans[t.name]); err != nil {
+	for i, t := range tables {
+		if err := copySpans(dir, t.name, t.header, shards, spans[i]); err != nil {
 			return err
 		}
 	}
@@ -265,15 +263,9 @@ func (s *sweepSetup) prepareMergeDir(dir string, shards []playedShard, missing [
 	case len(earlier.MergedFrom) == 0:
 		return nil, usagef("%s holds the sweep %q played on one machine, not a merge of shards; merge the shards in a directory of their own", dir, earlier.Sweep)
 	}
-	for _, f := range earlier.Files {
-		if f != filepath.Base(f) && !isSweepFigure(f) || f == "" || f == SweepManifestFile {
-			continue // only names merge writes; never a path out of dir
-		}
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
-	}
-	return man, nil
+	// sweep.json stays until the new one replaces it, so that a merge
+	// stopped half-way is still known as a merge.
+	return man, removeListed(dir, earlier.Files, SweepManifestFile)
 }
 
 // copySpans writes table name into dir: its header, then each run's rows,

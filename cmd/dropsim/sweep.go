@@ -111,6 +111,18 @@ func levelCell(lv sweep.Level) string {
 func (s *sweepSetup) runsHeader() []string {
 	return slices.Concat(s.runColumns(), metrics.RunMeasureNames)
 }
+
+// streamTable is a table a sweep streams, with its header.
+type streamTable struct {
+	name   string
+	header []string
+}
+
+// streamTables are runs.csv, failures.csv and daily.csv, in that order.
+func (s *sweepSetup) streamTables() []streamTable {
+	return []streamTable{{runsFile, s.runsHeader()}, {failuresFile, s.failuresHeader()}, {dailyFile, s.dailyHeader()}}
+}
+
 func (s *sweepSetup) failuresHeader() []string {
 	return append(s.runColumns(), "error")
 }
@@ -331,10 +343,7 @@ func zoneSets(z sim.ZoneParams) []string {
 func (s *sweepSetup) done(dir string, shard *shardSpec) (map[int]bool, int, error) {
 	done := map[int]bool{}
 	failed := 0
-	for _, t := range []struct {
-		name   string
-		header []string
-	}{{runsFile, s.runsHeader()}, {failuresFile, s.failuresHeader()}} {
+	for _, t := range s.streamTables()[:2] { // runs.csv and failures.csv
 		if _, err := os.Stat(filepath.Join(dir, t.name)); errors.Is(err, os.ErrNotExist) {
 			continue
 		}

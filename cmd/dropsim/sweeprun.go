@@ -234,7 +234,7 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 		if earlier.Fingerprint != s.fingerprint {
 			return nil, nil, 0, usagef("-resume: the sweep in %s was made by %s %s from a different sweep file, scenario or program (fingerprint %s, now %s); its runs cannot be combined with this sweep's: give another -out, or -force to replace it", dir, earlier.Program, earlier.Version, earlier.Fingerprint, s.fingerprint)
 		}
-		if earlier.Shard == nil && opt.shard != nil || earlier.Shard != nil && (opt.shard == nil || *earlier.Shard != *opt.shard) {
+		if !sameShard(earlier.Shard, opt.shard) {
 			return nil, nil, 0, usagef("-resume: %s holds %s, not %s; give the -shard it was played with, or another -out", dir, shardName(earlier.Shard), shardName(opt.shard))
 		}
 		done, failed, err := s.done(dir, opt.shard)
@@ -252,13 +252,8 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 		man.Started = earlier.Started
 		return man, done, failed, nil
 	case opt.force:
-		for _, f := range earlier.Files {
-			if f != filepath.Base(f) && !isSweepFigure(f) || f == "" {
-				continue // only names sweep writes; never a path out of dir
-			}
-			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, nil, 0, err
-			}
+		if err := removeListed(dir, earlier.Files, ""); err != nil {
+			return nil, nil, 0, err
 		}
 		os.Remove(filepath.Join(dir, "figures")) // only if now empty
 		if err := removeKeptRuns(filepath.Join(dir, "runs")); err != nil {
@@ -271,6 +266,21 @@ func (s *sweepSetup) prepareDir(dir string, opt sweepOptions) (*sweepManifest, m
 		state = fmt.Sprintf("interrupted after %d of %d runs", earlier.Done, earlier.Runs)
 	}
 	return nil, nil, 0, usagef("%s holds the sweep %q (%s); give -resume to go on with it, -force to replace its files, or another -out", dir, earlier.Sweep, state)
+}
+
+// removeListed removes from dir the files an earlier sweep's manifest
+// lists, but keep: only the names a sweep writes (its tables, report and
+// manifest, and figures/), never a path out of dir.
+func removeListed(dir string, files []string, keep string) error {
+	for _, f := range files {
+		if f != filepath.Base(f) && !isSweepFigure(f) || f == "" || f == keep {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // isSweepFigure is a file sweep writes in figures/.

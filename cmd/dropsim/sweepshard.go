@@ -71,3 +71,11 @@ func (s *sweepSetup) finishShard(dir string, man *sweepManifest, failed int, opt
 	}
 	return nil
 }
+
+// sameShard says whether a and b are the same shard, or both a whole sweep.
+func sameShard(a, b *shardSpec) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
