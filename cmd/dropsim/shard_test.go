@@ -296,3 +296,27 @@ func TestSlurmScripts(t *testing.T) {
 		t.Errorf("the user's file was overwritten: %q", b)
 	}
 }
+
+// -resume refuses a folder that holds another shard, or a shard where a
+// whole sweep is resumed.
+func TestShardResumeRefusesAnotherPart(t *testing.T) {
+	sw := testSweep(t, 2, "")
+	out := filepath.Join(t.TempDir(), "out")
+	playShards(t, sw, out, 4)
+	os.RemoveAll(filepath.Join(out, "shards", "2-of-4")) // shard 1's folder in its place
+	if err := os.Rename(filepath.Join(out, "shards", "1-of-4"), filepath.Join(out, "shards", "2-of-4")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-shard", "2/4", "-out", out}, "holds shard 1/4 of a sweep, not shard 2/4 of a sweep"},
+		{[]string{"-out", filepath.Join(out, "shards", "0-of-4")}, "holds shard 0/4 of a sweep, not a whole sweep"},
+	} {
+		code, _, stderr := dropsim(append([]string{"sweep", sw, "-q", "-resume"}, c.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("sweep -resume %v: exit %d, %q; want %q", c.args, code, stderr, c.want)
+		}
+	}
+}
